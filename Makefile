@@ -1,0 +1,44 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper target.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PORT    ?= 8501
+STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test install install-test system-deps ingest app lint bench clean
+
+run: install ingest app  ## install, index corpus/, start the app on http://localhost:8501
+
+test: install-test system-deps  ## install everything and run the whole test suite
+	bash .ci/with-chroma-server $(BIN)/python -m pytest -q
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+install-test: $(STAMP)
+
+system-deps:  ## Debian packages the tests need: headless Chromium, a Vietnamese-capable font
+	@if ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-dejavu-core >/dev/null; fi
+
+ingest: install
+	$(BIN)/hoctap ingest || test $$? -eq 1
+
+app: install
+	$(BIN)/hoctap app --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check app ingest tests bench
+
+bench: install
+	$(BIN)/python bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) index/chroma index/*.json index/*.pkl test-artifacts

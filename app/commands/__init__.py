@@ -1,0 +1,1 @@
+"""One module per ``hoctap`` subcommand, each with ``register(subparsers)`` and ``run(args)``."""

@@ -1,0 +1,67 @@
+"""``hoctap ingest``: index every supported file of the corpus, incrementally."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ingest.embed.load import load_embedder
+from ingest.pipeline import IngestReport, ingest
+from ingest.settings import Settings
+
+_LABELS = {"added": "thêm mới", "updated": "cập nhật", "unchanged": "không đổi",
+           "removed": "đã xóa"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the subcommand and its options."""
+    p = sub.add_parser("ingest", help="nạp tài liệu trong corpus/ vào chỉ mục (index documents)")
+    p.add_argument("--corpus", type=Path, help="thư mục tài liệu (default: corpus/)")
+    p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.add_argument("--rebuild", action="store_true", help="xóa và tạo lại toàn bộ chỉ mục")
+    p.set_defaults(run=run)
+
+
+def _progress_bar() -> Callable[[int, str], Callable[[int], None]]:
+    from tqdm import tqdm
+
+    def factory(total: int, label: str) -> Callable[[int], None]:
+        bar = tqdm(total=total, desc=f"Nhúng {label}"[:60], unit="đoạn", file=sys.stderr,
+                   leave=False)
+        def advance(n: int) -> None:
+            bar.update(n)
+            if bar.n >= total:
+                bar.close()
+        return advance
+
+    return factory
+
+
+def print_report(report: IngestReport) -> None:
+    """One line per file, then a summary (Vietnamese)."""
+    for key, label in _LABELS.items():
+        for source in getattr(report, key):
+            print(f"{label:>10}  {source}")
+    for fail in report.failed:
+        print(f"{'lỗi':>10}  {fail['file']}: {fail['reason']}")
+    print(
+        f"Xong: {report.documents} tài liệu, {report.chunks} đoạn trong chỉ mục; "
+        f"{len(report.added)} thêm, {len(report.updated)} cập nhật, "
+        f"{len(report.unchanged)} không đổi, {len(report.removed)} xóa, "
+        f"{len(report.failed)} lỗi ({report.seconds:.1f} s)."
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Ingest, print the report; exit 1 when any file failed."""
+    progress = None if args.json or not sys.stderr.isatty() else _progress_bar()
+    embedder = load_embedder(settings, purpose="passages")
+    report = ingest(settings, embedder, rebuild=args.rebuild, progress=progress)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return 1 if report.failed else 0

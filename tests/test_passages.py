@@ -1,0 +1,125 @@
+"""Structure and passages of the seed plan: metadata, heading paths, closing parts, ids."""
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from ingest.passages import make_passages
+from ingest.records import Block
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = next((ROOT / "corpus").glob("*985*.txt"))
+GOLDEN = ROOT / "tests" / "data" / "seed-passages.json"
+
+
+def seed_blocks() -> list[Block]:
+    return [Block(line) for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_seed_metadata() -> None:
+    meta, _ = make_passages("plan.txt", seed_blocks())
+    assert meta.number == "985-KH/HNDT"
+    assert meta.doc_type == "Kế hoạch"
+    assert meta.date == "2020-09-03"
+    assert meta.place == "Thanh Hóa"
+    assert meta.signer == "Trần Bình Quân"
+    assert meta.issuer == "BCH HND TỈNH THANH HOÁ"
+    assert meta.title and meta.title.startswith("Nghiên cứu, học tập, quán triệt")
+    assert meta.title.endswith("tầm nhìn đến năm 2045")
+
+
+def test_missing_fields_are_none_not_invented() -> None:
+    meta, passages = make_passages("note.txt", [Block("Ghi chú họp chi hội."),
+                                                Block("- Họp vào thứ Hai.")])
+    assert meta.number is None and meta.date is None and meta.signer is None
+    assert meta.doc_type is None and meta.issuer is None
+    assert [p.text for p in passages] == ["Ghi chú họp chi hội.\n- Họp vào thứ Hai."]
+
+
+def test_heading_paths_and_short_items_findable_by_heading() -> None:
+    _, passages = make_passages("plan.txt", seed_blocks())
+    district = [p for p in passages if "15/9/2020" in p.text]
+    assert len(district) == 1
+    p = district[0]
+    assert p.section == ("III. KẾ HOẠCH HỌC TẬP, QUÁN TRIỆT › "
+                         "2. Hội Nông dân các huyện, thị, thành phố")
+    assert "Thời gian: ½ ngày, hoàn thành trước ngày 15/9/2020." in p.text
+    assert "2. Hội Nông dân các huyện" in p.index_text  # findable by what its heading says
+    assert "985-KH/HNDT" in p.index_text and "Kế hoạch" in p.index_text
+    assert "III. KẾ HOẠCH" not in p.text  # displayed text is the document's own words only
+
+
+def test_recipients_and_signature_are_passages() -> None:
+    _, passages = make_passages("plan.txt", seed_blocks())
+    kinds = {p.kind: p for p in passages}
+    assert "Ban Tuyên huấn TW Hội" in kinds["recipients"].text
+    assert kinds["signature"].text.splitlines() == ["T/M BAN THƯỜNG VỤ", "CHỦ TỊCH",
+                                                     "Trần Bình Quân"]
+    assert "Số 985 -KH/HNDT" in kinds["header"].text
+
+
+def test_passages_are_citable_sizes() -> None:
+    _, passages = make_passages("plan.txt", seed_blocks())
+    lengths = [len(p.text) for p in passages]
+    assert 150 <= statistics.median(lengths) <= 450
+    assert max(lengths) <= 1000
+
+
+def test_every_body_line_lands_in_exactly_one_passage() -> None:
+    _, passages = make_passages("plan.txt", seed_blocks())
+    joined = "\n".join(p.text for p in passages)
+    for line in ["1. Làm cho cán bộ", "- Lưu: VP - TG.", "- Yêu cầu các huyện",
+                 "- Kế hoạch hành động của Ban Chấp hành Tỉnh hội về hiện"]:
+        assert joined.count(line) == 1, line
+
+
+def test_ids_are_stable_and_unique() -> None:
+    _, a = make_passages("plan.txt", seed_blocks())
+    _, b = make_passages("plan.txt", seed_blocks())
+    assert [p.id for p in a] == [p.id for p in b]
+    assert len({p.id for p in a}) == len(a)
+    _, c = make_passages("other.txt", seed_blocks())
+    assert not {p.id for p in a} & {p.id for p in c}
+
+
+def test_legal_numbering_builds_a_tree() -> None:
+    lines = ["Chương I", "QUY ĐỊNH CHUNG", "Điều 1. Phạm vi điều chỉnh",
+             "Nghị định này quy định về công tác văn thư.", "Điều 2. Đối tượng áp dụng",
+             "1. Cơ quan, tổ chức nhà nước.", "2. Doanh nghiệp nhà nước."]
+    _, passages = make_passages("nd.txt", [Block(t) for t in lines])
+    by_text = {p.text: p.section for p in passages}
+    assert by_text["Nghị định này quy định về công tác văn thư."] == (
+        "Chương I QUY ĐỊNH CHUNG › Điều 1. Phạm vi điều chỉnh")
+    assert by_text["1. Cơ quan, tổ chức nhà nước."] == (
+        "Chương I QUY ĐỊNH CHUNG › Điều 2. Đối tượng áp dụng")
+
+
+def test_golden_passages_of_the_seed_plan() -> None:
+    _, passages = make_passages("plan.txt", seed_blocks())
+    got = [{"kind": p.kind, "section": p.section, "start": p.text[:50]} for p in passages]
+    assert got == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def _fixture_passages(name: str) -> list[tuple[str | None, str, str]]:
+    from ingest.readers import read_document
+
+    raw = read_document(ROOT / "tests" / "data" / name, 50 << 20)
+    _, passages = make_passages(name, raw.blocks)
+    return [(p.kind, p.section, " ".join(p.text.split())) for p in passages]  # line breaks vary
+
+
+def test_tcvn3_docx_indexes_to_the_same_passages_as_unicode_docx() -> None:
+    assert _fixture_passages("ke-hoach-985-KH-HNDT-tcvn3.docx") == _fixture_passages(
+        "ke-hoach-985-KH-HNDT.docx")
+
+
+def test_pdf_indexes_to_the_same_passages_as_docx_with_pages() -> None:
+    from ingest.readers import read_document
+
+    assert _fixture_passages("ke-hoach-985-KH-HNDT.pdf") == _fixture_passages(
+        "ke-hoach-985-KH-HNDT.docx")
+    raw = read_document(ROOT / "tests" / "data" / "ke-hoach-985-KH-HNDT.pdf", 50 << 20)
+    _, passages = make_passages("plan.pdf", raw.blocks)
+    pages = [p.page for p in passages]
+    assert pages[0] == 1 and pages == sorted(pages) and pages[-1] >= 2
