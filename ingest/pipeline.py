@@ -64,6 +64,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+BATCH = 256  # passages embedded, written and committed together
+
+
 def ingest(settings: Settings, embedder: Embedder, rebuild: bool = False,
            progress: ProgressFactory | None = None) -> IngestReport:
     """Bring the index in line with the corpus folder; see the module docstring."""
@@ -77,8 +80,8 @@ def ingest(settings: Settings, embedder: Embedder, rebuild: bool = False,
         store.check(embedder.id, embedder.dim)
         records = store.records()
         seen: set[str] = set()
-        changed = False
-        for path in corpus_files(corpus):
+        todo: list[DocumentRecord] = []
+        for path in corpus_files(corpus):  # 1. what changed, read and cut it
             source = path.relative_to(corpus).as_posix()
             seen.add(source)
             try:
@@ -87,20 +90,19 @@ def ingest(settings: Settings, embedder: Embedder, rebuild: bool = False,
                 if old and old.sha256 == sha:
                     report.unchanged.append(source)
                     continue
-                record = _read(path, source, sha, settings)
-                _write(store, record, embedder, progress, report)
-                records[source] = record
+                todo.append(_read(path, source, sha, settings))
                 (report.updated if old else report.added).append(source)
-                changed = True
             except UnreadableDocument as err:
                 report.failed.append({"file": source, "reason": str(err)})
-        for source in sorted(set(records) - seen):  # vanished files
+        _write(store, todo, embedder, progress, report)  # 2. embed, write, commit
+        records.update((r.source, r) for r in todo)
+        for source in sorted(set(records) - seen):  # 3. vanished files
             store.forget(source)
             del records[source]
             report.removed.append(source)
-            changed = True
         keep = {p.id for r in records.values() for p in r.passages}
-        if store.sweep(keep) or changed or store.info() is None:
+        swept = store.sweep(keep)  # 4. orphans of earlier changes or interrupted runs
+        if swept or todo or report.removed or store.info() is None:
             store.set_info(embedder.id, embedder.dim)
         report.documents = len(records)
         report.metadata = {src: rec.meta.to_dict() for src, rec in sorted(records.items())}
@@ -119,14 +121,22 @@ def _read(path: Path, source: str, sha: str, settings: Settings) -> DocumentReco
                           time.strftime("%Y-%m-%dT%H:%M:%S"), meta, tuple(passages))
 
 
-def _write(store: Store, record: DocumentRecord, embedder: Embedder,
+def _write(store: Store, records: list[DocumentRecord], embedder: Embedder,
            progress: ProgressFactory | None, report: IngestReport) -> None:
-    """Embed the passages not stored yet, write them, then commit the record."""
-    have = store.existing_ids(p.id for p in record.passages)
-    new = [p for p in record.passages if p.id not in have]
-    if new:
-        advance = progress(len(new), record.source) if progress else None
-        vectors = embedder.embed_passages([p.index_text for p in new], advance)
-        store.add(new, vectors)
-        report.embedded += len(new)
-    store.commit(record)
+    """Embed passages not stored yet, in batches; each batch is written, then its records
+    committed, so a crash loses at most the batch in flight."""
+    have = store.existing_ids(p.id for r in records for p in r.passages)
+    new_total = sum(p.id not in have for r in records for p in r.passages)
+    advance = progress(new_total, f"{len(records)} tệp") if progress and new_total else None
+    batch: list[DocumentRecord] = []
+    pending = 0
+    for i, record in enumerate(records):
+        batch.append(record)
+        pending += sum(p.id not in have for p in record.passages)
+        if pending >= BATCH or i == len(records) - 1:
+            new = [p for r in batch for p in r.passages if p.id not in have]
+            if new:
+                store.add(new, embedder.embed_passages([p.index_text for p in new], advance))
+                report.embedded += len(new)
+            store.commit(batch)
+            batch, pending = [], 0

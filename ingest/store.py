@@ -145,11 +145,15 @@ class Store:
         recs = (DocumentRecord.from_json(doc) for doc in got["documents"])
         return {r.source: r for r in recs}
 
-    def commit(self, record: DocumentRecord) -> None:
-        """Make a document's (already written) passages visible: the commit point."""
+    def commit(self, records: list[DocumentRecord]) -> None:
+        """Make documents' (already written) passages visible: the commit point."""
+        if not records:
+            return
         self.documents.upsert(
-            ids=[_doc_id(record.source)], documents=[record.to_json()], embeddings=[[1.0]],
-            metadatas=[{"kind": "document", "source": record.source, "sha256": record.sha256}],
+            ids=[_doc_id(r.source) for r in records], documents=[r.to_json() for r in records],
+            embeddings=[[1.0] for _ in records],
+            metadatas=[{"kind": "document", "source": r.source, "sha256": r.sha256}
+                       for r in records],
         )
 
     def forget(self, source: str) -> None:

@@ -74,14 +74,14 @@ def test_crash_at_each_stage_keeps_previous_state(tmp_path: Path, stage: str,
 
 
 def test_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
-    """A real SIGKILL while a subprocess ingests 120 new files (no reads during its run:
+    """A real SIGKILL while a subprocess ingests 60 new files (no reads during its run:
     Chroma's embedded store is single-process)."""
     s = make_settings(tmp_path, embed_model="hash")
     fill_corpus(s.corpus_dir, fixtures=False)
     ingest(s, HashEmbedder())
     before = snapshot(s)
     seed = next(s.corpus_dir.glob("*.txt")).read_text(encoding="utf-8")
-    for i in range(120):
+    for i in range(60):
         (s.corpus_dir / f"ban-sao-{i:03d}.txt").write_text(
             seed.replace("15/9/2020", f"{i % 28 + 1}/9/2021"), encoding="utf-8")
     env = {**os.environ, "HOCTAP_CORPUS_DIR": str(s.corpus_dir),
@@ -89,14 +89,19 @@ def test_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
            "HOCTAP_COLLECTION": s.collection}
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ingest", "--json"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4.0)
+    db = s.index_dir / "chroma" / "chroma.sqlite3"
+    stamp = db.stat().st_mtime_ns
+    deadline = time.time() + 90
+    while time.time() < deadline and db.stat().st_mtime_ns == stamp:  # writing has begun
+        time.sleep(0.02)
+    time.sleep(0.3)
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL  # it was still running when killed
     partial = snapshot(s)
     assert before.items() <= partial.items()
     assert_consistent(s)
     report = ingest(s, HashEmbedder())
-    assert report.failed == [] and report.documents == 121
+    assert report.failed == [] and report.documents == 61
     assert_consistent(s)
     stored = set(Store(s).passages.get(include=[])["ids"])
     assert stored == {i for ids in snapshot(s).values() for i in ids}

@@ -1,0 +1,55 @@
+"""``hoctap ingest`` as a user runs it: JSON contract, exit codes, per-file lines."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, fill_corpus, make_settings
+
+
+def run_cli(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOCTAP_EMBED_MODEL": "hash", **env_extra}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_ingest_json_contract_and_exit_codes(tmp_path: Path) -> None:
+    s = make_settings(tmp_path)
+    fill_corpus(s.corpus_dir)
+    (s.corpus_dir / "tệp hỏng.pdf").write_bytes(b"%PDF-1.4 garbage")
+    env = {"HOCTAP_CORPUS_DIR": str(s.corpus_dir), "HOCTAP_INDEX_DIR": str(s.index_dir),
+           "HOCTAP_COLLECTION": s.collection}
+    first = run_cli(["ingest", "--json"], env)
+    assert first.returncode == 1, first.stderr  # one file failed, the others indexed
+    out = json.loads(first.stdout)
+    assert set(out) >= {"added", "updated", "unchanged", "removed", "failed", "documents",
+                        "chunks"}
+    assert len(out["added"]) == 4 and out["documents"] == 4 and out["chunks"] > 80
+    assert [f["file"] for f in out["failed"]] == ["tệp hỏng.pdf"]
+    assert out["failed"][0]["reason"]
+    assert "Nhúng" not in first.stderr  # no progress bar in --json mode
+
+    (s.corpus_dir / "tệp hỏng.pdf").unlink()
+    second = run_cli(["ingest"], env)
+    assert second.returncode == 0, second.stderr
+    assert sum(line.strip().startswith("không đổi") for line in second.stdout.splitlines()) == 4
+    assert "Xong: 4 tài liệu" in second.stdout
+
+
+def test_ingest_flags_override_environment(tmp_path: Path) -> None:
+    s = make_settings(tmp_path)
+    fill_corpus(s.corpus_dir, fixtures=False)
+    env = {"HOCTAP_CORPUS_DIR": str(tmp_path / "nowhere"), "HOCTAP_COLLECTION": s.collection}
+    res = run_cli(["ingest", "--json", "--corpus", str(s.corpus_dir), "--index",
+                   str(s.index_dir)], env)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["documents"] == 1
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    res = run_cli(["ingest", "--no-such-flag"], {})
+    assert res.returncode == 2
+    assert "usage" in res.stderr.lower()
