@@ -14,7 +14,7 @@ from typing import Sequence
 from ingest.errors import HoctapError
 from ingest.settings import Settings
 
-COMMANDS = ["ingest", "app", "quiz", "outline"]
+COMMANDS = ["ingest", "web", "quiz", "outline", "ask", "eval"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,199 @@
+"""The extractive answer: the document's own sentence, its heading context and its citation.
+
+Steps: search → drop copies of the same passage (one plan ingested as PDF and DOCX) → decide
+whether the best passages really hold the answer (coverage of the question's subject, the kind
+of fact asked for, documents named but not held) → pick the answering clause → cite.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from app.answer import Answer, Citation
+from app.answer.missing import missing_documents
+from app.answer.sentences import answers_type, best_sentence, split_sentences
+from app.answer.support import MIN_COVERAGE, coverage, idf_function
+from app.knowledge import search_text
+from app.search.query import QueryInfo, analyse
+from ingest.records import Passage
+from ingest.text import canonical
+
+if TYPE_CHECKING:
+    from app.knowledge import Hit, KnowledgeBase
+
+MAX_CITATION = 600  # longer passages are cut to the sentences around the highlight
+NOT_FOUND = "Các tài liệu trong thư viện không có thông tin để trả lời câu hỏi này."
+SUGGEST = "Các đoạn gần nhất dưới đây chỉ để tham khảo, không phải câu trả lời."
+_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}|[a-zđ])[.)]\s*")
+_LEAD = re.compile(r"^[-–•+*]\s*")
+
+
+def distinct(hits: list["Hit"]) -> list["Hit"]:
+    """Hits with copies of the same passage (same section and text in another file) removed."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for h in hits:
+        key = (canonical(h.passage.section or ""), canonical(h.passage.text))
+        if key not in seen:
+            seen.add(key)
+            out.append(h)
+    return out
+
+
+def cut(text: str, highlight: str | None) -> str:
+    """The passage, or for a long one the consecutive sentences around ``highlight``."""
+    if len(text) <= MAX_CITATION or not highlight:
+        return text
+    sentences = split_sentences(text)
+    i = next((j for j, s in enumerate(sentences) if highlight in s or s in highlight), 0)
+    lo = hi = i
+    while True:
+        grown = False
+        if lo > 0 and len(text[text.find(sentences[lo - 1]):text.find(sentences[hi]) + len(sentences[hi])]) <= MAX_CITATION:
+            lo, grown = lo - 1, True
+        if hi + 1 < len(sentences) and len(text[text.find(sentences[lo]):text.find(sentences[hi + 1]) + len(sentences[hi + 1])]) <= MAX_CITATION:
+            hi, grown = hi + 1, True
+        if not grown:
+            break
+    start = text.find(sentences[lo])
+    end = text.find(sentences[hi], start) + len(sentences[hi])
+    return text[start:end]
+
+
+def citation(n: int, hit: "Hit", highlight: str | None) -> Citation:
+    """A numbered citation of a hit."""
+    p = hit.passage
+    text = cut(p.text, highlight)
+    if highlight and highlight not in text:
+        highlight = None
+    return Citation(n, p.source, p.meta.title, p.meta.number, p.meta.doc_type, p.section,
+                    p.page, text, hit.score, highlight)
+
+
+def _doc_name(p: Passage) -> str:
+    name = " ".join(x for x in (p.meta.doc_type, f"số {p.meta.number}" if p.meta.number else None) if x)
+    return name or p.source
+
+
+def _heading(p: Passage) -> str | None:
+    if not p.section or p.kind != "body":
+        return None
+    last = p.section.split(" › ")[-1]
+    return _LABEL.sub("", last).rstrip(":") or None
+
+
+def compose(p: Passage, sentence: str, info: QueryInfo) -> str:
+    """One line: document, heading context when the clause alone is unclear, the clause, [1]."""
+    body = sentence
+    heading = _heading(p)
+    if p.kind in ("signature", "recipients") or (info.qtype == "list" and p.kind == "body"):
+        body = p.text if p.kind == "body" else " ".join(p.text.split("\n"))
+    elif heading and (len(sentence) < 90 or _LEAD.match(sentence)):
+        body = f"{heading}: {_LEAD.sub('', sentence)}"
+    return f"Theo {_doc_name(p)}: {body} [1]"
+
+
+def _full_text(p: Passage) -> str:
+    """A passage with what names its document (issuer, place, number): the question may name
+    the document while the passage itself does not repeat it."""
+    return " ".join(x for x in (p.index_text, p.meta.issuer, p.meta.place, p.meta.number) if x)
+
+
+def _choose(hits: list["Hit"], question: str, info: QueryInfo, idf, held: bool  # type: ignore[no-untyped-def]
+            ) -> tuple[int, float]:
+    """Index (among the first five) of the passage that answers, and the best coverage.
+
+    Rank order is kept unless a lower passage holds the kind of fact asked for and the higher
+    one does not, or covers the question clearly better. A passage of the kind asked for
+    (signature, recipients; the header when a held document is named) counts as covering."""
+    def cov(h: "Hit") -> float:
+        kind = h.passage.kind
+        if kind in info.kinds and (kind != "header" or held):
+            return 1.0
+        return coverage(question, _full_text(h.passage), idf)
+
+    top = hits[:5]
+    covs = [cov(h) for h in top]
+    merit = [c + (0.3 if answers_type(h.passage.text, info.qtype) else 0.0) - 0.1 * i
+             for i, (c, h) in enumerate(zip(covs, top))]
+    return max(range(len(merit)), key=lambda i: merit[i]), max(covs)
+
+
+MAX_LIST_PASSAGES = 6
+MAX_LIST_CHARS = 1800
+
+
+def _list_section(kb: "KnowledgeBase", chosen: "Hit", info: QueryInfo) -> list[Passage]:
+    """For a list question, every passage of the chosen passage's section (in order), when the
+    section is split into a few passages; else an empty list."""
+    p = chosen.passage
+    if info.qtype != "list" or p.kind != "body" or not p.section:
+        return []
+    same = [q for q in kb.neighbours(p.id, MAX_LIST_PASSAGES, MAX_LIST_PASSAGES)
+            if q.section == p.section]
+    if len(same) < 2 or len(same) > MAX_LIST_PASSAGES or sum(len(q.text) for q in same) > MAX_LIST_CHARS:
+        return []
+    return same
+
+
+def _as_hit(p: Passage, like: "Hit") -> "Hit":
+    from app.knowledge import Hit
+
+    return like if p.id == like.passage.id else Hit(p, like.score, 0.0, 0.0)
+
+
+def compose_list(section: list[Passage], info: QueryInfo) -> str:
+    """A list answer: the section's heading, then each passage as written, each cited."""
+    head = _heading(section[0]) or ""
+    lines = [f"Theo {_doc_name(section[0])}" + (f", {head}:" if head else ":")]
+    lines += [f"{p.text} [{i + 1}]" for i, p in enumerate(section)]
+    return "\n".join(lines)
+
+
+def refusal(question: str, hits: list[Citation], missing: tuple[str, ...]) -> Answer:
+    """The ``found: false`` answer, nearest passages as labelled suggestions."""
+    text = NOT_FOUND
+    if missing:
+        text += " Thư viện chưa có văn bản: " + ", ".join(missing) + "."
+    if hits:
+        text += " " + SUGGEST
+    return Answer(question, False, text, tuple(hits), suggestions=bool(hits),
+                  missing_documents=missing)
+
+
+def extractive_answer(kb: "KnowledgeBase", question: str, k: int = 5) -> Answer:
+    """See the module docstring."""
+    info = analyse(question)
+    missing = missing_documents(info, kb.records.values())
+    hits = distinct(kb.search(question, k=max(4 * k, 20)))[:k]
+    if not hits:
+        return refusal(question, [], missing)
+    idf = idf_function(kb.bm25)
+    held = any(ref.label() not in missing for ref in info.docs if ref.number)
+    pick, cov = _choose(hits, question, info, idf, held)
+    chosen = hits[pick]
+    named_absent = [m for m in missing if re.search(r"\d+", m) and not re.search(
+        rf"\b{re.search(r'[0-9]+', m).group(0)}\b", search_text(chosen.passage))]  # type: ignore[union-attr]
+    if cov < MIN_COVERAGE or named_absent or not answers_type(chosen.passage.text, info.qtype):
+        return refusal(question, [citation(i + 1, h, None) for i, h in enumerate(hits[:3])],
+                       missing)
+    section = _list_section(kb, chosen, info)
+    if section:
+        used = [_as_hit(p, chosen) for p in section]
+        ids = {p.id for p in section}
+        rest = [h for h in hits if h.passage.id not in ids][:max(0, k - len(used))]
+        cites = [citation(i + 1, h, h.passage.text) for i, h in enumerate(used)]
+        cites += [citation(len(used) + i + 1, h, None) for i, h in enumerate(rest)]
+        text = compose_list(section, info)
+    else:
+        sentence = best_sentence(chosen.passage.text, info, idf)
+        ordered = [chosen] + [h for i, h in enumerate(hits) if i != pick]
+        cites = [citation(1, chosen, sentence)] + [citation(i + 2, h, None)
+                                                   for i, h in enumerate(ordered[1:])]
+        text = compose(chosen.passage, sentence, info)
+    note = None
+    if missing:
+        note = ("Thư viện chưa có toàn văn " + ", ".join(missing)
+                + "; câu trả lời dựa trên văn bản khác có nhắc đến.")
+        text += f"\n({note})"
+    return Answer(question, True, text, tuple(cites), missing_documents=missing, note=note)

@@ -1,0 +1,81 @@
+"""Pick the sentence or clause of a passage that answers a question, by question type.
+
+Sentences are verbatim substrings of the passage (split at line breaks, ``;`` and sentence ends),
+so a highlight can always be found again in the citation text.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable
+
+from app.search.query import QueryInfo
+from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
+
+_SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
+DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.I)
+NUMBER = re.compile(r"\d")
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+NAME = re.compile(r"\b[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,3}\b|\b[A-ZĐ]{2,}\b")
+# Words of the question frame, not of its subject ("khi nào", "bao nhiêu" …), as typed with
+# accents (canonical tone placement) and without.
+FRAME_WORDS = ("ai gì nào khi bao nhiêu mấy thế sao là có không được phải những các của theo về "
+               "và với trong hay cho biết hỏi gồm làm đâu lâu xong vào ở tại do như đã sẽ cần "
+               "nêu để thì mà rằng này kia").split()
+FRAME = {canonical(w) for w in FRAME_WORDS}
+FRAME_PLAIN = {strip_accents(w) for w in FRAME_WORDS}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Clauses of ``text``, each a verbatim substring, in order."""
+    return [s.strip() for s in _SPLIT.split(text) if s and s.strip()]
+
+
+def content_tokens(question: str, accents: bool = False) -> list[str]:
+    """Syllables of the question minus the question frame, accent-stripped unless ``accents``
+    (then in canonical form: ``giá`` stays apart from the ``gia`` of ``tham gia``)."""
+    toks = [t for t in search_tokens(question, accents=accents) if "_" not in t]
+    if accents:
+        return [t for t in toks if canonical(t) not in FRAME]
+    return [t for t in toks if t not in FRAME_PLAIN]
+
+
+def _type_bonus(qtype: str | None) -> Callable[[str], float]:
+    if qtype == "date":
+        return lambda s: 2.0 if DATE.search(s) else 0.0
+    if qtype == "year":
+        return lambda s: 2.0 if YEAR.search(s) else 0.0
+    if qtype == "count":
+        return lambda s: 1.5 if NUMBER.search(s) else 0.0
+    if qtype == "who":
+        return lambda s: 1.0 if NAME.search(s) else 0.0
+    return lambda s: 0.0
+
+
+def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float]) -> str:
+    """The clause of ``text`` that best answers the question (verbatim): one holding the kind
+    of fact asked for (a date, a number …) first, then the most question words."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return text
+    accents = has_diacritics(info.text)
+    q = set(content_tokens(info.text, accents))
+    bonus = _type_bonus(info.qtype)
+    best, best_score = sentences[0], -math.inf
+    for i, s in enumerate(sentences):
+        toks = set(search_tokens(s, accents=accents))
+        score = sum(idf(t) for t in q & toks) + 100.0 * bonus(s) - 0.01 * i
+        if score > best_score:
+            best, best_score = s, score
+    return best
+
+
+def answers_type(text: str, qtype: str | None) -> bool:
+    """Whether a passage holds the kind of fact the question asks for."""
+    if qtype == "date":
+        return bool(DATE.search(text))
+    if qtype == "year":
+        return bool(YEAR.search(text))
+    if qtype == "count":
+        return bool(NUMBER.search(text))
+    return True

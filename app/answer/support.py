@@ -1,0 +1,72 @@
+"""How well the retrieved passages support an answer: the features refusal is decided on.
+
+``coverage`` is the IDF-weighted share of the question's content syllables found in a passage
+(accent-stripped, so phone-typed questions count the same); unknown words weigh the most, so a
+question about prices or the weather, whose key words the corpus never uses, scores low.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from app.answer.sentences import content_tokens
+from app.search.bm25 import Bm25Index
+from app.search.tokens import STRIPPED
+from ingest.text import has_diacritics, search_tokens
+
+# Chosen on tests/data/devset.json (see BENCHMARKS.md): below this coverage the best passage
+# does not contain the question's subject, and the answer is refused.
+MIN_COVERAGE = 0.42
+PAIR_WEIGHT = 0.5
+
+
+def idf_function(bm25: Bm25Index) -> Callable[[str], float]:
+    """IDF of a syllable in the index: canonical form (``hóa``) or, prefixed by the caller's
+    view, accent-stripped (``hoa``). Unknown words weigh 0.6 of the maximum."""
+    n = max(1, len(bm25.ids))
+    top = math.log(1 + n)
+    unknown = top * 0.6  # unknown words count, but a paraphrase must not sink an answer
+    if bm25.model is None:
+        return lambda t: top
+    vocab = bm25.vocab
+    indptr = bm25.model.scores["indptr"]  # per-token postings: document frequency
+
+    def idf(token: str) -> float:
+        if not token:
+            return top
+        i = vocab.get(token if has_diacritics(token) else STRIPPED + token)
+        if i is None:
+            i = vocab.get(token)
+        if i is None:
+            return unknown
+        df = int(indptr[i + 1] - indptr[i])
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    return idf
+
+
+def _content_bigrams(question: str, accents: bool) -> set[str]:
+    """Adjacent pairs of the question's syllables, both outside the question frame: its
+    compound words ("dân số", "thời tiết", "tài liệu")."""
+    toks = [t for t in search_tokens(question, accents=accents) if "_" not in t]
+    keep = set(content_tokens(question, accents))
+    return {f"{a}_{b}" for a, b in zip(toks, toks[1:]) if a in keep and b in keep
+            and not a.isdigit() and not b.isdigit()}
+
+
+def coverage(question: str, text: str, idf: Callable[[str], float]) -> float:
+    """How much of the question's subject ``text`` holds, 0..1: the mean of the IDF-weighted
+    share of its content syllables and that of its compound words (syllable pairs) present; with accents when the question has them, else accent-stripped."""
+    accents = has_diacritics(question)
+    q = set(content_tokens(question, accents))
+    if not q:
+        return 0.0
+    have = set(search_tokens(text, accents=accents))
+    total = sum(idf(t) for t in q)
+    words = sum(idf(t) for t in q & have) / total if total else 0.0
+    pairs = _content_bigrams(question, accents)
+    if not pairs:
+        return words
+    pair_total = sum(idf(t) for t in pairs)
+    compounds = sum(idf(t) for t in pairs & have) / pair_total if pair_total else 1.0
+    return (1 - PAIR_WEIGHT) * words + PAIR_WEIGHT * compounds

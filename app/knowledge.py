@@ -1,0 +1,177 @@
+"""The knowledge base as the answering side sees it: committed passages and hybrid search.
+
+``KnowledgeBase.open(settings)`` reads the document records of the index once; ``search`` fuses
+BM25 (built once per index generation, cached on disk) with the dense e5 ranking and
+document-aware boosts. ``refresh`` reloads when another process changed the index.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from app.search.bm25 import Bm25Index, cached_bm25
+from app.search.hybrid import (DocIdentity, doc_boosts, fuse, heading_words, identity,
+                               parents, passage_levels)
+from app.search.query import QueryInfo, analyse
+from ingest.records import Passage
+from ingest.settings import Settings
+from ingest.store import DocumentRecord, Store
+from ingest.text import canonical, tokens
+
+if TYPE_CHECKING:
+    from ingest.embed.base import Embedder
+
+DENSE_K = 100  # dense candidates taken per query
+
+
+def canonical_spelling(text: str) -> str:
+    """``text`` with one tone placement per syllable (``khoá`` → ``khóa``), case kept, so
+    both spelling habits give the same query vector."""
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        canon = canonical(word)
+        if canon == word.lower() or len(canon) != len(word):
+            return word
+        return "".join(c.upper() if o.isupper() else c for c, o in zip(canon, word))
+
+    return re.sub(r"\w+", fix, text)
+
+
+def search_text(p: Passage) -> str:
+    """What BM25 sees: heading path and passage text. The document title is left out (it is in
+    every passage of a document, which would flatten word weights); naming a document is
+    handled by the document-aware boosts."""
+    return f"{p.section}\n{p.text}" if p.section else p.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked passage. ``score`` is the fused score; ``lexical`` the BM25 score and
+    ``dense`` the cosine similarity (0 when the passage was not among the dense candidates)."""
+
+    passage: Passage
+    score: float
+    lexical: float = 0.0
+    dense: float = 0.0
+
+
+class KnowledgeBase:
+    """Read-only view of one index: records, passages in (source, order) order, search."""
+
+    def __init__(self, settings: Settings, store: Store, embedder: "Embedder | None") -> None:
+        self.settings = settings
+        self.store = store
+        self._embedder = embedder
+        self.records: dict[str, DocumentRecord] = {}
+        self.passages: list[Passage] = []
+        self.generation: str | None = None
+        self._load()
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: "Embedder | None" = None) -> "KnowledgeBase":
+        """Open the index of ``settings`` (raises ``IndexNotFound`` / ``IndexMismatch``).
+
+        ``embedder`` defaults to the query embedder of the settings, loaded on first search.
+        """
+        store = Store(settings)
+        kb = cls(settings, store, embedder)
+        if embedder is not None:
+            store.check(embedder.id, embedder.dim)
+        return kb
+
+    # ---- loading --------------------------------------------------------------------------
+    def _load(self) -> None:
+        info = self.store.info() or {}
+        self.generation = info.get("generation")
+        self.records = dict(sorted(self.store.records().items()))
+        self.passages = [p for r in self.records.values()
+                         for p in sorted(r.passages, key=lambda p: p.order)]
+        self._pos = {p.id: i for i, p in enumerate(self.passages)}
+        self._sources = [p.source for p in self.passages]
+        self._levels = passage_levels(self.passages)
+        self._kinds = [p.kind for p in self.passages]
+        self._headings = [heading_words(p.section if p.kind == "body" else None)
+                          for p in self.passages]
+        self._identities: list[DocIdentity] = [
+            identity(r.source, r.meta, next((p.text for p in r.passages if p.kind == "header"), ""))
+            for r in self.records.values()
+        ]
+        self._parents = parents(self._identities, {
+            src: {t for p in r.passages for t in tokens(p.text, accents=False) if "/" in t}
+            for src, r in self.records.items()})
+        self._numbers = {i.number for i in self._identities if i.number}
+        self._bm25: Bm25Index | None = None
+
+    @property
+    def bm25(self) -> Bm25Index:
+        """The BM25 index of this generation (loaded from disk or built once)."""
+        if self._bm25 is None:
+            self._bm25 = cached_bm25(self.settings.index_dir, self.generation,
+                                     [p.id for p in self.passages],
+                                     [search_text(p) for p in self.passages])
+        return self._bm25
+
+    @property
+    def embedder(self) -> "Embedder":
+        """The query embedder (loaded lazily: a cold start only pays for it when searching)."""
+        if self._embedder is None:
+            from ingest.embed.load import load_embedder
+
+            self._embedder = load_embedder(self.settings, "query")
+            self.store.check(self._embedder.id, self._embedder.dim)
+        return self._embedder
+
+    def refresh(self) -> bool:
+        """Reload when the index generation changed (another session ingested); True if so."""
+        info = self.store.info() or {}
+        if info.get("generation") == self.generation:
+            return False
+        self._load()
+        return True
+
+    # ---- search ---------------------------------------------------------------------------
+    def analyse(self, query: str) -> QueryInfo:
+        """The parsed question (type, named documents, levels)."""
+        return analyse(query)
+
+    def _dense(self, query: str) -> np.ndarray:
+        """Cosine per passage for the dense candidates, 0 elsewhere."""
+        out = np.zeros(len(self.passages), dtype=np.float32)
+        vector = self.embedder.embed_query(canonical_spelling(query))
+        for pid, cos in self.store.dense(vector, DENSE_K):
+            i = self._pos.get(pid)
+            if i is not None:  # only committed passages count
+                out[i] = max(cos, 1e-6)
+        return out
+
+    def search(self, query: str, k: int = 5, sources: Sequence[str] | None = None) -> list[Hit]:
+        """The ``k`` best passages for ``query`` (optionally only from ``sources``)."""
+        if not self.passages or not query.strip():
+            return []
+        info = analyse(query)
+        if "header" in info.kinds and not any(
+                ref.number in self._numbers for ref in info.docs if ref.number):
+            # "ban hành ngày nào" asks for a header only about a document the library holds
+            info = replace(info, kinds=tuple(k for k in info.kinds if k != "header"))
+        lex = self.bm25.scores(query)
+        dense = self._dense(query)
+        score = fuse(lex, dense, self._sources, self._levels, self._kinds, info,
+                     doc_boosts(info, self._identities, self._parents), self._headings)
+        if sources is not None:
+            allowed = set(sources)
+            score = np.where([s in allowed for s in self._sources], score, -np.inf)
+        order = np.argsort(-score, kind="stable")[:k]
+        return [Hit(self.passages[i], float(score[i]), float(lex[i]), float(dense[i]))
+                for i in order if np.isfinite(score[i]) and score[i] > 0]
+
+    def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
+        """The passage with up to ``before``/``after`` surrounding passages of its document."""
+        i = self._pos.get(passage_id)
+        if i is None:
+            return []
+        source = self.passages[i].source
+        lo, hi = max(0, i - before), min(len(self.passages), i + after + 1)
+        return [p for p in self.passages[lo:hi] if p.source == source]

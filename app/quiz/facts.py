@@ -1,0 +1,185 @@
+"""Facts a question can ask about, found in a passage's text with their exact span.
+
+Kinds: ``date`` (05/8/2020, ngày 3 tháng 9 năm 2020), ``duration`` (½ ngày, 01 buổi), ``number``
+(27 huyện), ``code`` (58-NQ/TW), ``year`` (năm 2030), ``term`` (nhiệm kỳ 2020-2025), ``body``
+(Bộ Chính trị, BTV Tỉnh hội), ``level`` (cấp tỉnh), ``phrase`` (a recurring key phrase, for
+cloze only).
+
+Two facts are *the same* when their ``key`` is equal (``05/8/2020`` = ``5/8/2020``, ``½ ngày`` =
+``nửa ngày``). ``may_equal`` is wider: it also joins values that a reader could take for the
+same thing (``01 buổi`` and ``½ ngày``; ``cấp xã`` and ``cấp cơ sở``; ``BTV`` and ``Ban Thường
+vụ``), so a distractor is never one of them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.text import canonical, normalize_code
+
+KINDS = ("date", "duration", "number", "code", "year", "term", "body", "level", "phrase")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact as written (``text``) at ``start:end`` of a passage text, with its ``key``."""
+
+    kind: str
+    text: str
+    key: str
+    start: int
+    end: int
+
+
+_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+_LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
+_AMOUNTS = {"½": 0.5, "nửa": 0.5, "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5}
+_DURATION = re.compile(
+    r"(?<![\w/½])(½|nửa|một|hai|ba|bốn|\d{1,3}(?:[.,]\d+)?)\s*(ngày|buổi|tuần|tháng|năm|giờ)"
+    r"\b(?!\s*\d)", re.I)
+_HOURS = {"giờ": 1.0, "buổi": 4.0, "ngày": 8.0, "tuần": 40.0, "tháng": 176.0, "năm": 2000.0}
+_CODE = re.compile(
+    r"(?<![\w/])(\d{1,5})(/\d{4})?\s*[-–/]?\s*([A-ZĐ]{1,6}(?:[-/][A-ZĐ]{1,8})+)(?![\w/])")
+_YEAR = re.compile(r"(?<=năm )(\d{4})\b(?!\s*[-–]\s*\d)")
+_TERM = re.compile(r"nhiệm kỳ\s+(\d{4})\s*[-–]\s*(\d{4})", re.I)
+_NUMBER = re.compile(r"(?<![\w/.,½])(\d{1,4})\s+(?=[a-zđà-ỹ])(?!ngày|buổi|tuần|tháng|năm|giờ)")
+_BODY = re.compile(
+    r"Bộ Chính trị|Ban Bí thư|Ban Chấp hành Trung ương(?: Đảng)?|Quốc hội|Chính phủ|"
+    r"Thủ tướng Chính phủ|(?:Ban Thường vụ|BTV|Ban Chấp hành|BCH)"
+    r"(?: (?:Tỉnh ủy|Tỉnh uỷ|Tỉnh hội|Tỉnh Hội|Đảng bộ tỉnh|huyện Hội|Hội xã|Hội Nông dân tỉnh))?|"
+    r"Tỉnh ủy|Tỉnh uỷ|Hội đồng nhân dân tỉnh|Ủy ban nhân dân tỉnh|UBND tỉnh|HĐND tỉnh|"
+    r"Ban (?:Tuyên giáo|Tuyên huấn|Dân vận)(?: TW Hội| Tỉnh ủy)?")
+_LEVEL = re.compile(r"\bcấp (tỉnh|huyện|xã|cơ sở|trung ương|chi hội|cơ sở)\b", re.I)
+_LEVEL_GROUPS = {"xã": "cơ sở", "cơ sở": "cơ sở", "chi hội": "cơ sở"}
+_ABBREV = {"btv": "ban thường vụ", "bch": "ban chấp hành", "ubnd": "ủy ban nhân dân",
+           "hđnd": "hội đồng nhân dân", "uỷ": "ủy"}
+FUNCTION_WORDS = frozenset(
+    "của và các những với trong để cho về là được có thì mà này đó theo tại từ đến một "
+    "nhằm như sau khi đã đang sẽ phải cần đối hoặc cùng trên dưới nêu việc tới".split())
+
+
+def _date_key(d: str, m: str, y: str) -> str:
+    return f"{int(d)}/{int(m)}/{y}"
+
+
+def _duration_key(amount: str, unit: str) -> str:
+    value = _AMOUNTS.get(amount.lower())
+    if value is None:
+        value = float(amount.replace(",", "."))
+    return f"{value:g} {unit.lower()}"
+
+
+def _body_key(text: str) -> str:
+    words = canonical(text).split()
+    return " ".join(_ABBREV.get(w, w) for w in words)
+
+
+def find_facts(text: str) -> list[Fact]:
+    """Every fact in ``text`` (a passage's own words), in order, spans not overlapping."""
+    return list(_find_facts(text))
+
+
+@lru_cache(maxsize=65536)
+def _find_facts(text: str) -> tuple[Fact, ...]:
+    found: list[Fact] = []
+    for m in _LONG_DATE.finditer(text):
+        found.append(Fact("date", m.group(0), _date_key(*m.groups()), m.start(), m.end()))
+    for m in _DATE.finditer(text):
+        found.append(Fact("date", m.group(0), _date_key(*m.groups()), m.start(), m.end()))
+    for m in _TERM.finditer(text):
+        found.append(Fact("term", m.group(0), f"{m.group(1)}-{m.group(2)}", m.start(), m.end()))
+    for m in _CODE.finditer(text):
+        key = normalize_code(m.group(1), m.group(2), m.group(3).upper())
+        found.append(Fact("code", m.group(0), key, m.start(), m.end()))
+    for m in _DURATION.finditer(text):
+        found.append(Fact("duration", m.group(0), _duration_key(*m.groups()), m.start(),
+                          m.end()))
+    for m in _YEAR.finditer(text):
+        found.append(Fact("year", m.group(0), m.group(1), m.start(), m.end()))
+    for m in _NUMBER.finditer(text):
+        found.append(Fact("number", m.group(1), str(int(m.group(1))), m.start(1), m.end(1)))
+    for m in _BODY.finditer(text):
+        found.append(Fact("body", m.group(0), _body_key(m.group(0)), m.start(), m.end()))
+    for m in _LEVEL.finditer(text):
+        found.append(Fact("level", m.group(0), canonical(m.group(0)), m.start(), m.end()))
+    return tuple(_without_overlaps(found))
+
+
+def _without_overlaps(facts: list[Fact]) -> list[Fact]:
+    """Keep the first-found (most specific kind) fact where spans overlap."""
+    kept: list[Fact] = []
+    for f in facts:
+        if all(f.end <= k.start or f.start >= k.end for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: f.start)
+
+
+@lru_cache(maxsize=65536)
+def fact_key(kind: str, text: str) -> str:
+    """The key of ``text`` read as a fact of ``kind`` (for a typed or chosen answer)."""
+    facts = [f for f in find_facts(text) if f.kind == kind]
+    if len(facts) == 1 and facts[0].start == 0 and facts[0].end == len(text.strip()):
+        return facts[0].key
+    if kind == "body":
+        return _body_key(text)
+    return canonical(text)
+
+
+def may_equal(kind: str, a: str, b: str) -> bool:
+    """True when values ``a`` and ``b`` (keys of ``kind``) are or could be read as the same."""
+    if a == b:
+        return True
+    if kind == "duration":
+        return _hours(a) == _hours(b)
+    if kind == "level":
+        return _LEVEL_GROUPS.get(a.split(" ", 1)[-1]) == _LEVEL_GROUPS.get(
+            b.split(" ", 1)[-1]) is not None
+    if kind == "body":
+        return a in b or b in a
+    if kind == "number":
+        return a.lstrip("0") == b.lstrip("0")
+    return False
+
+
+def _hours(key: str) -> float | None:
+    amount, _, unit = key.partition(" ")
+    try:
+        return float(amount) * _HOURS[unit]
+    except (KeyError, ValueError):
+        return None
+
+
+def phrases(texts: Iterable[str], min_df: int = 2) -> set[str]:
+    """Key phrases: canonical 2–4 syllable runs found in at least ``min_df`` of ``texts``,
+    not starting or ending with a function word."""
+    df: dict[str, int] = {}
+    for text in texts:
+        words = re.findall(r"\w+", canonical(text))
+        seen: set[str] = set()
+        for n in (2, 3, 4):
+            for i in range(len(words) - n + 1):
+                gram = words[i:i + n]
+                if gram[0] in FUNCTION_WORDS or gram[-1] in FUNCTION_WORDS:
+                    continue
+                if any(w.isdigit() for w in gram):
+                    continue
+                seen.add(" ".join(gram))
+        for g in seen:
+            df[g] = df.get(g, 0) + 1
+    return {g for g, c in df.items() if c >= min_df}
+
+
+def find_phrase(text: str, keys: set[str]) -> Fact | None:
+    """The longest key phrase of ``keys`` in ``text`` (as a ``phrase`` fact), if any."""
+    canon = canonical(text)
+    if len(canon) != len(text):  # spans would not line up
+        return None
+    best: Fact | None = None
+    for key in keys:
+        for m in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", canon):
+            if best is None or len(key) > len(best.key):
+                best = Fact("phrase", text[m.start():m.end()], key, m.start(), m.end())
+            break
+    return best

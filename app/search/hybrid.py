@@ -1,0 +1,156 @@
+"""Fuse lexical and dense rankings (weighted reciprocal-rank fusion) and add document-aware
+boosts: the document a question names, the issuing body's level, the level of a section.
+
+Scores are on the RRF scale: rank 1 in one list is worth ``1 / (K + 1)``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from app.search.query import QueryInfo, section_levels
+from ingest.records import DocumentMeta, Passage
+from ingest.text import has_diacritics, search_tokens, strip_accents, tokens
+
+K = 60
+W_LEX = 1.0
+W_DENSE = 1.0
+B_DOC = 0.02  # a named document (number, place, issuing level) ≈ one first rank
+B_LEVEL = 0.012  # a section about the level the question names
+PARENT_PRIOR = 0.5  # share of B_DOC given to documents that other documents implement
+B_HEAD = 0.012  # a heading whose words the question repeats ("tài liệu học tập gồm những gì")
+B_KIND = 0.02  # the kind of passage asked for: "ai ký" → signature, "gửi đến" → recipients
+
+# Words every issuer of this kind shares: naming them does not single out a document.
+_GENERIC = set(
+    "hoi nong dan viet nam bch ban chap hanh hnd tinh huyen xa thi tran phuong thanh pho cap "
+    "chi dang cong san uy thuong vu btv mat tran to quoc doan so ke hoach nghi quyet ngay thang "
+    "nam ve va cua".split()
+)
+
+
+@dataclass(frozen=True)
+class DocIdentity:
+    """What names one document: its number, type, issuer level and distinctive words."""
+
+    source: str
+    code: str | None  # the whole document number, stripped and lower-case (985-kh/hndt)
+    number: str | None  # leading digits of the document number
+    doc_type: str | None  # stripped
+    issuer_level: str | None
+    words: frozenset[str]
+
+
+def identity(source: str, meta: DocumentMeta, header: str) -> DocIdentity:
+    """Build the identity of a document from its metadata and header passage."""
+    number = re.match(r"\d+", meta.number or "")
+    issuer = strip_accents(meta.issuer or "")
+    level = next((lv for lv in ("tinh", "huyen", "xa") if re.search(rf"\b{lv}\b", issuer)), None)
+    text = " ".join(p for p in (meta.issuer, meta.place) if p)  # who issued it, and where
+    words = frozenset(t for accents in (True, False) for t in search_tokens(text, accents)
+                      if not any(strip_accents(w) in _GENERIC for w in t.split("_"))
+                      and not t.isdigit())
+    code = next(iter(tokens(meta.number, accents=False)), None) if meta.number else None
+    return DocIdentity(source, code, number.group(0) if number else None,
+                       strip_accents(meta.doc_type or "") or None, level, words)
+
+
+def parents(ids: Sequence[DocIdentity], mentions: dict[str, set[str]]) -> set[str]:
+    """Sources whose document number other documents cite (``Thực hiện Kế hoạch số 985…``).
+
+    ``mentions`` maps each source to the document codes its text contains."""
+    own = {i.source: i.code for i in ids}
+    return {i.source for i in ids if i.code and any(
+        src != i.source and own.get(src) != i.code and i.code in codes
+        for src, codes in mentions.items())}
+
+
+def doc_boosts(info: QueryInfo, ids: Sequence[DocIdentity],
+               parent_docs: set[str] | None = None) -> dict[str, float]:
+    """Per source, 0..1: how strongly the question names that document over the others.
+
+    When the question names no document, documents that others implement get a small prior
+    (``PARENT_PRIOR``), so a district plan does not shadow the provincial plan it copies."""
+    if len({(i.number, i.issuer_level, i.words) for i in ids}) < 2:
+        return {}
+    accented = has_diacritics(info.text)  # compare with accents when typed with them
+    q_words = set(search_tokens(info.text if accented else info.plain, accents=accented))
+    common = frozenset.intersection(*(i.words for i in ids)) if ids else frozenset()
+    raw: dict[str, float] = {}
+    for ident in ids:
+        score = 0.0
+        for ref in info.docs:
+            if ref.number and ref.number == ident.number and (
+                    not ref.doc_type or strip_accents(ref.doc_type) == ident.doc_type):
+                score += 1.0
+        if info.org_level and info.org_level == ident.issuer_level:
+            score += 0.5
+        score += 0.5 * min(2, len((q_words & ident.words) - common))
+        raw[ident.source] = score
+    top = max(raw.values(), default=0.0)
+    if top <= 0 or all(v == top for v in raw.values()):
+        return {s: PARENT_PRIOR for s in parent_docs or ()}
+    return {s: v / top for s, v in raw.items()}
+
+
+def ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of each entry by descending score; entries with score ≤ 0 get rank inf."""
+    order = np.argsort(-scores, kind="stable")
+    out = np.full(len(scores), np.inf)
+    out[order] = np.arange(1, len(scores) + 1)
+    out[scores <= 0] = np.inf
+    return out
+
+
+def passage_levels(passages: Sequence[Passage]) -> list[frozenset[str]]:
+    """Levels each passage's section is about (computed once per index generation)."""
+    return [frozenset(section_levels(p.section or p.text.split("\n")[0])) for p in passages]
+
+
+_NUMBERING = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
+
+
+def heading_words(section: str | None) -> tuple[frozenset[str], ...]:
+    """Accent-stripped syllables of each heading of a section path, numbering removed."""
+    if not section:
+        return ()
+    return tuple(frozenset(strip_accents(_NUMBERING.sub("", h)).replace(",", " ").split())
+                 for h in section.split(" › "))
+
+
+def heading_match(info: QueryInfo, headings: Sequence[tuple[frozenset[str], ...]]) -> np.ndarray:
+    """Per passage, 0..1: how fully the question repeats one heading above it (≥ 2 words)."""
+    q = set(info.plain.replace(",", " ").replace("?", " ").split())
+    cache: dict[tuple[frozenset[str], ...], float] = {}
+    out = np.zeros(len(headings))
+    for i, path in enumerate(headings):
+        if path not in cache:
+            best = 0.0
+            for h in path:
+                hit = len(h & q)
+                if hit >= 2 and len(h):
+                    best = max(best, hit / len(h))
+            cache[path] = best
+        out[i] = cache[path]
+    return out
+
+
+def fuse(lex: np.ndarray, dense: np.ndarray, sources: Sequence[str],
+         levels: Sequence[frozenset[str]], kinds: Sequence[str], info: QueryInfo,
+         boosts: dict[str, float],
+         headings: Sequence[tuple[frozenset[str], ...]] | None = None) -> np.ndarray:
+    """Final score per passage: weighted RRF of both rankings plus the boosts."""
+    score = W_LEX / (K + ranks(lex)) + W_DENSE / (K + ranks(dense))
+    if headings is not None:
+        score += B_HEAD * heading_match(info, headings)
+    if boosts:
+        score += B_DOC * np.array([boosts.get(s, 0.0) for s in sources])
+    if info.levels:
+        wanted = set(info.levels)
+        score += B_LEVEL * np.array([1.0 if lv & wanted else 0.0 for lv in levels])
+    if info.kinds:
+        score += B_KIND * np.array([1.0 if k in info.kinds else 0.0 for k in kinds])
+    return score

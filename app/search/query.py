@@ -1,0 +1,97 @@
+"""What a question asks about: its type, the documents and levels it names.
+
+Everything is matched on the accent-stripped form, so "cap huyen" and "cấp huyện" read alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.text import strip_accents
+
+# Document types as written in questions (stripped form) → the type as documents print it.
+DOC_TYPES = {
+    "nghi quyet": "Nghị quyết", "ke hoach": "Kế hoạch", "chi thi": "Chỉ thị",
+    "quyet dinh": "Quyết định", "ket luan": "Kết luận", "huong dan": "Hướng dẫn",
+    "thong bao": "Thông báo", "bao cao": "Báo cáo", "chuong trinh": "Chương trình",
+    "nghi dinh": "Nghị định", "thong tu": "Thông tư", "luat": "Luật", "de an": "Đề án",
+    "cong van": "Công văn",
+}
+# Levels of the organisation a question can name → patterns of sections about that level.
+LEVELS = {
+    "tinh": (r"\bcap tinh\b",),
+    "huyen": (r"\bcap huyen\b", r"\bhuyen,? thi,? thanh\b", r"\bcac huyen\b", r"\bhuyen hoi\b"),
+    "xa": (r"\bcap xa\b", r"\bxa,? phuong\b", r"\bcap co so\b", r"\bhoi xa\b", r"\bcac xa\b"),
+    "chi": (r"\bchi hoi\b",),
+}
+_ORG_LEVEL = re.compile(r"\b(tinh|huyen|xa) hoi\b|\bhoi nong dan (tinh|huyen|xa)\b")
+_NUMBER_AFTER_TYPE = re.compile(
+    r"\b(" + "|".join(DOC_TYPES) + r")\s+(?:so\s+)?(\d{1,5})(?:\s*[-/]\s*([a-z]{1,6}(?:[-/][a-z]{1,8})*))?")
+_CODE = re.compile(r"\b(\d{1,5})\s*[-/]\s*([a-z]{1,6}(?:[-/][a-z]{1,8})+)\b")
+
+_KINDS = (
+    ("signature", r"\b(ai ky|nguoi ky|ky ten|ky ban hanh|chu tich la ai)\b"),
+    ("recipients", r"\b(noi nhan|gui (den|cho|toi)|nhan (van ban|ke hoach))\b"),
+    ("header", r"\b(ban hanh|ky)\b.*\b(ngay|luc|khi) nao\b|\bso hieu\b|\bngay ban hanh\b"),
+)
+QTYPES = (
+    ("year", r"\b(nam nao|nam bao nhieu|den nam)\b"),
+    ("date", r"\b(khi nao|ngay nao|luc nao|bao gio|thoi han|han chot|truoc ngay|thoi gian nao|nam nao|thang nao|ngay bao nhieu|ngay may)\b"),
+    ("count", r"\b(bao nhieu|may)\b"),
+    ("who", r"\b(ai|co quan nao|don vi nao|to chuc nao|nguoi nao|ban nao|cap nao)\b"),
+    ("list", r"\b(nhung gi|nhung noi dung|noi dung gi|gom nhung|bao gom|cac noi dung|nhung tai lieu|tai lieu nao|gom gi|nhung viec|nhiem vu gi|yeu cau gi|muc dich)\b"),
+    ("where", r"\b(o dau|tai dau|noi nao)\b"),
+    ("how", r"\b(nhu the nao|the nao|ra sao|bang cach nao|hinh thuc nao|phuong thuc)\b"),
+)
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document the question names: type (as printed) and/or number (``58`` or ``58-nq/tw``)."""
+
+    doc_type: str | None
+    number: str | None
+    code: str | None
+
+    def label(self) -> str:
+        """How to name it to a user: ``Nghị quyết 58-NQ/TW``."""
+        num = (self.code or self.number or "").upper()
+        return " ".join(p for p in (self.doc_type, num) if p)
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """The parsed question."""
+
+    text: str
+    plain: str  # accent-stripped, lower case
+    qtype: str | None
+    docs: tuple[DocRef, ...]
+    levels: tuple[str, ...]
+    org_level: str | None  # "tinh"/"huyen"/"xa" when the question names the issuing body's level
+    kinds: tuple[str, ...] = ()  # passage kinds asked about: signature, recipients, header
+
+
+def analyse(question: str) -> QueryInfo:
+    """Parse a question (any accents, any tone spelling)."""
+    plain = re.sub(r"\s+", " ", strip_accents(question)).strip()
+    qtype = next((name for name, pat in QTYPES if re.search(pat, plain)), None)
+    docs: list[DocRef] = []
+    for m in _NUMBER_AFTER_TYPE.finditer(plain):
+        code = f"{m.group(2)}-{m.group(3)}" if m.group(3) else None
+        docs.append(DocRef(DOC_TYPES[m.group(1)], m.group(2), code))
+    for m in _CODE.finditer(plain):
+        if not any(d.number == m.group(1) for d in docs):
+            docs.append(DocRef(None, m.group(1), f"{m.group(1)}-{m.group(2)}"))
+    org = _ORG_LEVEL.search(plain)
+    org_level = (org.group(1) or org.group(2)) if org else None
+    scan = _ORG_LEVEL.sub(" ", plain)
+    levels = tuple(lv for lv, pats in LEVELS.items() if any(re.search(p, scan) for p in pats))
+    kinds = tuple(kind for kind, pat in _KINDS if re.search(pat, plain))
+    return QueryInfo(question, plain, qtype, tuple(docs), levels, org_level, kinds)
+
+
+def section_levels(text: str) -> set[str]:
+    """Levels a section heading (or a passage's first line) is about."""
+    plain = strip_accents(text)
+    return {lv for lv, pats in LEVELS.items() if any(re.search(p, plain) for p in pats)}

@@ -1,0 +1,28 @@
+"""Entry script of the web app: ``streamlit run app/web/main.py`` (or ``hoctap app``).
+
+Pages: Hỏi đáp (chat), Thư viện tài liệu (library), and the study pages when present.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+
+st.set_page_config(page_title="Học tập Nghị quyết", page_icon=":material/menu_book:",
+                   layout="centered")
+
+pages = [
+    st.Page(HERE / "page_chat.py", title="Hỏi đáp", icon=":material/forum:", default=True,
+            url_path="hoi-dap"),
+    st.Page(HERE / "page_library.py", title="Thư viện tài liệu",
+            icon=":material/library_books:", url_path="thu-vien"),
+]
+for name, title, icon, url in (("page_quiz.py", "Ôn tập", ":material/quiz:", "on-tap"),
+                               ("page_outline.py", "Chuẩn bị thu hoạch",
+                                ":material/edit_note:", "thu-hoach")):
+    if (HERE / name).is_file():
+        pages.append(st.Page(HERE / name, title=title, icon=icon, url_path=url))
+
+st.navigation(pages).run()

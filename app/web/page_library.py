@@ -1,0 +1,155 @@
+"""Thư viện tài liệu: the document table, upload, delete, and documents mentioned but missing.
+
+Module-level Streamlit page script (see ``main.py``). Reading never asks for a password;
+upload and delete do when ``HOCTAP_ADMIN_PASSWORD`` is set.
+"""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from app.library import (
+    UPLOAD_TYPES,
+    add_uploads,
+    check_password,
+    delete_document,
+    document_rows,
+    load_records,
+    missing_documents,
+    password_required,
+)
+from app.web.render import escape_md
+from app.web.resources import shared
+from ingest.errors import HoctapError
+
+ADMIN = "library_admin"
+FLASH = "library_flash"
+UPLOADER = "library_uploader_round"
+CONFIRM = "library_confirm_delete"
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state.setdefault(FLASH, []).append((kind, text))
+
+
+def _show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH, []):
+        getattr(st, kind)(text)
+
+
+def _admin_gate(settings) -> bool:
+    """True when upload/delete are allowed in this session (no password set, or given)."""
+    if not password_required(settings) or st.session_state.get(ADMIN):
+        return True
+    with st.form("admin_login"):
+        pw = st.text_input("Mật khẩu quản trị (để tải lên hoặc xóa tài liệu)", type="password",
+                           key="admin_password")
+        if st.form_submit_button("Đăng nhập"):
+            if check_password(settings, pw):
+                st.session_state[ADMIN] = True
+                st.rerun()
+            st.error("Mật khẩu không đúng.")
+    return False
+
+
+def _progress_factory(bar):
+    """An ``ingest`` progress factory drawing into one ``st.progress`` bar."""
+    def factory(total: int, label: str):
+        done = [0]
+
+        def advance(n: int) -> None:
+            done[0] += n
+            bar.progress(min(1.0, done[0] / max(1, total)),
+                         text=f"Đang nạp {label}: {done[0]}/{total} đoạn")
+        return advance
+    return factory
+
+
+def _upload_section(settings) -> None:
+    st.subheader("Thêm tài liệu")
+    limit = settings.max_file_mb
+    round_no = st.session_state.setdefault(UPLOADER, 0)
+    files = st.file_uploader(
+        f"Chọn tệp PDF, DOCX hoặc TXT (nhiều tệp cùng lúc, tối đa {limit:g} MB mỗi tệp)",
+        type=[t.lstrip(".") for t in UPLOAD_TYPES], accept_multiple_files=True,
+        key=f"uploader-{round_no}", max_upload_size=max(1, math.ceil(limit)),
+    )
+    if not files or not st.button("Nạp vào thư viện", type="primary", key="do_upload"):
+        return
+    bar = st.progress(0.0, text="Đang kiểm tra và lưu tệp…")
+    try:
+        with st.spinner("Đang nạp tài liệu…"):
+            batch = [(f.name, f.getvalue()) for f in files]
+            result = add_uploads(settings, shared().passage_embedder(), batch,
+                                 _progress_factory(bar))
+    except Exception as err:  # noqa: BLE001 - nothing an upload does may crash the page
+        _flash("error", "Không nạp được tài liệu: " + escape_md(str(err)))
+    else:
+        for source in result.added:
+            _flash("success", f"Đã thêm: {escape_md(source)} — có thể hỏi ngay.")
+        for source in result.unchanged:
+            _flash("info", f"Đã có trong thư viện: {escape_md(source)}")
+        for name, reason in result.failed:
+            _flash("error", f"Không nạp được {escape_md(name)}: {escape_md(reason)}")
+    st.session_state[UPLOADER] = round_no + 1
+    st.rerun()
+
+
+def _delete_section(settings, rows) -> None:
+    st.subheader("Xóa tài liệu")
+    if not rows:
+        st.caption("Chưa có tài liệu nào.")
+        return
+    labels = {r.source: f"{r.source} ({r.doc_type} {r.number})".replace(" ()", "")
+              for r in rows}
+    source = st.selectbox("Chọn tài liệu", options=list(labels), format_func=labels.get,
+                          key="delete_choice")
+    if st.button("Xóa tài liệu này…", key="delete_ask"):
+        st.session_state[CONFIRM] = source
+    pending = st.session_state.get(CONFIRM)
+    if not pending:
+        return
+    st.warning(f"Xóa hẳn {escape_md(pending)} và mọi đoạn văn của nó khỏi thư viện?")
+    yes, no = st.columns(2)
+    if yes.button("Xóa", type="primary", key="delete_yes"):
+        st.session_state.pop(CONFIRM, None)
+        try:
+            with st.spinner("Đang xóa…"):
+                delete_document(settings, shared().passage_embedder(), pending)
+        except HoctapError as err:
+            _flash("error", f"Không xóa được {escape_md(pending)}: {escape_md(str(err))}")
+        else:
+            _flash("success", f"Đã xóa: {escape_md(pending)}")
+        st.rerun()
+    if no.button("Hủy", key="delete_no"):
+        st.session_state.pop(CONFIRM, None)
+        st.rerun()
+
+
+st.title("Thư viện tài liệu")
+_show_flash()
+settings = shared().settings
+records = load_records(settings)
+rows = document_rows(records)
+
+st.subheader(f"Tài liệu đã nạp ({len(rows)})")
+if rows:
+    st.dataframe([r.to_display() for r in rows], hide_index=True, key="documents_table")
+else:
+    st.info("Chưa có tài liệu nào trong thư viện.")
+
+st.subheader("Tài liệu được nhắc đến nhưng chưa có")
+missing = missing_documents(records)
+if missing:
+    st.caption("Các văn bản dưới đây được nhắc đến trong tài liệu đã nạp nhưng thư viện chưa có; "
+               "nên bổ sung để câu trả lời đầy đủ hơn.")
+    st.dataframe([{"Văn bản": m.label, "Số lần nhắc": m.mentions,
+                   "Nhắc trong": ", ".join(m.sources)} for m in missing],
+                 hide_index=True, key="missing_table")
+else:
+    st.caption("Không có văn bản nào được nhắc đến mà thư viện chưa có.")
+
+if _admin_gate(settings):
+    _upload_section(settings)
+    _delete_section(settings, rows)

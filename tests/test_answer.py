@@ -1,0 +1,77 @@
+"""Extractive answers: citations, refusals, missing documents, look-alike documents, CLI JSON."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.answer import answer_question
+from app.commands import ask
+from app.knowledge import KnowledgeBase
+from ingest.embed.base import HashEmbedder
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+
+LOOKALIKE = Path(__file__).parent / "data" / "lookalike"
+
+
+@pytest.fixture(scope="module")
+def lookalike_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """Shipped corpus + the plan's fixtures + the look-alike district plan (hash embedder)."""
+    from conftest import fill_corpus, make_settings
+
+    s = make_settings(tmp_path_factory.mktemp("answer"))
+    fill_corpus(s.corpus_dir)
+    for f in LOOKALIKE.glob("*.txt"):
+        shutil.copy(f, s.corpus_dir / f.name)
+    assert not ingest(s, HashEmbedder()).failed
+    return KnowledgeBase.open(s, HashEmbedder())
+
+
+def test_answer_quotes_the_deadline_with_its_citation(lookalike_kb: KnowledgeBase) -> None:
+    a = answer_question(lookalike_kb, "Theo Kế hoạch 985-KH/HNDT, chi hội phải hoàn thành "
+                                      "học tập trước ngày nào?")
+    assert a.found and "15/10/2020" in a.answer and "[1]" in a.answer
+    first = a.citations[0]
+    assert first.n == 1 and first.doc_number == "985-KH/HNDT"
+    assert first.highlight and first.highlight in first.text and "15/10/2020" in first.highlight
+    assert len(first.text) < 600
+
+
+def test_named_organisation_wins_over_lookalike(lookalike_kb: KnowledgeBase) -> None:
+    a = answer_question(lookalike_kb, "Theo kế hoạch của Hội Nông dân huyện Đông Sơn, chi hội "
+                                      "phải học xong trước ngày nào?")
+    assert a.found and a.citations[0].doc_number == "45-KH/HND"
+    assert "5/10/2020" in a.answer and "15/10/2020" not in a.answer
+
+
+def test_unanswerable_question_is_refused_with_labelled_suggestions(
+        lookalike_kb: KnowledgeBase) -> None:
+    a = answer_question(lookalike_kb, "Giá lúa hôm nay bao nhiêu một cân?")
+    assert not a.found and "không có thông tin" in a.answer
+    assert a.suggestions == bool(a.citations)
+
+
+def test_missing_document_is_named(lookalike_kb: KnowledgeBase) -> None:
+    a = answer_question(lookalike_kb, "Nghị quyết 26-NQ/TW về nông nghiệp ban hành ngày nào?")
+    assert not a.found and a.missing_documents == ("Nghị quyết 26-NQ/TW",)
+    assert "26-NQ/TW" in a.answer
+
+
+def test_ask_json_contract(lookalike_kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    ask.register(parser.add_subparsers())
+    args = parser.parse_args(["ask", "Ai ký kế hoạch 985?", "--json", "--k", "3"])
+    settings: Settings = lookalike_kb.settings
+    assert ask.run(args, settings) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"question", "found", "answer", "citations"} <= set(out)
+    assert out["found"] is True and "Trần Bình Quân" in out["answer"]
+    assert 1 <= len(out["citations"]) <= 3
+    c = out["citations"][0]
+    assert c["n"] == 1 and isinstance(c["score"], float)
+    assert set(c) >= {"source", "title", "doc_number", "doc_type", "section", "page", "text"}
+    assert not Path(c["source"]).is_absolute()

@@ -1,0 +1,88 @@
+"""Hybrid search: accents, tone spellings, levels, BM25 cache per generation, empty index."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.knowledge import KnowledgeBase
+from app.search import bm25 as bm25_module
+from app.search.query import analyse
+from ingest.embed.base import HashEmbedder
+from ingest.pipeline import ingest
+from ingest.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def kb_settings(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A private copy of the session index (the BM25 cache is written next to it)."""
+    from dataclasses import replace
+
+    base = tmp_path_factory.mktemp("search")
+    shutil.copytree(built_index.index_dir, base / "index")
+    return replace(built_index, index_dir=base / "index")
+
+
+@pytest.fixture(scope="module")
+def kb(kb_settings: Settings) -> KnowledgeBase:
+    return KnowledgeBase.open(kb_settings, HashEmbedder())
+
+
+def _top_texts(kb: KnowledgeBase, q: str, k: int = 3) -> list[str]:
+    return [h.passage.text for h in kb.search(q, k)]
+
+
+def test_level_question_finds_the_deadline(kb: KnowledgeBase) -> None:
+    texts = _top_texts(kb, "Hội Nông dân cấp huyện phải học xong nghị quyết trước ngày nào?")
+    assert any("15/9/2020" in t for t in texts)
+
+
+def test_query_without_diacritics_matches_like_the_accented_one(kb: KnowledgeBase) -> None:
+    accented = kb.search("Cấp tỉnh đã học tập trực tuyến vào ngày nào", 1)[0]
+    plain = kb.search("cap tinh da hoc tap truc tuyen vao ngay nao", 3)
+    assert "31/8/2020" in accented.passage.text
+    assert any(h.passage.text == accented.passage.text for h in plain)
+
+
+def test_tone_spelling_variants_rank_alike(kb: KnowledgeBase) -> None:
+    a = [h.passage.id for h in kb.search("Bộ Chính trị khóa mấy", 3)]
+    b = [h.passage.id for h in kb.search("Bộ Chính trị khoá mấy", 3)]
+    assert a == b
+
+
+def test_sources_filter_and_neighbours(kb: KnowledgeBase) -> None:
+    source = sorted(kb.records)[0]
+    hits = kb.search("tài liệu học tập", 5, sources=[source])
+    assert hits and all(h.passage.source == source for h in hits)
+    around = kb.neighbours(hits[0].passage.id, 1, 1)
+    assert hits[0].passage in around and all(p.source == source for p in around)
+    assert 2 <= len(around) <= 3
+
+
+def test_bm25_is_built_once_per_generation(kb_settings: Settings, kb: KnowledgeBase,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    kb.search("kế hoạch", 1)
+    assert (Path(kb_settings.index_dir) / "bm25" / str(kb.generation) / "ids.json").exists()
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("BM25 rebuilt although cached")
+
+    monkeypatch.setattr(bm25_module.Bm25Index, "build", classmethod(boom))
+    again = KnowledgeBase.open(kb_settings, HashEmbedder())
+    assert again.search("kế hoạch", 1)
+    assert again.refresh() is False
+
+
+def test_empty_index_gives_no_results(settings: Settings) -> None:
+    ingest(settings, HashEmbedder())
+    kb = KnowledgeBase.open(settings, HashEmbedder())
+    assert kb.passages == [] and kb.search("nghị quyết", 5) == []
+
+
+def test_query_analysis() -> None:
+    info = analyse("nghi quyet 58 ban hanh ngay nao")
+    assert info.qtype == "date" and info.docs[0].number == "58"
+    assert analyse("Hội Nông dân cấp huyện học xong khi nào?").levels == ("huyen",)
+    assert analyse("Ai ký kế hoạch?").kinds == ("signature",)
+    assert analyse("Tỉnh hội giao những nội dung gì").org_level == "tinh"

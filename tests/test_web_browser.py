@@ -1,0 +1,223 @@
+"""The web app in a real browser: Debian's headless Chromium driven by Playwright.
+
+Starts ``hoctap app`` on a free port over a copy of the built index (hash embedder), asks a
+question, checks the citation card, uploads a DOCX and a hostile TXT, asks about them, and saves
+screenshots at 1280 px and 390 px under ``test-artifacts/`` (git-ignored).
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-sync", "--disable-quic"]
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-stale="true"]');
+}"""
+NEW_PLAN = (
+    "HỘI NÔNG DÂN TỈNH THANH HÓA", "Số 12-KH/HNDT", "Thanh Hóa, ngày 2 tháng 3 năm 2021",
+    "KẾ HOẠCH", "Tổ chức hội thi nông dân sản xuất giỏi năm 2021", "I. MỤC ĐÍCH",
+    "1. Hội thi nông dân sản xuất giỏi được tổ chức tại huyện Nga Sơn vào ngày 20/11/2021.",
+)
+HOSTILE = (
+    "KẾ HOẠCH\nPhòng chống sâu bệnh hại lúa vụ chiêm xuân\nI. NỘI DUNG\n"
+    "1. Phun thuốc trừ rầy nâu <script>window.__pwned = 1</script>"
+    "<img src=x onerror=\"window.__pwned = 2\"> [bấm vào đây](http://evil.example) "
+    "trước ngày 10/4/2021.\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("the app did not become healthy")
+
+
+def start_app(settings: Settings, port: int, log: Path) -> subprocess.Popen:
+    """``hoctap app`` in its own session (so the whole group can be stopped)."""
+    env = dict(os.environ, HOCTAP_CORPUS_DIR=str(settings.corpus_dir),
+               HOCTAP_INDEX_DIR=str(settings.index_dir), HOCTAP_COLLECTION=settings.collection,
+               HOCTAP_EMBED_MODEL=settings.embed_model or "")
+    env.pop("HOCTAP_ADMIN_PASSWORD", None)
+    env.pop("HOCTAP_CHROMA_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "app", "--port", str(port), "--address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def app_url(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
+    base = tmp_path_factory.mktemp("browser")
+    shutil.copytree(built_index.corpus_dir, base / "corpus")
+    shutil.copytree(built_index.index_dir, base / "index")
+    s = Settings(corpus_dir=base / "corpus", index_dir=base / "index", embed_model="hash",
+                 collection=built_index.collection)
+    port = free_port()
+    proc = start_app(s, port, base / "app.log")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit finished its run and nothing on the page is stale."""
+    page.wait_for_function(SETTLED, timeout=timeout)
+
+
+def ask(page, question: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    page.get_by_test_id("stChatMessage").filter(has_text=question).last.wait_for()
+    settle(page)
+
+
+def screenshot(page, name: str, width: int) -> Path:
+    """Enlarge the window until nothing scrolls (Streamlit scrolls inside its own container),
+    wait for the fonts, then shoot."""
+    page.set_viewport_size({"width": width, "height": 900})
+    settle(page)
+    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll('*')]
+        .filter(e => e.scrollHeight > e.clientHeight + 2).map(e => e.scrollHeight), 900)""")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 200, 8000)})
+    settle(page)
+    page.evaluate("document.fonts.ready")
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}-{width}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def docx_bytes(lines: tuple[str, ...]) -> bytes:
+    import docx
+
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url)
+    page.get_by_role("button", name="Kế hoạch số 985-KH/HNDT nói gì về").first.wait_for()
+    settle(page)
+
+    # ask about the plan, without diacritics: the citation card shows
+    ask(page, "hoi nong dan cac huyen hoc tap xong truoc ngay nao")
+    answer = page.get_by_test_id("stChatMessage").last
+    assert "15/9/2020" in answer.inner_text()
+    assert "[1]" in answer.inner_text() and "Nguồn trích dẫn" in answer.inner_text()
+    assert page.get_by_role("button", name="Kế hoạch số 985-KH/HNDT nói gì về").count() == 0
+    card = answer.locator("[class*='st-key-card-']").first
+    assert "Kế hoạch số 985-KH/HNDT" in card.inner_text()
+    assert card.get_by_test_id("stDownloadButton").count() == 1
+    expander = answer.get_by_test_id("stExpander").first
+    expander.get_by_text("Xem đoạn văn xung quanh").click()
+    expander.get_by_text("đoạn được trích").wait_for()
+    settle(page)
+    screenshot(page, "chat", 1280)
+    screenshot(page, "chat", 390)
+
+    # upload a DOCX and a hostile TXT on the library page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Thư viện tài liệu").click()
+    page.get_by_text("Tài liệu được nhắc đến nhưng chưa có").wait_for()
+    settle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([
+        {"name": "hội thi.docx", "mimeType": "application/vnd.openxmlformats-officedocument"
+         ".wordprocessingml.document", "buffer": docx_bytes(NEW_PLAN)},
+        {"name": "../../sâu bệnh.txt", "mimeType": "text/plain", "buffer": HOSTILE.encode()},
+    ])
+    page.get_by_role("button", name="Nạp vào thư viện").click()
+    page.get_by_text("Đã thêm: hội thi.docx").wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text("Đã thêm: sâu bệnh.txt").count() == 1
+    screenshot(page, "library", 1280)
+    screenshot(page, "library", 390)
+
+    # ask about the new document: it is cited at once
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Hỏi đáp").click()
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    settle(page)
+    ask(page, "Hội thi nông dân sản xuất giỏi tổ chức ở huyện nào?")
+    answer = page.get_by_test_id("stChatMessage").last
+    assert "Nga Sơn" in answer.inner_text() and "hội thi.docx" in answer.inner_text()
+
+    # a document holding HTML, <script> and a Markdown link is shown as text
+    ask(page, "Phun thuốc trừ rầy nâu trước ngày nào?")
+    shown = page.get_by_test_id("stChatMessage").last.inner_text().replace("\u2060", "")
+    assert "<script>window.__pwned = 1</script>" in shown
+    assert "[bấm vào đây](http://evil.example)" in shown
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator('a[href="http://evil.example"]').count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    page.close()
