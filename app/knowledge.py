@@ -7,24 +7,40 @@ document-aware boosts. ``refresh`` reloads when another process changed the inde
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.search.bm25 import Bm25Index, cached_bm25
-from app.search.hybrid import (DocIdentity, doc_boosts, fuse, heading_words, identity,
-                               parents, passage_levels)
+from app.search.hybrid import (
+    DocIdentity,
+    doc_boosts,
+    fuse,
+    heading_words,
+    identity,
+    parents,
+    passage_facts,
+    passage_levels,
+)
 from app.search.query import QueryInfo, analyse
 from ingest.records import Passage
 from ingest.settings import Settings
 from ingest.store import DocumentRecord, Store
-from ingest.text import canonical, tokens
+from ingest.text import _CODE as CODE
+from ingest.text import canonical, normalize_code, strip_accents
 
 if TYPE_CHECKING:
     from ingest.embed.base import Embedder
 
 DENSE_K = 100  # dense candidates taken per query
+
+
+def document_codes(text: str) -> set[str]:
+    """Document codes a text cites (``985-kh/hndt``), in the form ``DocIdentity.code`` uses."""
+    return {strip_accents(normalize_code(m.group(1), m.group(2), m.group(3)))
+            for m in CODE.finditer(text)}
 
 
 def canonical_spelling(text: str) -> str:
@@ -35,7 +51,7 @@ def canonical_spelling(text: str) -> str:
         canon = canonical(word)
         if canon == word.lower() or len(canon) != len(word):
             return word
-        return "".join(c.upper() if o.isupper() else c for c, o in zip(canon, word))
+        return "".join(c.upper() if o.isupper() else c for c, o in zip(canon, word, strict=True))
 
     return re.sub(r"\w+", fix, text)
 
@@ -61,7 +77,7 @@ class Hit:
 class KnowledgeBase:
     """Read-only view of one index: records, passages in (source, order) order, search."""
 
-    def __init__(self, settings: Settings, store: Store, embedder: "Embedder | None") -> None:
+    def __init__(self, settings: Settings, store: Store, embedder: Embedder | None) -> None:
         self.settings = settings
         self.store = store
         self._embedder = embedder
@@ -71,7 +87,7 @@ class KnowledgeBase:
         self._load()
 
     @classmethod
-    def open(cls, settings: Settings, embedder: "Embedder | None" = None) -> "KnowledgeBase":
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
         """Open the index of ``settings`` (raises ``IndexNotFound`` / ``IndexMismatch``).
 
         ``embedder`` defaults to the query embedder of the settings, loaded on first search.
@@ -93,6 +109,7 @@ class KnowledgeBase:
         self._sources = [p.source for p in self.passages]
         self._levels = passage_levels(self.passages)
         self._kinds = [p.kind for p in self.passages]
+        self._facts = passage_facts(self.passages)
         self._headings = [heading_words(p.section if p.kind == "body" else None)
                           for p in self.passages]
         self._identities: list[DocIdentity] = [
@@ -100,7 +117,7 @@ class KnowledgeBase:
             for r in self.records.values()
         ]
         self._parents = parents(self._identities, {
-            src: {t for p in r.passages for t in tokens(p.text, accents=False) if "/" in t}
+            src: document_codes(" ".join(p.text for p in r.passages))
             for src, r in self.records.items()})
         self._numbers = {i.number for i in self._identities if i.number}
         self._bm25: Bm25Index | None = None
@@ -115,7 +132,7 @@ class KnowledgeBase:
         return self._bm25
 
     @property
-    def embedder(self) -> "Embedder":
+    def embedder(self) -> Embedder:
         """The query embedder (loaded lazily: a cold start only pays for it when searching)."""
         if self._embedder is None:
             from ingest.embed.load import load_embedder
@@ -152,20 +169,44 @@ class KnowledgeBase:
         if not self.passages or not query.strip():
             return []
         info = analyse(query)
-        if "header" in info.kinds and not any(
-                ref.number in self._numbers for ref in info.docs if ref.number):
+        if "header" in info.kinds and not self.holds_named_document(info):
             # "ban hành ngày nào" asks for a header only about a document the library holds
             info = replace(info, kinds=tuple(k for k in info.kinds if k != "header"))
         lex = self.bm25.scores(query)
         dense = self._dense(query)
         score = fuse(lex, dense, self._sources, self._levels, self._kinds, info,
-                     doc_boosts(info, self._identities, self._parents), self._headings)
+                     doc_boosts(info, self._identities, self._parents), self._headings,
+                     self._facts)
         if sources is not None:
             allowed = set(sources)
             score = np.where([s in allowed for s in self._sources], score, -np.inf)
         order = np.argsort(-score, kind="stable")[:k]
         return [Hit(self.passages[i], float(score[i]), float(lex[i]), float(dense[i]))
                 for i in order if np.isfinite(score[i]) and score[i] > 0]
+
+    @property
+    def parent_sources(self) -> set[str]:
+        """Sources whose document number other documents of the library cite."""
+        return set(self._parents)
+
+    def levels_of(self, passage_id: str) -> frozenset[str]:
+        """Organisation levels (tinh, huyen, xa, chi) the passage's section is about."""
+        i = self._pos.get(passage_id)
+        return self._levels[i] if i is not None else frozenset()
+
+    def holds_named_document(self, info: QueryInfo) -> bool:
+        """Whether the question names a document the library holds: by number, or by type
+        alone ("kế hoạch do ai ban hành?") when the library holds documents of that type."""
+        if any(ref.number in self._numbers for ref in info.docs if ref.number):
+            return True
+        types = {r.meta.doc_type for r in self.records.values()}
+        return not info.docs and any(t in types for t in info.types_named)
+
+    def names_document(self, info: QueryInfo) -> bool:
+        """Whether the question singles out one document of the library (by number, issuer
+        level or issuer/place words)."""
+        boosts = doc_boosts(info, self._identities)
+        return bool(boosts) and len(set(boosts.values())) > 1
 
     def neighbours(self, passage_id: str, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with up to ``before``/``after`` surrounding passages of its document."""

@@ -153,8 +153,11 @@ def main() -> int:
     shutil.rmtree(base, ignore_errors=True)
     p50 = statistics.median(times)
     p90 = sorted(times)[int(0.9 * len(times)) - 1]
+    load = os.getloadavg()
     lines = [
         "# Web app speed (real browser)", "",
+        f"Load average at the end (1/5/15 min): {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        "— figures above about 1.0 per core mean other work shared the CPUs.", "",
         f"Machine: {os.cpu_count()} CPU cores. Embedder: `{embedder_id}`. Corpus: the shipped "
         "plan. Headless Chromium (Debian) via Playwright; times measured from Python.", "",
         "| measure | seconds |", "|---|---|",

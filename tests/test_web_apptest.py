@@ -285,3 +285,21 @@ def test_app_command_passes_settings_through_the_environment(tmp_path: Path) -> 
     env = environment(s, {})
     assert env["HOCTAP_INDEX_DIR"] == str((tmp_path / "idx").resolve())
     assert Settings.from_env(env).index_dir == (tmp_path / "idx").resolve()
+
+
+def test_empty_library_then_first_upload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var, value in {"HOCTAP_CORPUS_DIR": tmp_path / "corpus",
+                       "HOCTAP_INDEX_DIR": tmp_path / "index",
+                       "HOCTAP_COLLECTION": "empty" + tmp_path.name[-6:].replace("-", ""),
+                       "HOCTAP_EMBED_MODEL": "hash"}.items():
+        monkeypatch.setenv(var, str(value))
+    monkeypatch.delenv("HOCTAP_ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("HOCTAP_CHROMA_URL", raising=False)
+    at = chat()
+    assert plain(at.info)[0].startswith("Thư viện chưa có tài liệu")
+    lib = library()
+    assert plain(lib.info) == ["Chưa có tài liệu nào trong thư viện."]
+    upload(lib, [("kế hoạch.txt", NEW_PLAN.encode(), "text/plain")])
+    assert any("Đã thêm: kế hoạch.txt" in m for m in plain(lib.success)), plain(lib.error)
+    at = ask(chat(), "Hội thi nông dân sản xuất giỏi tổ chức ở huyện nào?")
+    assert any("Nga Sơn" in m for m in markdowns(at))

@@ -66,7 +66,7 @@ class Answer:
                 "note": self.note}
 
 
-def answer_question(kb: "KnowledgeBase", question: str, k: int = 5) -> Answer:
+def answer_question(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     """Answer ``question`` from the documents of ``kb`` (generative when configured)."""
     from app.answer.extractive import extractive_answer
 

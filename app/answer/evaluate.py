@@ -1,7 +1,8 @@
 """Score the answering engine on a development set (``tests/data/devset.json``).
 
 Per answerable question: is the passage that must be cited among the first 1 / 3 citations
-(any copy of the same document counts, texts compared in canonical form), and does the answer
+(any copy of the same document counts, texts compared in canonical form; ``passage`` may list
+several texts when the document states the fact in more than one place), and does the answer
 contain the expected words. Per unanswerable question: did it refuse. Plus the median length of
 the citations shown.
 """
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import json
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ingest.text import canonical, normalize_date
 
@@ -64,8 +66,9 @@ def evaluate(ask: AskFn, questions: Sequence[dict[str, Any]]) -> EvalReport:
                 failures.append({"question": q["question"], "why": "false answer",
                                  "answer": ans.answer})
             continue
-        want = _norm(q["passage"])
-        rank = next((i + 1 for i, t in enumerate(texts) if want in t), None)
+        wants = [_norm(w) for w in (q["passage"] if isinstance(q["passage"], list)
+                                   else [q["passage"]])]
+        rank = next((i + 1 for i, t in enumerate(texts) if any(w in t for w in wants)), None)
         hit1 += rank == 1
         hit3 += rank is not None and rank <= 3
         if not ans.found:

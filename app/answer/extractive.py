@@ -28,7 +28,7 @@ _LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}|[a-zđ])[.)]\s*")
 _LEAD = re.compile(r"^[-–•+*]\s*")
 
 
-def distinct(hits: list["Hit"]) -> list["Hit"]:
+def distinct(hits: list[Hit]) -> list[Hit]:
     """Hits with copies of the same passage (same section and text in another file) removed."""
     seen: set[tuple[str, str]] = set()
     out = []
@@ -60,7 +60,7 @@ def cut(text: str, highlight: str | None) -> str:
     return text[start:end]
 
 
-def citation(n: int, hit: "Hit", highlight: str | None) -> Citation:
+def citation(n: int, hit: Hit, highlight: str | None) -> Citation:
     """A numbered citation of a hit."""
     p = hit.passage
     text = cut(p.text, highlight)
@@ -71,8 +71,10 @@ def citation(n: int, hit: "Hit", highlight: str | None) -> Citation:
 
 
 def _doc_name(p: Passage) -> str:
-    name = " ".join(x for x in (p.meta.doc_type, f"số {p.meta.number}" if p.meta.number else None) if x)
-    return name or p.source
+    """``Kế hoạch số 985-KH/HNDT (BCH HND TỈNH THANH HOÁ)``, or the file name."""
+    number = f"số {p.meta.number}" if p.meta.number else None
+    name = " ".join(x for x in (p.meta.doc_type, number) if x) or p.source
+    return f"{name} ({p.meta.issuer})" if p.meta.issuer else name
 
 
 def _heading(p: Passage) -> str | None:
@@ -82,15 +84,29 @@ def _heading(p: Passage) -> str | None:
     return _LABEL.sub("", last).rstrip(":") or None
 
 
-def compose(p: Passage, sentence: str, info: QueryInfo) -> str:
-    """One line: document, heading context when the clause alone is unclear, the clause, [1]."""
+def _header_lines(p: Passage) -> list[str]:
+    """The issuer, number and place-and-date lines of a header, as written."""
+    lines = [ln.strip() for ln in p.text.split("\n") if ln.strip()]
+    issuer = canonical(p.meta.issuer or "\x00")
+    wanted = [ln for ln in lines if canonical(ln) == issuer]
+    wanted += [ln for ln in lines if re.match(r"^Số\b", ln)]
+    wanted += [ln for ln in lines if re.search(r"ngày\s+\d{1,2}\s+tháng", ln)]
+    return wanted
+
+
+def compose(p: Passage, sentence: str, info: QueryInfo, n: int = 1) -> str:
+    """One line: document, heading context when the clause alone is unclear, the clause, [n]."""
     body = sentence
     heading = _heading(p)
+    if p.kind == "header":
+        body = "; ".join(_header_lines(p)) or sentence
     if p.kind in ("signature", "recipients") or (info.qtype == "list" and p.kind == "body"):
         body = p.text if p.kind == "body" else " ".join(p.text.split("\n"))
+    elif p.kind == "header":
+        pass
     elif heading and (len(sentence) < 90 or _LEAD.match(sentence)):
         body = f"{heading}: {_LEAD.sub('', sentence)}"
-    return f"Theo {_doc_name(p)}: {body} [1]"
+    return f"Theo {_doc_name(p)}: {body} [{n}]"
 
 
 def _full_text(p: Passage) -> str:
@@ -99,31 +115,51 @@ def _full_text(p: Passage) -> str:
     return " ".join(x for x in (p.index_text, p.meta.issuer, p.meta.place, p.meta.number) if x)
 
 
-def _choose(hits: list["Hit"], question: str, info: QueryInfo, idf, held: bool  # type: ignore[no-untyped-def]
+def _choose(hits: list[Hit], question: str, info: QueryInfo, idf, held: bool  # type: ignore[no-untyped-def]
             ) -> tuple[int, float]:
     """Index (among the first five) of the passage that answers, and the best coverage.
 
     Rank order is kept unless a lower passage holds the kind of fact asked for and the higher
     one does not, or covers the question clearly better. A passage of the kind asked for
     (signature, recipients; the header when a held document is named) counts as covering."""
-    def cov(h: "Hit") -> float:
+    def cov(h: Hit) -> float:
         kind = h.passage.kind
         if kind in info.kinds and (kind != "header" or held):
             return 1.0
+        if kind == "header" and not held:
+            return 0.0  # a header answers questions about its own document only
         return coverage(question, _full_text(h.passage), idf)
 
     top = hits[:5]
     covs = [cov(h) for h in top]
     merit = [c + (0.3 if answers_type(h.passage.text, info.qtype) else 0.0) - 0.1 * i
-             for i, (c, h) in enumerate(zip(covs, top))]
+             for i, (c, h) in enumerate(zip(covs, top, strict=True))]
     return max(range(len(merit)), key=lambda i: merit[i]), max(covs)
+
+
+def _other_document(kb: KnowledgeBase, hits: list[Hit], chosen: Hit, question: str,
+                    info: QueryInfo, idf) -> Hit | None:  # type: ignore[no-untyped-def]
+    """When the question names no document and another document answers the same thing (a
+    look-alike plan: same kind of passage, same level, the fact asked for), its best passage;
+    both are then shown, each with its document, rather than silently picking one."""
+    if info.docs or info.org_level or kb.names_document(info):
+        return None
+    p = chosen.passage
+    level = kb.levels_of(p.id)
+    for h in hits[:5]:
+        q = h.passage
+        if (q.meta.number != p.meta.number and q.kind == p.kind and kb.levels_of(q.id) == level
+                and answers_type(q.text, info.qtype)
+                and coverage(question, _full_text(q), idf) >= MIN_COVERAGE):
+            return h
+    return None
 
 
 MAX_LIST_PASSAGES = 6
 MAX_LIST_CHARS = 1800
 
 
-def _list_section(kb: "KnowledgeBase", chosen: "Hit", info: QueryInfo) -> list[Passage]:
+def _list_section(kb: KnowledgeBase, chosen: Hit, info: QueryInfo) -> list[Passage]:
     """For a list question, every passage of the chosen passage's section (in order), when the
     section is split into a few passages; else an empty list."""
     p = chosen.passage
@@ -136,7 +172,7 @@ def _list_section(kb: "KnowledgeBase", chosen: "Hit", info: QueryInfo) -> list[P
     return same
 
 
-def _as_hit(p: Passage, like: "Hit") -> "Hit":
+def _as_hit(p: Passage, like: Hit) -> Hit:
     from app.knowledge import Hit
 
     return like if p.id == like.passage.id else Hit(p, like.score, 0.0, 0.0)
@@ -161,7 +197,7 @@ def refusal(question: str, hits: list[Citation], missing: tuple[str, ...]) -> An
                   missing_documents=missing)
 
 
-def extractive_answer(kb: "KnowledgeBase", question: str, k: int = 5) -> Answer:
+def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     """See the module docstring."""
     info = analyse(question)
     missing = missing_documents(info, kb.records.values())
@@ -169,7 +205,7 @@ def extractive_answer(kb: "KnowledgeBase", question: str, k: int = 5) -> Answer:
     if not hits:
         return refusal(question, [], missing)
     idf = idf_function(kb.bm25)
-    held = any(ref.label() not in missing for ref in info.docs if ref.number)
+    held = kb.holds_named_document(info)
     pick, cov = _choose(hits, question, info, idf, held)
     chosen = hits[pick]
     named_absent = [m for m in missing if re.search(r"\d+", m) and not re.search(
@@ -186,11 +222,18 @@ def extractive_answer(kb: "KnowledgeBase", question: str, k: int = 5) -> Answer:
         cites += [citation(len(used) + i + 1, h, None) for i, h in enumerate(rest)]
         text = compose_list(section, info)
     else:
-        sentence = best_sentence(chosen.passage.text, info, idf)
-        ordered = [chosen] + [h for i, h in enumerate(hits) if i != pick]
-        cites = [citation(1, chosen, sentence)] + [citation(i + 2, h, None)
-                                                   for i, h in enumerate(ordered[1:])]
-        text = compose(chosen.passage, sentence, info)
+        alt = _other_document(kb, hits, chosen, question, info, idf)
+        answering = [chosen] + ([alt] if alt else [])
+        if alt and alt.passage.source in kb.parent_sources and \
+                chosen.passage.source not in kb.parent_sources:
+            answering.reverse()  # the plan the other one implements comes first
+        ids = {h.passage.id for h in answering}
+        ordered = answering + [h for h in hits if h.passage.id not in ids]
+        sentences = [best_sentence(h.passage.text, info, idf) for h in answering]
+        cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)
+                 for i, h in enumerate(ordered)]
+        text = "\n".join(compose(h.passage, sentences[i], info, i + 1)
+                         for i, h in enumerate(answering))
     note = None
     if missing:
         note = ("Thư viện chưa có toàn văn " + ", ".join(missing)

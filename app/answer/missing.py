@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from app.search.query import DocRef, QueryInfo
 from ingest.store import DocumentRecord

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from app.search.query import QueryInfo
 from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
@@ -15,13 +15,14 @@ from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
 _SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
 DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.I)
 NUMBER = re.compile(r"\d")
+DURATION = re.compile(r"(\d+|½|nửa|một|hai|ba)\s*(ngày|buổi|tháng|năm|tuần|giờ)", re.I)
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 NAME = re.compile(r"\b[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,3}\b|\b[A-ZĐ]{2,}\b")
 # Words of the question frame, not of its subject ("khi nào", "bao nhiêu" …), as typed with
 # accents (canonical tone placement) and without.
 FRAME_WORDS = ("ai gì nào khi bao nhiêu mấy thế sao là có không được phải những các của theo về "
                "và với trong hay cho biết hỏi gồm làm đâu lâu xong vào ở tại do như đã sẽ cần "
-               "nêu để thì mà rằng này kia").split()
+               "nêu để thì mà rằng này kia kéo dài").split()
 FRAME = {canonical(w) for w in FRAME_WORDS}
 FRAME_PLAIN = {strip_accents(w) for w in FRAME_WORDS}
 
@@ -45,6 +46,8 @@ def _type_bonus(qtype: str | None) -> Callable[[str], float]:
         return lambda s: 2.0 if DATE.search(s) else 0.0
     if qtype == "year":
         return lambda s: 2.0 if YEAR.search(s) else 0.0
+    if qtype == "duration":
+        return lambda s: 2.0 if DURATION.search(s) else 0.0
     if qtype == "count":
         return lambda s: 1.5 if NUMBER.search(s) else 0.0
     if qtype == "who":
@@ -76,6 +79,8 @@ def answers_type(text: str, qtype: str | None) -> bool:
         return bool(DATE.search(text))
     if qtype == "year":
         return bool(YEAR.search(text))
+    if qtype == "duration":
+        return bool(DURATION.search(text))
     if qtype == "count":
         return bool(NUMBER.search(text))
     return True

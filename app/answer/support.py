@@ -7,7 +7,7 @@ question about prices or the weather, whose key words the corpus never uses, sco
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from app.answer.sentences import content_tokens
 from app.search.bm25 import Bm25Index
@@ -50,7 +50,7 @@ def _content_bigrams(question: str, accents: bool) -> set[str]:
     compound words ("dân số", "thời tiết", "tài liệu")."""
     toks = [t for t in search_tokens(question, accents=accents) if "_" not in t]
     keep = set(content_tokens(question, accents))
-    return {f"{a}_{b}" for a, b in zip(toks, toks[1:]) if a in keep and b in keep
+    return {f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False) if a in keep and b in keep
             and not a.isdigit() and not b.isdigit()}
 
 

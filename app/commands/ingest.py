@@ -55,11 +55,21 @@ def print_report(report: IngestReport) -> None:
     )
 
 
+def _warm_keyword_index(settings: Settings) -> None:
+    """Build (or load) the BM25 index of the new generation now, so the first question after
+    an ingest does not pay for it (cold-start target of ``hoctap ask``)."""
+    from app.knowledge import KnowledgeBase
+
+    KnowledgeBase.open(settings).bm25  # noqa: B018 - built and saved on first access
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest, print the report; exit 1 when any file failed."""
     progress = None if args.json or not sys.stderr.isatty() else _progress_bar()
     embedder = load_embedder(settings, purpose="passages")
     report = ingest(settings, embedder, rebuild=args.rebuild, progress=progress)
+    if report.documents:
+        _warm_keyword_index(settings)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ class Bm25Index:
         self.vocab: dict[str, int] = dict(model.vocab_dict) if model is not None else {}
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> "Bm25Index":
+    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> Bm25Index:
         """Tokenise and index ``texts`` (one per passage id)."""
         import bm25s
 
@@ -50,7 +51,7 @@ class Bm25Index:
         tmp.rename(folder)
 
     @classmethod
-    def load(cls, folder: Path) -> "Bm25Index":
+    def load(cls, folder: Path) -> Bm25Index:
         """Read an index written by ``save``."""
         import bm25s
 

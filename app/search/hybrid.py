@@ -6,8 +6,9 @@ Scores are on the RRF scale: rank 1 in one list is worth ``1 / (K + 1)``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,7 @@ B_DOC = 0.02  # a named document (number, place, issuing level) ≈ one first ra
 B_LEVEL = 0.012  # a section about the level the question names
 PARENT_PRIOR = 0.5  # share of B_DOC given to documents that other documents implement
 B_HEAD = 0.012  # a heading whose words the question repeats ("tài liệu học tập gồm những gì")
+B_TYPE = 0.006  # holds the kind of fact asked for (a date for "ngày nào", a year, a number)
 B_KIND = 0.02  # the kind of passage asked for: "ai ký" → signature, "gửi đến" → recipients
 
 # Words every issuer of this kind shares: naming them does not single out a document.
@@ -107,12 +109,32 @@ def ranks(scores: np.ndarray) -> np.ndarray:
 
 def passage_levels(passages: Sequence[Passage]) -> list[frozenset[str]]:
     """Levels each passage's section is about (computed once per index generation)."""
-    return [frozenset(section_levels(p.section or p.text.split("\n")[0])) for p in passages]
+    return [section_levels(p.section or p.text.split("\n")[0]) for p in passages]
 
 
 _NUMBERING = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
 
 
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def passage_facts(passages: Sequence[Passage]) -> list[frozenset[str]]:
+    """Which kinds of fact each passage states: ``date``, ``year``, ``count`` (any number)."""
+    out = []
+    for p in passages:
+        kinds = set()
+        if _DATE.search(p.text):
+            kinds.add("date")
+        if _YEAR.search(p.text):
+            kinds.add("year")
+        if re.search(r"\d", p.text):
+            kinds.add("count")
+        out.append(frozenset(kinds))
+    return out
+
+
+@lru_cache(maxsize=65536)
 def heading_words(section: str | None) -> tuple[frozenset[str], ...]:
     """Accent-stripped syllables of each heading of a section path, numbering removed."""
     if not section:
@@ -141,9 +163,12 @@ def heading_match(info: QueryInfo, headings: Sequence[tuple[frozenset[str], ...]
 def fuse(lex: np.ndarray, dense: np.ndarray, sources: Sequence[str],
          levels: Sequence[frozenset[str]], kinds: Sequence[str], info: QueryInfo,
          boosts: dict[str, float],
-         headings: Sequence[tuple[frozenset[str], ...]] | None = None) -> np.ndarray:
+         headings: Sequence[tuple[frozenset[str], ...]] | None = None,
+         facts: Sequence[frozenset[str]] | None = None) -> np.ndarray:
     """Final score per passage: weighted RRF of both rankings plus the boosts."""
     score = W_LEX / (K + ranks(lex)) + W_DENSE / (K + ranks(dense))
+    if facts is not None and info.qtype in ("date", "year", "count"):
+        score += B_TYPE * np.array([1.0 if info.qtype in f else 0.0 for f in facts])
     if headings is not None:
         score += B_HEAD * heading_match(info, headings)
     if boosts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.text import strip_accents
 
@@ -32,9 +33,12 @@ _CODE = re.compile(r"\b(\d{1,5})\s*[-/]\s*([a-z]{1,6}(?:[-/][a-z]{1,8})+)\b")
 _KINDS = (
     ("signature", r"\b(ai ky|nguoi ky|ky ten|ky ban hanh|chu tich la ai)\b"),
     ("recipients", r"\b(noi nhan|gui (den|cho|toi)|nhan (van ban|ke hoach))\b"),
-    ("header", r"\b(ban hanh|ky)\b.*\b(ngay|luc|khi) nao\b|\bso hieu\b|\bngay ban hanh\b"),
+    ("header", r"\b(ban hanh|ky)\b.*\b(ngay|luc|khi) nao\b|\bso hieu\b|\bngay ban hanh\b"
+               r"|\b(ai|co quan nao|don vi nao|to chuc nao|cap nao) ban hanh\b"
+               r"|\bban hanh (o|tai) dau\b|\bnoi ban hanh\b|\bdo ai\b"),
 )
 QTYPES = (
+    ("duration", r"\b(bao lau|keo dai|may ngay|may buoi|trong bao lau)\b"),
     ("year", r"\b(nam nao|nam bao nhieu|den nam)\b"),
     ("date", r"\b(khi nao|ngay nao|luc nao|bao gio|thoi han|han chot|truoc ngay|thoi gian nao|nam nao|thang nao|ngay bao nhieu|ngay may)\b"),
     ("count", r"\b(bao nhieu|may)\b"),
@@ -70,6 +74,7 @@ class QueryInfo:
     levels: tuple[str, ...]
     org_level: str | None  # "tinh"/"huyen"/"xa" when the question names the issuing body's level
     kinds: tuple[str, ...] = ()  # passage kinds asked about: signature, recipients, header
+    types_named: tuple[str, ...] = ()  # document types the question names, with or without number
 
 
 def analyse(question: str) -> QueryInfo:
@@ -88,10 +93,12 @@ def analyse(question: str) -> QueryInfo:
     scan = _ORG_LEVEL.sub(" ", plain)
     levels = tuple(lv for lv, pats in LEVELS.items() if any(re.search(p, scan) for p in pats))
     kinds = tuple(kind for kind, pat in _KINDS if re.search(pat, plain))
-    return QueryInfo(question, plain, qtype, tuple(docs), levels, org_level, kinds)
+    types = tuple(name for key, name in DOC_TYPES.items() if re.search(rf"\b{key}\b", plain))
+    return QueryInfo(question, plain, qtype, tuple(docs), levels, org_level, kinds, types)
 
 
-def section_levels(text: str) -> set[str]:
-    """Levels a section heading (or a passage's first line) is about."""
+@lru_cache(maxsize=65536)
+def section_levels(text: str) -> frozenset[str]:
+    """Levels a section heading (or a passage's first line) is about (cached: sections repeat)."""
     plain = strip_accents(text)
-    return {lv for lv, pats in LEVELS.items() if any(re.search(p, plain) for p in pats)}
+    return frozenset(lv for lv, pats in LEVELS.items() if any(re.search(p, plain) for p in pats))

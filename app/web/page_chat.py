@@ -94,7 +94,7 @@ def _render_history(kb, keep_open: int = 2) -> None:
             if msg["role"] == "user":
                 st.text(msg["text"])
             elif msg.get("error"):
-                st.error(msg["error"])
+                st.error(escape_md(msg["error"]))
             else:
                 _show_answer(kb, msg["answer"], i, i in recent)
 
@@ -112,7 +112,7 @@ except IndexNotFound:
             "(hoặc chạy: hoctap ingest).")
     st.stop()
 except HoctapError as err:
-    st.error(str(err))
+    st.error(escape_md(str(err)))
     st.stop()
 
 if not st.session_state[MESSAGES] and not question:
@@ -140,7 +140,7 @@ if question and question.strip():
                 answer = answer_question(kb, question, k=5)
         except HoctapError as err:
             st.session_state[MESSAGES].append({"role": "assistant", "error": str(err)})
-            st.error(str(err))
+            st.error(escape_md(str(err)))
         else:
             st.session_state[MESSAGES].append({"role": "assistant", "answer": answer})
             _show_answer(kb, answer, len(st.session_state[MESSAGES]) - 1)

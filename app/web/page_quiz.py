@@ -15,6 +15,7 @@ from app.quiz.grade import grade
 from app.quiz.items import TYPE_LABELS, TYPES, QuizItem
 from app.quiz.select import documents, sections, select
 from app.web.resources import shared
+from app.web.render import escape_md
 from ingest.errors import HoctapError
 
 ITEMS, POS, RESULTS = "quiz_items", "quiz_pos", "quiz_results"
@@ -46,11 +47,11 @@ def _ask(item: QuizItem, i: int) -> None:
     """Show question ``i`` and its answer widget; grade on submit."""
     results = st.session_state[RESULTS]
     st.markdown(f"**Câu {i + 1}/{len(st.session_state[ITEMS])}** · {TYPE_LABELS[item.type]}")
-    st.markdown(item.question.replace("____", "\\_\\_\\_\\_"))
+    st.markdown(escape_md(item.question))
     done = i in results
     if item.type == "mcq":
         response = st.radio("Chọn đáp án", list(item.choices or ()), index=None, key=f"a{i}",
-                            disabled=done)
+                            disabled=done, format_func=escape_md)
     elif item.type == "tf":
         choice = st.radio("Chọn", ["Đúng", "Sai"], index=None, key=f"a{i}", disabled=done,
                           horizontal=True)
@@ -73,18 +74,18 @@ def _feedback(item: QuizItem, i: int) -> None:
     if item.type == "open":
         st.info("Đối chiếu với các ý chính dưới đây và tự đánh giá.")
         for point, hit in zip(item.answer_points or (), result.points_hit, strict=False):
-            st.markdown(f"{'✅' if hit else '▫️'} {point}")
+            st.markdown(f"{'✅' if hit else '▫️'} {escape_md(point)}")
         ok = st.radio("Tự đánh giá", ["Đạt", "Chưa đạt"], index=None, key=f"self{i}",
                       horizontal=True)
         if ok is not None:
             st.session_state[RESULTS][i] = result.__class__(ok == "Đạt", result.expected,
                                                            result.points_hit)
     elif result.correct:
-        st.success(f"Đúng! Đáp án: {result.expected}")
+        st.success(f"Đúng! Đáp án: {escape_md(str(result.expected))}")
     else:
-        st.error(f"Chưa đúng. Đáp án: {result.expected}")
+        st.error(f"Chưa đúng. Đáp án: {escape_md(str(result.expected))}")
     if item.type != "open":
-        st.markdown(item.explanation)
+        st.markdown(escape_md(item.explanation))
     _citation(item, f"{i}")
     last = i + 1 >= len(st.session_state[ITEMS])
     if st.button("Xem kết quả" if last else "Câu tiếp theo", key=f"next{i}"):
@@ -104,10 +105,10 @@ def _summary(items: list[QuizItem]) -> None:
     for i, r in sorted(results.items()):
         if not r.correct:
             with st.container(border=True):
-                st.markdown(items[i].question.replace("____", "\\_\\_\\_\\_"))
-                st.markdown(f"Đáp án: **{r.expected}**" if items[i].type != "open"
-                            else "Các ý chính: " + "; ".join(items[i].answer_points or ()))
-                st.caption(items[i].explanation)
+                st.markdown(escape_md(items[i].question))
+                st.markdown(f"Đáp án: **{escape_md(str(r.expected))}**" if items[i].type != "open"
+                            else "Các ý chính: " + escape_md("; ".join(items[i].answer_points or ())))
+                st.caption(escape_md(items[i].explanation))
     if st.button("Làm lại câu sai", type="primary"):
         _start(wrong)
         st.rerun()
@@ -117,7 +118,7 @@ st.title("Ôn tập")
 try:
     kb = shared().knowledge()
 except HoctapError as err:
-    st.error(str(err))
+    st.error(escape_md(str(err)))
     st.stop()
 passages = kb.passages
 if not passages:
@@ -155,7 +156,7 @@ elif items:
             try:
                 sheet, answer = _files(items, suffix)
             except HoctapError as err:
-                st.error(str(err))
+                st.error(escape_md(str(err)))
                 continue
             mime = ("application/pdf" if suffix == ".pdf" else
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

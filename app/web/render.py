@@ -20,6 +20,7 @@ _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|\b(?<=www)(?=\.)|(?=@)")
 HIGHLIGHT = ":orange-background[{}]"
+_LABEL_UNSAFE = re.compile(r"[\[\]<>*_$`|~\\#]|:\w|https?:|www\.|@")
 
 
 def escape_md(text: str) -> str:
@@ -59,8 +60,8 @@ def _heading_phrase(heading: str) -> str | None:
     """"II. NỘI DUNG, PHƯƠNG THỨC" → "nội dung, phương thức"; ``None`` when nothing is left."""
     text = re.sub(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", "", heading).strip()
     text = re.sub(r"^(?:Phần|Chương|Mục|Điều)\s+\S+\s*[.:]?\s*", "", text).strip(" .:")
-    if len(text) < 4 or len(text) > 80:
-        return None
+    if len(text) < 4 or len(text) > 80 or _LABEL_UNSAFE.search(text):
+        return None  # examples become button labels, which read some Markdown: keep them plain
     if text.upper() == text:
         return text.lower()
     words = text.split()

@@ -42,8 +42,12 @@ def load_embedder(settings: Settings, purpose: str = "passages") -> Embedder:
 
 def _default_e5(settings: Settings) -> Embedder:
     """The converted multilingual-e5-small, converting it into the cache on first use."""
-    from ingest.embed.e5convert import (E5_ID, E5_PASSAGE_PREFIX, E5_QUERY_PREFIX,
-                                        ensure_default_model)
+    from ingest.embed.e5convert import (
+        E5_ID,
+        E5_PASSAGE_PREFIX,
+        E5_QUERY_PREFIX,
+        ensure_default_model,
+    )
     from ingest.embed.st import SentenceTransformerEmbedder
 
     try:
@@ -102,6 +106,8 @@ def _configured_prompts(model_dir: Path) -> tuple[str, str]:
         config = json.loads((model_dir / "config_sentence_transformers.json").read_text("utf-8"))
         prompts = config.get("prompts") or {}
     except (OSError, ValueError, AttributeError):
+        return "", ""
+    if not isinstance(prompts, dict):
         return "", ""
     passage = next((prompts[k] for k in ("document", "passage", "corpus") if prompts.get(k)), "")
     return str(prompts.get("query") or ""), str(passage)

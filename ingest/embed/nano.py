@@ -2,12 +2,14 @@
 
 It loads in about 0.01 s and embeds a short query in ~20 ms, against seconds to import torch
 and sentence-transformers, so the command line uses it for queries. Its vectors match the
-converted model's (cosine ≥ 0.9999), hence the same ``id``: an index built with either serves
+converted model's (cosine 0.9999 on average, ≥ 0.9997 even for an empty text, where the
+engine's 8-bit activations weigh most), hence the same ``id``: an index built with either serves
 queries from the other. For batches of passages the converted model is ~4× faster.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

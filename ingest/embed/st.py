@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +70,7 @@ class SentenceTransformerEmbedder:
         self.threads = threads or default_threads()
         dim, self._mean_pooled = pooling_info(self.model_dir)
         self._model: Any = None
+        self._window = 0  # content tokens per model input, known once the model is loaded
         self.dim = dim if dim is not None else int(self._load().get_sentence_embedding_dimension())
 
     def _load(self) -> Any:
@@ -80,16 +82,20 @@ class SentenceTransformerEmbedder:
 
             torch.set_num_threads(self.threads)
             hf_logging.disable_progress_bar()
-            self._model = SentenceTransformer(str(self.model_dir), device="cpu",
-                                              local_files_only=True)
+            model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+            head, _, tail = _split_specials(model.tokenizer, "a")
+            self._window = int(model.max_seq_length) - len(head) - len(tail)
+            self._model = model
         return self._model
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """See ``Embedder.embed_passages``."""
+        """See ``Embedder.embed_passages``. Batches hold texts of similar length (less padding)."""
+        prepared = [prepare_text(t) for t in texts]
+        order = sorted(range(len(prepared)), key=lambda i: len(prepared[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            batch = [prepare_text(t) for t in texts[start:start + self.batch_size]]
-            out[start:start + len(batch)] = self._encode(batch, self.passage_prefix)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            out[batch] = self._encode([prepared[i] for i in batch], self.passage_prefix)
             if progress:
                 progress(len(batch))
         return out
@@ -114,22 +120,19 @@ class SentenceTransformerEmbedder:
 
     def _too_long(self, texts: list[str], prefix: str) -> set[int]:
         """Indices of texts whose tokens (prefix included) exceed one window."""
-        model = self._load()
-        window = int(model.max_seq_length) - 2
-        ids = model.tokenizer([prefix + t for t in texts], add_special_tokens=False,
-                              verbose=False)["input_ids"]
-        return {i for i, seq in enumerate(ids) if len(seq) > window}
+        ids = self._load().tokenizer([prefix + t for t in texts], add_special_tokens=False,
+                                     verbose=False)["input_ids"]
+        return {i for i, seq in enumerate(ids) if len(seq) > self._window}
 
     def _windowed(self, text: str) -> np.ndarray:
         """Token-weighted mean of per-window mean token vectors, then L2 (as the e5 engine)."""
         import torch
 
         model = self._load()
-        window = int(model.max_seq_length) - 2
         head, ids, tail = _split_specials(model.tokenizer, text)
         total = np.zeros(self.dim, dtype=np.float64)
-        for start in range(0, len(ids), window):
-            chunk = head + ids[start:start + window] + tail
+        for start in range(0, len(ids), self._window):
+            chunk = head + ids[start:start + self._window] + tail
             features = {"input_ids": torch.tensor([chunk]),
                         "attention_mask": torch.ones(1, len(chunk), dtype=torch.long)}
             with torch.inference_mode():

@@ -1,0 +1,3 @@
+"""Hybrid Vietnamese retrieval: BM25 over the canonical and accent-stripped views (``bm25``,
+``tokens``), question analysis (``query``), and fusion with the dense e5 ranking plus
+document-aware boosts (``hybrid``). ``app.knowledge.KnowledgeBase`` puts them together."""
