@@ -9,7 +9,8 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 run: install ingest app  ## install, index corpus/, start the app on http://localhost:8501
 
-test: install-test system-deps  ## install everything and run the whole test suite
+test: install-test system-deps  ## install everything, lint, run the whole test suite
+	$(BIN)/ruff check app ingest tests bench
 	bash .ci/with-chroma-server $(BIN)/python -m pytest -q
 
 $(STAMP): pyproject.toml
@@ -37,8 +38,8 @@ app: install
 lint: install-test
 	$(BIN)/ruff check app ingest tests bench
 
-bench: install
-	$(BIN)/python bench/bench_ingest.py
+bench: install-test system-deps  ## every benchmark, in sequence (idle machine, ~20 min)
+	bash bench/run_all.sh
 
 clean:
 	rm -rf $(VENV) index/chroma index/*.json index/*.pkl test-artifacts

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ingest.embed.base import Embedder
 from ingest.errors import UnreadableDocument

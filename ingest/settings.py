@@ -6,9 +6,9 @@ environment itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
 
 PIPELINE_VERSION = "1"  # bump when passages or index text change: a rebuild is then required
 
@@ -34,7 +34,7 @@ class Settings:
     embed_batch: int = 32
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Defaults, then ``HOCTAP_*`` variables from ``env`` (default: os.environ), then overrides."""
         env = os.environ if env is None else env
         base = cls()

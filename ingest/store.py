@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
@@ -50,7 +51,7 @@ class DocumentRecord:
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "DocumentRecord":
+    def from_json(cls, text: str) -> DocumentRecord:
         """Inverse of ``to_json``."""
         data = json.loads(text)
         meta = DocumentMeta(**data["meta"])
@@ -177,7 +178,7 @@ class Store:
                      metadata={"source": p.source, "section": p.section or "",
                                "page": p.page or 0, "kind": p.kind,
                                "doc_number": p.meta.number or ""})
-            for p, vec in zip(passages, vectors)
+            for p, vec in zip(passages, vectors, strict=True)
         ]
         if nodes:
             store.add(nodes)
@@ -197,7 +198,7 @@ class Store:
             return []
         got = self.passages.query(query_embeddings=[vector.tolist()], n_results=min(k, n),
                                   include=["distances"])
-        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
 def _doc_id(source: str) -> str:

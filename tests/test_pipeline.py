@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, fill_corpus
+
 from ingest.embed.base import HashEmbedder
 from ingest.errors import IndexLocked, IndexMismatch, IndexNotFound
 from ingest.lock import ingest_lock

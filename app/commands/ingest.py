@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ingest.embed.load import load_embedder
 from ingest.pipeline import IngestReport, ingest

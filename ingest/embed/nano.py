@@ -4,7 +4,8 @@ It loads in about 0.01 s and embeds a short query in ~20 ms, against seconds to 
 and sentence-transformers, so the command line uses it for queries. Its vectors match the
 converted model's (cosine 0.9999 on average, ≥ 0.9997 even for an empty text, where the
 engine's 8-bit activations weigh most), hence the same ``id``: an index built with either serves
-queries from the other. For batches of passages the converted model is ~4× faster.
+queries from the other. For batches of passages the converted model is faster (1.7–1.9× in
+``bench/bench_embed.py`` on a busy 2-core machine; ~4× reported on an idle one).
 """
 from __future__ import annotations
 
