@@ -31,7 +31,9 @@ _NUMBER_AFTER_TYPE = re.compile(
 _CODE = re.compile(r"\b(\d{1,5})\s*[-/]\s*([a-z]{1,6}(?:[-/][a-z]{1,8})+)\b")
 
 _KINDS = (
-    ("signature", r"\b(ai ky|nguoi ky|ky ten|ky ban hanh|chu tich la ai)\b"),
+    ("signature", r"\b(ai ky|nguoi ky|ky ten|ky ban hanh|chu tich la ai)\b"
+                  r"|\bai la (pho )?(chu tich|bi thu|giam doc)\b"
+                  r"|\b(chu tich|bi thu|giam doc)\b.*\bla ai\b"),
     ("recipients", r"\b(noi nhan|gui (den|cho|toi)|nhan (van ban|ke hoach))\b"),
     ("header", r"\b(ban hanh|ky)\b.*\b(ngay|luc|khi) nao\b|\bso hieu\b|\bngay ban hanh\b"
                r"|\b(ai|co quan nao|don vi nao|to chuc nao|cap nao) ban hanh\b"
