@@ -28,7 +28,7 @@ from app.search.query import QueryInfo, analyse
 from ingest.records import Passage
 from ingest.settings import Settings
 from ingest.store import DocumentRecord, Store
-from ingest.text import _CODE as CODE
+from ingest.text import DOC_CODE as CODE
 from ingest.text import canonical, normalize_code, strip_accents
 
 if TYPE_CHECKING:

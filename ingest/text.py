@@ -90,7 +90,7 @@ def has_diacritics(text: str) -> bool:
 
 
 # Document codes like 985-KH/HNDT, 58-NQ/TW, 58 NQ/TW, 58 –NQ/TW, 30/2020/NĐ-CP, 12/QĐ-UBND.
-_CODE = re.compile(
+DOC_CODE = re.compile(
     r"\b(\d{1,5})(/\d{4})?\s*[-–/]?\s*((?:[A-ZĐ]{1,6})(?:[-/][A-ZĐ]{1,8})+)\b", re.IGNORECASE
 )
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
@@ -111,7 +111,7 @@ def normalize_date(text: str) -> str:
 
 def _protect(text: str) -> str:
     """Wrap codes and dates in § markers so tokenisation keeps them whole."""
-    text = _CODE.sub(
+    text = DOC_CODE.sub(
         lambda m: " §" + normalize_code(m.group(1), m.group(2), m.group(3)).lower() + "§ ",
         collapse(text),
     )

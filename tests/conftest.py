@@ -49,6 +49,20 @@ def fill_corpus(corpus: Path, fixtures: bool = True) -> None:
             shutil.copy(DATA / name, corpus / name)
 
 
+def docx_bytes(*paragraphs: str) -> bytes:
+    """A small real DOCX holding ``paragraphs``, one paragraph each."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
 def _modes() -> list[str]:
     return ["embedded", "server"] if os.environ.get("HOCTAP_TEST_CHROMA_URL") else ["embedded"]
 

@@ -1,11 +1,11 @@
 """The library functions behind the web app: safe uploads, ingest, delete, missing documents."""
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import docx_bytes
 
 from app.library import (
     UploadRejected,
@@ -34,18 +34,6 @@ NEW_PLAN = (
     "1. Hội thi nông dân sản xuất giỏi được tổ chức tại huyện Nga Sơn vào ngày 20/11/2021.\n"
     "2. Mỗi huyện cử 05 hội viên tham dự; thực hiện theo Chỉ thị số 17-CT/TU của Tỉnh ủy.\n"
 )
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    """A small real DOCX holding ``paragraphs``."""
-    import docx
-
-    d = docx.Document()
-    for p in paragraphs:
-        d.add_paragraph(p)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
 
 
 @pytest.fixture

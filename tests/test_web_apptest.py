@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import html
-import io
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import docx_bytes
 from streamlit.testing.v1 import AppTest
 
 from ingest.settings import Settings
@@ -39,18 +39,6 @@ def app_env(built_index: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("HOCTAP_ADMIN_PASSWORD", raising=False)
     monkeypatch.delenv("HOCTAP_CHROMA_URL", raising=False)
     return s
-
-
-def docx_bytes(text: str) -> bytes:
-    """A small real DOCX, one paragraph per line of ``text``."""
-    import docx
-
-    d = docx.Document()
-    for line in text.splitlines():
-        d.add_paragraph(line)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
 
 
 def chat() -> AppTest:
@@ -150,7 +138,7 @@ def test_example_question_click_asks_it(app_env: Settings) -> None:
 
 def test_upload_is_searchable_in_an_already_open_session(app_env: Settings) -> None:
     open_chat = chat()  # a session opened before the upload
-    lib = upload(library(), [("hội thi.docx", docx_bytes(NEW_PLAN), "application/vnd."
+    lib = upload(library(), [("hội thi.docx", docx_bytes(*NEW_PLAN.splitlines()), "application/vnd."
                               "openxmlformats-officedocument.wordprocessingml.document")])
     assert "Đã thêm: hội thi.docx — có thể hỏi ngay." in plain(lib.success), plain(lib.error)
     rows = lib.dataframe[0].value

@@ -6,7 +6,6 @@ screenshots at 1280 px and 390 px under ``test-artifacts/`` (git-ignored).
 """
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import signal
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import docx_bytes
 
 from ingest.settings import Settings
 
@@ -153,17 +153,6 @@ def screenshot(page, name: str, width: int) -> Path:
     return path
 
 
-def docx_bytes(lines: tuple[str, ...]) -> bytes:
-    import docx
-
-    d = docx.Document()
-    for line in lines:
-        d.add_paragraph(line)
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
 def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(app_url)
@@ -193,7 +182,7 @@ def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
     settle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([
         {"name": "hội thi.docx", "mimeType": "application/vnd.openxmlformats-officedocument"
-         ".wordprocessingml.document", "buffer": docx_bytes(NEW_PLAN)},
+         ".wordprocessingml.document", "buffer": docx_bytes(*NEW_PLAN)},
         {"name": "../../sâu bệnh.txt", "mimeType": "text/plain", "buffer": HOSTILE.encode()},
     ])
     page.get_by_role("button", name="Nạp vào thư viện").click()
