@@ -11,7 +11,7 @@ run: install ingest app  ## install, index corpus/, start the app on http://loca
 
 test: install-test system-deps  ## install everything, lint, run the whole test suite
 	$(BIN)/ruff check app ingest tests bench
-	bash .ci/with-chroma-server $(BIN)/python -m pytest -q
+	bash .ci/with-postgres bash .ci/with-chroma-server $(BIN)/python -m pytest -q
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,10 +24,11 @@ install: $(STAMP)
 
 install-test: $(STAMP)
 
-system-deps:  ## Debian packages the tests need: headless Chromium, a Vietnamese-capable font
-	@if ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+system-deps:  ## Debian packages the tests need: headless Chromium, a Vietnamese-capable font, PostgreSQL
+	@if ! command -v chromium >/dev/null || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+	  || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    --no-install-recommends chromium fonts-dejavu-core >/dev/null; fi
+	    --no-install-recommends chromium fonts-dejavu-core postgresql >/dev/null; fi
 
 ingest: install
 	$(BIN)/hoctap ingest || test $$? -eq 1

@@ -1,24 +1,57 @@
 """The ``hoctap`` console script: parses arguments, builds Settings, translates domain errors.
 
 Each subcommand lives in ``app.commands.<name>`` with ``register(subparsers)`` and
-``run(args, settings) -> int``. Domain errors become one clear line on stderr and exit 1;
-argument errors exit 2 (argparse).
+``run(args, settings) -> int``. Domain errors become one clear line on stderr (or, with
+``--json``, a JSON object on stdout) and exit with the error's code: 1 a failure, 2 a request
+that cannot be carried out as given (nothing changed), 3 another ingest running. Argument
+errors exit 2, with argparse's messages in Vietnamese.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
+import logging
 import sys
 from collections.abc import Sequence
 
 from ingest.errors import HoctapError
 from ingest.settings import Settings
 
-COMMANDS = ["ingest", "web", "quiz", "outline", "ask", "eval"]
+COMMANDS = ["ingest", "web", "quiz", "outline", "ask", "eval", "units", "campaign", "report"]
+
+_VI = {
+    "usage: ": "cách dùng: ",
+    "options": "tùy chọn",
+    "positional arguments": "tham số",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không hợp lệ: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong: %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần đúng một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "tùy chọn không rõ: %(option)s có thể là %(matches)s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "not allowed with argument %s": "không dùng cùng tham số %s",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+    "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
+}
+
+
+def _vietnamese(message: str) -> str:
+    """argparse's user-facing messages in Vietnamese (the others unchanged)."""
+    return _VI.get(message, message)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand registered."""
+    argparse._ = _vietnamese  # type: ignore[attr-defined]  # argparse looks ``_`` up per call
     parser = argparse.ArgumentParser(
         prog="hoctap",
         description="Trợ lý học tập nghị quyết, chạy offline (offline study assistant).",
@@ -38,12 +71,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
+    # pypdf warns in English about damaged files ("EOF marker not found"); the reason a file
+    # failed reaches the user once, in Vietnamese, in the ingest report instead.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args, settings_from(args)))
     except HoctapError as err:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": err.kind, "message": str(err), "exit_code": err.exit_code},
+                             ensure_ascii=False))
         print(f"Lỗi: {err}", file=sys.stderr)
-        return 1
+        return err.exit_code
     except KeyboardInterrupt:
         print("Đã dừng (interrupted).", file=sys.stderr)
         return 130

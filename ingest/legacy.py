@@ -88,6 +88,18 @@ def looks_legacy(text: str) -> str | None:
     return encoding
 
 
+def line_encoding(text: str) -> str | None:
+    """The legacy encoding of one line pasted into Unicode text: ``looks_legacy`` when its
+    statistics decide, else — for a line holding signs no Unicode word has — the first of
+    TCVN3, VNI whose conversion reads as Vietnamese syllables; ``None`` otherwise."""
+    if has_unicode_vietnamese(text) or not could_be_legacy(text):
+        return None
+    found = looks_legacy(text)
+    if found:
+        return found
+    return next((enc for enc in (TCVN3, VNI) if _reads_as_syllables(convert(text, enc))), None)
+
+
 def _reads_as_syllables(text: str) -> bool:
     """True when most lower-case words are well-formed Vietnamese syllables.
 

@@ -3,8 +3,11 @@
 Headings come from the numbering documents really use (``I.`` → ``1.`` → ``a)``; Phần / Chương /
 Mục / Điều in legal texts) and from short bold or Heading-styled DOCX paragraphs. Every numbered
 item or paragraph becomes its own passage; short bullets of one section are grouped up to
-``TARGET`` characters; very long paragraphs are split at sentence ends. Header, recipients
-(``Nơi nhận``) and signature become passages too.
+``TARGET`` characters; very long paragraphs are split at sentence ends, then by length, so no
+passage exceeds ``MAX_CHARS``, and each piece carries the page it starts on. Header, recipients
+(``Nơi nhận``) and signature become passages too. A file binding several documents is cut into
+them first (``structure.split_documents``): each keeps its own zones, and its passages' section
+paths start with its own label ("Kế hoạch số 2-KH/HNDT").
 """
 from __future__ import annotations
 
@@ -13,10 +16,11 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.records import Block, DocumentMeta, Passage
-from ingest.structure import Line, split_zones, to_lines
+from ingest.structure import Line, split_documents, split_zones, to_lines
 
 TARGET = 450  # group short units up to this many characters
 MAX_UNIT = 900  # split paragraphs longer than this at sentence ends
+MAX_CHARS = 1200  # no passage is longer (pieces without sentence ends are cut at spaces)
 SEP = " › "
 
 _RANKED = (
@@ -39,6 +43,16 @@ class _Unit:
     path: tuple[str, ...]
     page: int | None
     numbered: bool
+    marks: tuple[tuple[int, int | None], ...] = ()  # (offset in text, page) where pages change
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the character at ``offset``."""
+        page = self.page
+        for at, pg in self.marks:
+            if at > offset:
+                break
+            page = pg
+        return page
 
 
 def _rank(line: Line) -> float | None:
@@ -103,8 +117,12 @@ def _units(body: list[Line]) -> list[_Unit]:
             continue
         path = tuple(h for _, h in stack)
         headed.update(path[:i] for i in range(1, len(path) + 1))
-        if units and units[-1].path == path and _joins_previous(units[-1].text, line.text):
-            units[-1].text += " " + line.text
+        last = units[-1] if units else None
+        if last and last.path == path and len(last.text) < MAX_CHARS * 4 and _joins_previous(
+                last.text, line.text):
+            if line.page != last.page_at(len(last.text)):
+                last.marks += ((len(last.text) + 1, line.page),)
+            last.text += " " + line.text
         else:
             units.append(_Unit(line.text, path, line.page, _is_numbered(line.text)))
     for path, line in pending:  # a heading with nothing under it is content, not lost
@@ -115,7 +133,8 @@ def _units(body: list[Line]) -> list[_Unit]:
 
 
 def _split_long(text: str) -> list[str]:
-    """Split a long paragraph at sentence ends into pieces of at most about ``MAX_UNIT``."""
+    """Split a long paragraph at sentence ends into pieces of at most about ``MAX_UNIT``;
+    a piece still over ``MAX_CHARS`` (no sentence end) is cut at spaces."""
     if len(text) <= MAX_UNIT:
         return [text]
     pieces: list[str] = []
@@ -124,20 +143,36 @@ def _split_long(text: str) -> list[str]:
             pieces[-1] += " " + sentence
         else:
             pieces.append(sentence)
-    return pieces
+    return [cut for piece in pieces for cut in _cut(piece)]
+
+
+def _cut(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at the last space before it."""
+    out: list[str] = []
+    while len(text) > limit:
+        at = text.rfind(" ", limit // 2, limit)
+        at = limit if at < 0 else at
+        out.append(text[:at].rstrip())
+        text = text[at:].lstrip()
+    return [*out, text] if text else out
 
 
 def _group(units: list[_Unit]) -> list[_Unit]:
-    """Group short bullets of one section; keep numbered items and long paragraphs alone."""
+    """Group short bullets of one section; keep numbered items and long paragraphs alone.
+    Each piece of a split paragraph gets the page it starts on."""
     out: list[_Unit] = []
     for unit in units:
+        offset = 0
         for piece in _split_long(unit.text):
+            offset = unit.text.find(piece[:40], offset)
+            page = unit.page_at(max(offset, 0))
             last = out[-1] if out else None
             if (last and last.path == unit.path and not unit.numbered and not last.numbered
                     and len(last.text) + len(piece) + 1 <= TARGET):
                 last.text += "\n" + piece
             else:
-                out.append(_Unit(piece, unit.path, unit.page, unit.numbered))
+                out.append(_Unit(piece, unit.path, page, unit.numbered))
+            offset = max(offset, 0) + len(piece)
     return out
 
 
@@ -159,10 +194,33 @@ def _closing_text(lines: list[Line]) -> str:
     return "\n".join(out)
 
 
+def _bounded(lines: list[Line]) -> list[list[Line]]:
+    """Consecutive runs of ``lines`` of at most ``MAX_CHARS`` characters each (a closing or
+    header zone is short in a real document; this keeps an odd one citable, page by page)."""
+    runs: list[list[Line]] = []
+    size = 0
+    for ln in lines:
+        if not runs or size + len(ln.text) > MAX_CHARS:
+            runs.append([])
+            size = 0
+        runs[-1].append(ln)
+        size += len(ln.text) + 1
+    return runs
+
+
+def _label(meta: DocumentMeta, first: Line) -> str:
+    """How a part of a bound file is named in section paths: type and number, else its page."""
+    head = " ".join(x for x in (meta.doc_type, f"số {meta.number}" if meta.number else None)
+                    if x)
+    return head or (f"Phần từ trang {first.page}" if first.page else "Phần tiếp theo")
+
+
 def make_passages(source: str, blocks: tuple[Block, ...] | list[Block]) -> tuple[DocumentMeta, list[Passage]]:
-    """A document's blocks → its metadata and ordered passages (header first, signature last)."""
-    zones = split_zones(to_lines(blocks))
-    meta = zones.meta
+    """A file's blocks → the metadata of its (first) document and its ordered passages
+    (per document: header first, signature last)."""
+    parts = split_documents(to_lines(blocks))
+    zoned = [split_zones(lines) for lines in parts] or [split_zones([])]
+    meta = zoned[0].meta
     seen: dict[str, int] = {}
     out: list[Passage] = []
 
@@ -170,14 +228,19 @@ def make_passages(source: str, blocks: tuple[Block, ...] | list[Block]) -> tuple
         draft = Passage("", source, len(out), text, section, page, kind, meta)
         out.append(replace(draft, id=_make_id(source, f"{kind}\x00{draft.index_text}", seen)))
 
-    head = zones.header + zones.title
-    if head:
-        add("\n".join(ln.text for ln in head), None, head[0].page, "header")
-    for unit in _group(_units(zones.body)):
-        add(unit.text, SEP.join(unit.path) or None, unit.page, "body")
-    if zones.recipients:
-        add(_closing_text(zones.recipients), "Nơi nhận", zones.recipients[0].page, "recipients")
-    if zones.signature:
-        add("\n".join(ln.text for ln in zones.signature), "Chữ ký", zones.signature[0].page,
-            "signature")
+    for lines, zones in zip(parts, zoned, strict=False):
+        label = _label(zones.meta, lines[0]) if len(parts) > 1 else None
+
+        def where(section: str | None, label: str | None = label) -> str | None:
+            return SEP.join(x for x in (label, section) if x) or None
+
+        head = zones.header + zones.title
+        for run in _bounded(head):
+            add("\n".join(ln.text for ln in run), where(None), run[0].page, "header")
+        for unit in _group(_units(zones.body)):
+            add(unit.text, where(SEP.join(unit.path) or None), unit.page, "body")
+        for run in _bounded(zones.recipients):
+            add(_closing_text(run), where("Nơi nhận"), run[0].page, "recipients")
+        for run in _bounded(zones.signature):
+            add("\n".join(ln.text for ln in run), where("Chữ ký"), run[0].page, "signature")
     return meta, out

@@ -31,7 +31,14 @@ class Settings:
     llm_api_key: str | None = None
     admin_password: str | None = None
     max_file_mb: float = 50.0  # larger files are refused by name, the rest still ingested
+    file_seconds: float = 600.0  # reading and cutting one large file: time budget …
+    file_memory_mb: int = 2048  # … and address-space budget (ingest.budget)
     embed_batch: int = 32
+    # e5 compute: float32, bfloat16, or auto (bfloat16 where the CPU has AMX/AVX512-BF16); bfloat16
+    # is ~2x faster there but moved one tuning-set question (bench/notes/issue-12.md)
+    embed_dtype: str = "float32"
+    # None → SQLite file tracking.sqlite in index_dir; else an SQLAlchemy URL (PostgreSQL)
+    db_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -47,11 +54,13 @@ class Settings:
         strings = {"HOCTAP_EMBED_MODEL": "embed_model", "HOCTAP_CHROMA_URL": "chroma_url",
                    "HOCTAP_LLM_BASE_URL": "llm_base_url", "HOCTAP_LLM_MODEL": "llm_model",
                    "HOCTAP_LLM_API_KEY": "llm_api_key", "HOCTAP_COLLECTION": "collection",
-                   "HOCTAP_ADMIN_PASSWORD": "admin_password"}
+                   "HOCTAP_ADMIN_PASSWORD": "admin_password", "HOCTAP_DB_URL": "db_url"}
         for var, name in strings.items():
             if env.get(var):
                 values[name] = env[var]
         if env.get("HOCTAP_MAX_FILE_MB"):
             values["max_file_mb"] = float(env["HOCTAP_MAX_FILE_MB"])
+        if env.get("HOCTAP_EMBED_DTYPE"):
+            values["embed_dtype"] = env["HOCTAP_EMBED_DTYPE"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(base, **values)  # type: ignore[arg-type]

@@ -9,10 +9,16 @@ Two Chroma collections (prefix ``settings.collection``), written through llama-i
 A document record is the commit point: its passages are written first, then the record. Readers
 only trust passages listed by a record, so an ingest killed at any moment leaves the previous
 state usable; the next ingest removes passages no record lists.
+
+A rebuild writes a new pair of collections (``<prefix>_g<hex>_passages`` / ``_documents``) beside
+the live one; a one-record ``<prefix>_active`` collection names the live pair and is switched in
+one write once the new pair is complete. A rebuild killed before the switch leaves the old pair
+live (the next ingest drops the unfinished one); after it, the new one.
 """
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -27,6 +33,8 @@ from ingest.records import DocumentMeta, Passage
 from ingest.settings import PIPELINE_VERSION, Settings
 
 INFO_ID = "__index__"
+ACTIVE_ID = "active"
+WRITE_BATCH = 4000  # passages per Chroma call (its limit is about 5,000 on SQLite)
 
 
 @dataclass(frozen=True)
@@ -82,20 +90,78 @@ def _client(settings: Settings, create: bool) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def forget_cached_client(settings: Settings) -> None:
+    """Make the next ``Store`` of this embedded index read the disk afresh.
+
+    Chroma keeps one engine per folder per process, and that engine never sees vectors that
+    another process (``hoctap ingest``) wrote after it loaded them. Dropping it from Chroma's
+    cache makes the next client load the current state; stores already open keep theirs.
+    """
+    if settings.chroma_url:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    path = str(Path(settings.index_dir) / "chroma")
+    for key in list(SharedSystemClient._identifier_to_system):
+        if key == path:
+            SharedSystemClient._identifier_to_system.pop(key, None)
+            SharedSystemClient._identifier_to_refcount.pop(key, None)
+
+
 class Store:
     """Read and write access to the passages, vectors and document records of one index."""
 
-    def __init__(self, settings: Settings, create: bool = False) -> None:
+    def __init__(self, settings: Settings, create: bool = False, suffix: str | None = None) -> None:
         self.settings = settings
-        self.names = (f"{settings.collection}_passages", f"{settings.collection}_documents")
         self.client = _client(settings, create)
-        names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
-        if not create and self.names[1] not in names:
+        self.follows = suffix is None and not create  # readers follow a rebuild's switch
+        self.suffix = self.active_suffix() if suffix is None else suffix
+        self.names = self._names(self.suffix)
+        if not create and self.names[1] not in self._collection_names():
             raise IndexNotFound(
                 "Chỉ mục trống hoặc chưa được tạo. Hãy chạy: hoctap ingest "
                 "(the index is empty: run `hoctap ingest`)"
             )
         self._open()
+
+    def _names(self, suffix: str) -> tuple[str, str]:
+        prefix = self.settings.collection + suffix
+        return f"{prefix}_passages", f"{prefix}_documents"
+
+    def _collection_names(self) -> set[str]:
+        return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+
+    # ---- which pair of collections is live (atomic rebuilds) ---------------------------------
+    def active_suffix(self) -> str:
+        """The suffix of the live collections ("" for an index never rebuilt this way)."""
+        try:
+            pointer = self.client.get_collection(f"{self.settings.collection}_active")
+        except Exception:  # noqa: BLE001 - no pointer yet: the unsuffixed pair is live
+            return ""
+        got = pointer.get(ids=[ACTIVE_ID], include=["documents"])
+        return str(got["documents"][0]) if got["ids"] else ""
+
+    def beside(self) -> Store:
+        """A new, empty pair of collections beside the live one (for ``--rebuild``)."""
+        return Store(self.settings, create=True, suffix=f"_g{uuid.uuid4().hex[:12]}")
+
+    def activate(self) -> None:
+        """Make this store's collections the live ones (one write), then drop the others."""
+        pointer = self.client.get_or_create_collection(f"{self.settings.collection}_active")
+        pointer.upsert(ids=[ACTIVE_ID], documents=[self.suffix], embeddings=[[1.0]])
+        self.drop_stale()
+
+    def drop_stale(self) -> list[str]:
+        """Delete this prefix's collections that are not live (left by an earlier rebuild,
+        finished or killed); call only while holding the ingest lock. Returns their names."""
+        live = set(self._names(self.active_suffix()))
+        pattern = re.compile(re.escape(self.settings.collection)
+                             + r"(?:_g[0-9a-f]{12})?_(?:passages|documents)")
+        stale = sorted(n for n in self._collection_names()
+                       if pattern.fullmatch(n) and n not in live)
+        for name in stale:
+            self.client.delete_collection(name)
+        return stale
 
     def _open(self) -> None:
         self.passages = self.client.get_or_create_collection(
@@ -105,7 +171,13 @@ class Store:
 
     # ---- index identity -------------------------------------------------------------------
     def info(self) -> dict[str, Any] | None:
-        """The ``__index__`` record: embedder id, dim, pipeline version, generation."""
+        """The ``__index__`` record: embedder id, dim, pipeline version, generation.
+
+        Follows a switch to rebuilt collections made since this store was opened."""
+        suffix = self.active_suffix() if self.follows else self.suffix
+        if suffix != self.suffix and self._names(suffix)[1] in self._collection_names():
+            self.suffix, self.names = suffix, self._names(suffix)
+            self._open()
         got = self.documents.get(ids=[INFO_ID], include=["documents"])
         return json.loads(got["documents"][0]) if got["ids"] else None
 
@@ -129,15 +201,6 @@ class Store:
                 f"({dim} chiều, v{PIPELINE_VERSION}). Hãy chạy: hoctap ingest --rebuild "
                 f"(index built differently: run `hoctap ingest --rebuild`)"
             )
-
-    def reset(self) -> None:
-        """Drop everything (for ``--rebuild``)."""
-        for name in self.names:
-            try:
-                self.client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - absent collection
-                pass
-        self._open()
 
     # ---- documents --------------------------------------------------------------------------
     def records(self) -> dict[str, DocumentRecord]:
@@ -165,7 +228,8 @@ class Store:
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` already have a vector stored."""
         ids = list(ids)
-        return set(self.passages.get(ids=ids, include=[])["ids"]) if ids else set()
+        return {found for i in range(0, len(ids), WRITE_BATCH)
+                for found in self.passages.get(ids=ids[i:i + WRITE_BATCH], include=[])["ids"]}
 
     def add(self, passages: list[Passage], vectors: np.ndarray) -> None:
         """Write passages and their vectors through llama-index's Chroma vector store."""
@@ -180,8 +244,8 @@ class Store:
                                "doc_number": p.meta.number or ""})
             for p, vec in zip(passages, vectors, strict=True)
         ]
-        if nodes:
-            store.add(nodes)
+        for i in range(0, len(nodes), WRITE_BATCH):  # Chroma refuses larger batches
+            store.add(nodes[i:i + WRITE_BATCH])
 
     def sweep(self, keep: set[str]) -> int:
         """Delete stored vectors that no committed record lists; return how many."""

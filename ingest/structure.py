@@ -4,6 +4,11 @@ Vietnamese Party and state documents share one layout (see ``../shared/notes``):
 header (issuing body | motto), ``Số 985-KH/HNDT``, place and date, the type in capitals, a subject
 line, a numbered body, then ``Nơi nhận:`` and a signature block. This module splits a document's
 lines into those zones and reads its metadata; ``passages`` cuts the body.
+
+A file may bind several documents (a booklet of plans, a resolution with its appendices):
+``split_documents`` cuts it where, after a ``Nơi nhận`` block, a new header (issuer, motto,
+``Số …``, a document type) or a new body (``I.``, ``Phần``, a long paragraph) begins, so that
+each part keeps its own zones and the closing block of one never swallows the next.
 """
 from __future__ import annotations
 
@@ -86,6 +91,48 @@ def _is_motto(text: str) -> bool:
 def _is_body_start(line: Line) -> bool:
     t = line.text
     return len(t) > 220 or bool(re.match(r"^(?:[IVX]+\.|Phần\s|Chương\s|Điều\s+\d)", t))
+
+
+_CLOSING = re.compile(r"^Nơi nhận\b", re.I)
+_SIGNATURE_END = re.compile(r"^(?:\(\s*[Đđ]ã ký|T/M|TM\.|KT\.|K/T)")
+
+
+def split_documents(lines: list[Line]) -> list[list[Line]]:
+    """Cut a file's lines into the documents it binds (one part for an ordinary document)."""
+    parts: list[list[Line]] = []
+    start = 0
+    i = 0
+    while i < len(lines):
+        if not _CLOSING.match(lines[i].text):
+            i += 1
+            continue
+        nxt = next((j for j in range(i + 1, len(lines)) if _opens_part(lines[j])), None)
+        if nxt is None:
+            break
+        if not _is_body_start(lines[nxt]):  # a new header: its issuer lines come with it
+            while nxt - 1 > i and nxt - start > 1 and _issuer_line(lines[nxt - 1]):
+                nxt -= 1
+        parts.append(lines[start:nxt])
+        start = i = nxt
+    parts.append(lines[start:])
+    return [p for p in parts if p]
+
+
+def _opens_part(line: Line) -> bool:
+    """A line that cannot belong to a closing block: a header line or a body start."""
+    t = line.text
+    return (_is_motto(t) or bool(_doc_type(t)) or bool(re.match(r"^Số\s*:?\s*\d", t))
+            or _is_body_start(line))
+
+
+def _issuer_line(line: Line) -> bool:
+    """An issuing body's line of capitals (not a signer's name or role line)."""
+    t = line.text
+    if t.upper() != t or re.search(r"\d", t) or not re.search(r"[A-ZĐ]{2}", t):
+        return False
+    if _SIGNATURE_END.match(t) or t.startswith(("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "BÍ THƯ")):
+        return False
+    return not (_CAPS_NAME.match(t) and not any(w in t for w in _ROLE_WORDS))
 
 
 def split_zones(lines: list[Line]) -> Zones:

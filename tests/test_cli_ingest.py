@@ -31,6 +31,7 @@ def test_ingest_json_contract_and_exit_codes(tmp_path: Path) -> None:
     assert [f["file"] for f in out["failed"]] == ["tệp hỏng.pdf"]
     assert out["failed"][0]["reason"]
     assert "Nhúng" not in first.stderr  # no progress bar in --json mode
+    assert "EOF marker" not in first.stderr and "PdfReadError" not in first.stderr  # English
 
     (s.corpus_dir / "tệp hỏng.pdf").unlink()
     second = run_cli(["ingest"], env)
@@ -52,4 +53,32 @@ def test_ingest_flags_override_environment(tmp_path: Path) -> None:
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     res = run_cli(["ingest", "--no-such-flag"], {})
     assert res.returncode == 2
-    assert "usage" in res.stderr.lower()
+    assert "cách dùng" in res.stderr and "tham số không hợp lệ: --no-such-flag" in res.stderr
+    assert "usage" not in res.stderr.lower() and "error" not in res.stderr.lower()
+
+
+def test_missing_corpus_exits_2_with_json_and_keeps_the_index(tmp_path: Path) -> None:
+    s = make_settings(tmp_path)
+    fill_corpus(s.corpus_dir, fixtures=False)
+    env = {"HOCTAP_INDEX_DIR": str(s.index_dir), "HOCTAP_COLLECTION": s.collection}
+    assert run_cli(["ingest", "--corpus", str(s.corpus_dir)], env).returncode == 0
+    res = run_cli(["ingest", "--json", "--corpus", str(tmp_path / "khong-co")], env)
+    assert res.returncode == 2
+    out = json.loads(res.stdout)
+    assert out["error"] == "corpus_unavailable" and "Không tìm thấy thư mục" in out["message"]
+    again = run_cli(["ingest", "--json", "--corpus", str(s.corpus_dir)], env)
+    assert json.loads(again.stdout)["documents"] == 1 and json.loads(again.stdout)["removed"] == []
+
+
+def test_a_running_ingest_is_exit_3_not_a_file_failure(tmp_path: Path) -> None:
+    from ingest.lock import ingest_lock
+
+    s = make_settings(tmp_path)
+    fill_corpus(s.corpus_dir, fixtures=False)
+    env = {"HOCTAP_CORPUS_DIR": str(s.corpus_dir), "HOCTAP_INDEX_DIR": str(s.index_dir),
+           "HOCTAP_COLLECTION": s.collection}
+    with ingest_lock(s.index_dir):
+        res = run_cli(["ingest", "--json"], env)
+    assert res.returncode == 3, res.stderr
+    assert json.loads(res.stdout)["error"] == "index_locked"
+    assert "đang chạy" in res.stderr

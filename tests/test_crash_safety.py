@@ -105,3 +105,39 @@ def test_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
     assert_consistent(s)
     stored = set(Store(s).passages.get(include=[])["ids"])
     assert stored == {i for ids in snapshot(s).values() for i in ids}
+
+
+@pytest.mark.parametrize("delay", [0.3])  # the bench draws 20 random kill points
+def test_sigkill_mid_rebuild_leaves_the_old_or_the_new_index(tmp_path: Path,
+                                                            delay: float) -> None:
+    """A real SIGKILL while ``ingest --rebuild`` writes its new collections: the index still
+    answers (old or new, complete), and the next rebuild finishes and leaves no stale ones."""
+    s = make_settings(tmp_path, embed_model="hash")
+    fill_corpus(s.corpus_dir, fixtures=False)
+    seed = next(s.corpus_dir.glob("*.txt")).read_text(encoding="utf-8")
+    for i in range(40):
+        (s.corpus_dir / f"ban-sao-{i:03d}.txt").write_text(
+            seed.replace("15/9/2020", f"{i % 28 + 1}/9/2021"), encoding="utf-8")
+    ingest(s, HashEmbedder())
+    before = snapshot(s)
+    env = {**os.environ, "HOCTAP_CORPUS_DIR": str(s.corpus_dir),
+           "HOCTAP_INDEX_DIR": str(s.index_dir), "HOCTAP_EMBED_MODEL": "hash",
+           "HOCTAP_COLLECTION": s.collection}
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ingest", "--rebuild", "--json"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    db = s.index_dir / "chroma" / "chroma.sqlite3"
+    stamp = db.stat().st_mtime_ns
+    deadline = time.time() + 90
+    while time.time() < deadline and db.stat().st_mtime_ns == stamp:  # writing has begun
+        time.sleep(0.02)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL  # it was still running when killed
+    assert snapshot(s) == before  # the same passages (a rebuild of the same corpus), complete
+    assert_consistent(s)
+    report = ingest(s, HashEmbedder(), rebuild=True)
+    assert report.failed == [] and report.documents == 41
+    assert_consistent(s)
+    names = {c.name for c in Store(s).client.list_collections()}
+    assert len([n for n in names if n.startswith(s.collection)]) == 3  # live pair + pointer

@@ -220,3 +220,23 @@ def test_ensure_reconverts_after_checksum_mismatch(e5_dir: Path, tmp_path: Path,
     assert verify_model(model_dir)
     assert json.loads(record_path.read_text())["files"]["tokenizer.json"] != "0" * 64
     assert not [p for p in cache.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_bfloat16_compute_stays_within_cosine_099_of_float32(
+        e5_dir: Path, st_e5: SentenceTransformerEmbedder, passages: list[str]) -> None:
+    """Issue 12: bfloat16 (``embed_dtype`` auto on AMX/AVX512-BF16 CPUs) may only be used if
+    every vector, on real passages and the windowed long text, stays within cosine 0.99 of
+    float32 and keeps unit length."""
+    import torch
+
+    bf16 = SentenceTransformerEmbedder(e5_dir, "query: ", "passage: ", model_id=E5_ID,
+                                       dtype="bfloat16")
+    texts = passages[:120] + passages[-1:]
+    ours, ref = bf16.embed_passages(texts), st_e5.embed_passages(texts)
+    assert next(bf16._load().parameters()).dtype == torch.bfloat16
+    assert ours.dtype == np.float32
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    cosines = np.sum(ours * ref, axis=1)
+    assert cosines.min() >= 0.99, sorted(cosines)[:5]
+    query = bf16.embed_query("Hội Nông dân cấp huyện phải học xong trước ngày nào?")
+    assert float(query @ st_e5.embed_query("Hội Nông dân cấp huyện phải học xong trước ngày nào?")) >= 0.99

@@ -191,3 +191,22 @@ def test_a_reader_crash_is_this_files_failure_only(library: Settings,
     assert result.failed == [("odd.txt", "Tệp bị hỏng hoặc không đọc được (RuntimeError)")]
     assert result.added == ["fine.txt"]
     assert sorted(p.name for p in library.corpus_dir.iterdir()) == sorted(before + ["fine.txt"])
+
+
+def test_repeated_wrong_admin_passwords_are_slowed_down(settings: Settings) -> None:
+    from dataclasses import replace
+
+    from app.library import LoginGuard
+
+    s = replace(settings, admin_password="đúng-rồi")
+    now = [100.0]
+    guard = LoginGuard(free=3, clock=lambda: now[0])
+    assert guard.attempt(s, "sai") == (False, 0.0)
+    assert guard.attempt(s, "sai") == (False, 0.0)
+    assert guard.attempt(s, "sai") == (False, 2.0)  # third wrong try: wait 2 s
+    assert guard.attempt(s, "đúng-rồi") == (False, 2.0)  # even the right one, while waiting
+    now[0] += 2.0
+    assert guard.attempt(s, "sai") == (False, 4.0)  # then 4 s, 8 s … up to a minute
+    now[0] += 4.0
+    assert guard.attempt(s, "đúng-rồi") == (True, 0.0)
+    assert guard.attempt(s, "sai") == (False, 0.0)  # the count starts again

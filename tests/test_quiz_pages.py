@@ -28,6 +28,7 @@ def _pick(item, right: bool) -> str:
 def test_quiz_page_full_round(env):
     at = AppTest.from_file(str(PAGES / "page_quiz.py"), default_timeout=60).run()
     assert not at.exception
+    assert len(at.multiselect[0].value) == 1  # one document family by default, not a mix
     at.number_input[0].set_value(4)
     at.multiselect[2].set_value(["mcq", "tf"])
     at.button[0].click().run()

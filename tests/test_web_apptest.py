@@ -291,3 +291,19 @@ def test_empty_library_then_first_upload(tmp_path: Path, monkeypatch: pytest.Mon
     assert any("Đã thêm: kế hoạch.txt" in m for m in plain(lib.success)), plain(lib.error)
     at = ask(chat(), "Hội thi nông dân sản xuất giỏi tổ chức ở huyện nào?")
     assert any("Nga Sơn" in m for m in markdowns(at))
+
+
+def test_an_ingest_by_another_process_is_seen_by_the_running_app(app_env: Settings) -> None:
+    """Issue 10 (5): ``hoctap ingest`` run beside the app; the open session's next question
+    finds the new document (vectors, records and BM25 of the new generation)."""
+    import subprocess
+    import sys
+
+    open_chat = chat()
+    (app_env.corpus_dir / "hội thi.txt").write_text(NEW_PLAN, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "app.cli", "ingest", "--json"],
+                          cwd=WEB.parent.parent, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    ask(open_chat, "Hội thi nông dân sản xuất giỏi tổ chức ở huyện nào?")
+    assert any("hội thi.txt" in c for c in plain(open_chat.caption))
+    assert any("Nga Sơn" in m for m in markdowns(open_chat))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.embed.load import load_embedder
-from ingest.pipeline import IngestReport, ingest
+from ingest.pipeline import IngestReport, check_corpus, ingest
 from ingest.settings import Settings
 
 _LABELS = {"added": "thêm mới", "updated": "cập nhật", "unchanged": "không đổi",
@@ -21,7 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--corpus", type=Path, help="thư mục tài liệu (default: corpus/)")
     p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    p.add_argument("--rebuild", action="store_true", help="xóa và tạo lại toàn bộ chỉ mục")
+    p.add_argument("--rebuild", action="store_true",
+                   help="tạo lại toàn bộ chỉ mục (chỉ mục cũ vẫn dùng được đến khi xong)")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="cho phép xóa hết tài liệu khỏi chỉ mục khi thư mục tài liệu trống")
+    p.add_argument("--progress", action="store_true",
+                   help="luôn hiện thanh tiến độ (stderr), kể cả khi không phải terminal")
     p.set_defaults(run=run)
 
 
@@ -29,8 +34,9 @@ def _progress_bar() -> Callable[[int, str], Callable[[int], None]]:
     from tqdm import tqdm
 
     def factory(total: int, label: str) -> Callable[[int], None]:
-        bar = tqdm(total=total, desc=f"Nhúng {label}"[:60], unit="đoạn", file=sys.stderr,
-                   leave=False)
+        bar = tqdm(total=total, desc=f"Nhúng {label}"[:60], unit=" đoạn", file=sys.stderr,
+                   leave=False, bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}"
+                   " đoạn [{rate_fmt}, còn {remaining}]")
         def advance(n: int) -> None:
             bar.update(n)
             if bar.n >= total:
@@ -64,10 +70,14 @@ def _warm_keyword_index(settings: Settings) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Ingest, print the report; exit 1 when any file failed."""
-    progress = None if args.json or not sys.stderr.isatty() else _progress_bar()
+    """Ingest, print the report; exit 1 when any file failed (domain errors — missing corpus
+    2, another ingest running 3 — are translated by ``app.cli``)."""
+    wanted = args.progress or (not args.json and sys.stderr.isatty())
+    progress = _progress_bar() if wanted else None  # on stderr: stdout stays the report
+    check_corpus(Path(settings.corpus_dir))  # before the model loads: a typo fails at once
     embedder = load_embedder(settings, purpose="passages")
-    report = ingest(settings, embedder, rebuild=args.rebuild, progress=progress)
+    report = ingest(settings, embedder, rebuild=args.rebuild, progress=progress,
+                    allow_empty=args.allow_empty)
     if report.documents:
         _warm_keyword_index(settings)
     if args.json:

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from app.commands.export_option import export_path
 from app.quiz.export import export
 from app.quiz.generate import generate_quiz
 from app.quiz.items import TYPE_LABELS, TYPES
-from app.quiz.select import load_passages, select
+from app.quiz.select import choose, load_passages
 from ingest.errors import HoctapError
 from ingest.settings import Settings
 
@@ -20,11 +22,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n", type=int, default=10, help="số câu hỏi (default 10)")
     p.add_argument("--types", default=",".join(TYPES),
                    help="loại câu: mcq,cloze,tf,open (default: tất cả)")
-    p.add_argument("--source", action="append", help="chỉ dùng tài liệu này (lặp lại được)")
-    p.add_argument("--section", help="chỉ dùng mục có tên chứa chuỗi này")
+    p.add_argument("--source", action="append",
+                   help="tài liệu: số hiệu (985-KH/HNDT, 985), chữ trong tên hoặc tên tệp; "
+                   "lặp lại để trộn nhiều tài liệu, \"tất cả\" cho mọi tài liệu (default: "
+                   "tài liệu có nhiều nội dung nhất)")
+    p.add_argument("--section", help="chỉ dùng mục có tên chứa chuỗi này (gõ không dấu "
+                   "cũng được)")
     p.add_argument("--seed", type=int, default=0, help="hạt giống ngẫu nhiên (default 0)")
     p.add_argument("--json", action="store_true", help="in danh sách câu hỏi dạng JSON")
-    p.add_argument("--export", type=Path, help="xuất đề và đáp án ra FILE.docx hoặc FILE.pdf")
+    p.add_argument("--export", type=export_path,
+                   help="xuất đề và đáp án ra FILE.docx hoặc FILE.pdf")
     p.set_defaults(run=run)
 
 
@@ -36,11 +43,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise HoctapError(f"Loại câu hỏi không hợp lệ: {bad or args.types} (choose from "
                           f"{','.join(TYPES)}; --n ≥ 1)")
     everything = load_passages(settings)
-    chosen = select(everything, args.source, args.section)
+    families, chosen = choose(everything, args.source, args.section)
     if not chosen:
         raise HoctapError("Không có đoạn văn nào khớp --source/--section "
                           "(no passages match --source/--section)")
+    print("Tài liệu: " + "; ".join(f.label for f in families)
+          + ("" if args.source else " (mặc định; chọn tài liệu khác bằng --source)"),
+          file=sys.stderr)
     items = generate_quiz(chosen, args.n, types, args.seed, pool_from=everything)
+    if 0 < len(items) < args.n:
+        print(f"Chỉ tạo được {len(items)}/{args.n} câu: văn bản không đủ nội dung khác nhau "
+              "(mỗi ý chỉ hỏi một lần).", file=sys.stderr)
     if args.json:
         print(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2))
     else:
@@ -52,5 +65,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print("Tài liệu chưa đủ nội dung để tạo câu hỏi.")
     if args.export:
         sheet, key = export(items, args.export)
-        print(f"Đã xuất: {sheet} và {key}", file=__import__("sys").stderr)
+        print(f"Đã xuất: {sheet} và {key}", file=sys.stderr)
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -51,8 +50,15 @@ def command(settings: Settings, port: int, address: str | None = None) -> list[s
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run Streamlit in the foreground until interrupted; its exit code is ours."""
+    """Replace this process with Streamlit (same pid): a signal to ``hoctap app`` — Ctrl+C, or
+    the SIGTERM a service manager sends — reaches the server itself, which stops and frees its
+    port. Returns only if the exec fails."""
     print(f"Mở http://localhost:{args.port} trong trình duyệt (Ctrl+C để dừng).",
           file=sys.stderr)
     cmd = command(settings, args.port, args.address)
-    return subprocess.call(cmd, env=environment(settings), cwd=MAIN.parent.parent.parent)
+    env = environment(settings)
+    os.chdir(MAIN.parent.parent.parent)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, cmd, env)
+    return 1  # not reached: execve returns only by raising OSError

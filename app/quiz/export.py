@@ -1,39 +1,35 @@
-"""Print a quiz: a question sheet and a separate answer key, as DOCX or PDF.
+"""Print a quiz: a question sheet and a separate answer key, as A4 DOCX or PDF with a header.
 
-PDF text uses a Unicode TrueType font with Vietnamese glyphs (fpdf2 embeds a subset). Looked
-up in order: ``HOCTAP_PDF_FONT``; DejaVu Sans from Debian's ``fonts-dejavu-core``
-(/usr/share/fonts/truetype/dejavu); matplotlib's bundled copy when matplotlib is installed.
+``export`` writes exactly the items it is given (so a seed's export equals its preview); the
+sheet layout, A4 page and fonts live in ``app.quiz.sheets``.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from app.quiz.items import TYPE_LABELS, QuizItem
-from ingest.errors import HoctapError
+from app.quiz.sheets import SheetHeader, export_format, find_font, write
+
+__all__ = ["answer_lines", "export", "find_font", "question_lines", "sheet_document"]
 
 LETTERS = "ABCD"
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+SHEET_HELP = ("Đọc kỹ từng câu. Trắc nghiệm: khoanh tròn một chữ cái A, B, C hoặc D. Đúng/Sai: "
+              "đánh dấu ô phù hợp. Điền khuyết và tự luận: viết câu trả lời vào chỗ chấm.")
+KEY_HELP = ("Đáp án dành cho người hướng dẫn: mỗi câu có đáp án, giải thích và nguồn (tài liệu, "
+            "mục, trang) để đối chiếu với văn bản gốc.")
 
 
-def find_font(bold: bool = False) -> Path:
-    """A TTF with Vietnamese glyphs (raises ``HoctapError`` when none is installed)."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    env = os.environ.get("HOCTAP_PDF_FONT")
-    candidates = [Path(env)] if env and not bold else []
-    candidates += [d / name for d in _FONT_DIRS]
-    try:
-        import matplotlib  # type: ignore[import-not-found]
-
-        candidates.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)
-    except ImportError:
-        pass
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise HoctapError("Không tìm thấy phông chữ Unicode (DejaVu Sans) để xuất PDF; hãy cài gói "
-                      "fonts-dejavu-core hoặc đặt HOCTAP_PDF_FONT (no Unicode TTF font found)")
+def sheet_document(items: Sequence[QuizItem]) -> str:
+    """The documents the items come from: ``Kế hoạch 985-KH/HNDT`` (several joined by ``;``)."""
+    names: list[str] = []
+    for item in items:
+        c = item.citation
+        name = " ".join(x for x in (c.get("doc_type"), c.get("doc_number")) if x)
+        name = name or str(c.get("title") or c.get("source") or "")
+        if name and name not in names:
+            names.append(name)
+    return "; ".join(names) or "(không rõ)"
 
 
 def _cite(item: QuizItem) -> str:
@@ -83,55 +79,15 @@ def answer_lines(items: Sequence[QuizItem]) -> list[tuple[str, str]]:
     return out
 
 
-def write_docx(lines: list[tuple[str, str]], title: str, path: Path) -> Path:
-    """Write ``lines`` under ``title`` as a Word document."""
-    from docx import Document
-
-    doc = Document()
-    doc.add_heading(title, level=1)
-    for style, text in lines:
-        para = doc.add_paragraph()
-        run = para.add_run(text)
-        run.bold = style == "q"
-        run.italic = style == "s"
-    doc.save(str(path))
-    return path
-
-
-def write_pdf(lines: list[tuple[str, str]], title: str, path: Path) -> Path:
-    """Write ``lines`` under ``title`` as a PDF with an embedded Vietnamese-capable font."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_font("vn", "", str(find_font()))
-    pdf.add_font("vn", "B", str(find_font(bold=True)))
-    pdf.add_page()
-    pdf.set_font("vn", "B", 14)
-    pdf.multi_cell(0, 8, title, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    for style, text in lines:
-        pdf.set_font("vn", "B" if style == "q" else "", 11 if style != "s" else 9)
-        if style == "q":
-            pdf.ln(2)
-        pdf.multi_cell(0, 6, text.replace("☐", "□"), align="L", new_x="LMARGIN",
-                       new_y="NEXT")
-    pdf.output(str(path))
-    return path
-
-
 def export(items: Sequence[QuizItem], path: Path, title: str = "Câu hỏi ôn tập"
            ) -> tuple[Path, Path]:
-    """Write the question sheet at ``path`` and the answer key next to it (``*-dap-an``);
-    the format follows the suffix (.docx or .pdf). Returns both paths."""
+    """Write the question sheet at ``path`` and the answer key next to it (``*-dap-an``),
+    A4 with a header; the format follows the suffix (.docx or .pdf, else
+    ``UnsupportedFormat`` before anything is written). Returns both paths."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".docx", ".pdf"):
-        raise HoctapError(f"Chỉ xuất được .docx hoặc .pdf, không phải '{suffix}' "
-                          "(export to .docx or .pdf)")
+    export_format(path)
     key = path.with_name(f"{path.stem}-dap-an{path.suffix}")
-    writer = write_docx if suffix == ".docx" else write_pdf
-    writer(question_lines(items), title, path)
-    writer(answer_lines(items), f"{title} — Đáp án", key)
+    document = sheet_document(items)
+    write(question_lines(items), SheetHeader(title, document, SHEET_HELP), path)
+    write(answer_lines(items), SheetHeader(f"{title} — Đáp án", document, KEY_HELP, ()), key)
     return path, key

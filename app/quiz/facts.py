@@ -44,7 +44,7 @@ _CODE = re.compile(
     r"(?<![\w/])(\d{1,5})(/\d{4})?\s*[-–/]?\s*([A-ZĐ]{1,6}(?:[-/][A-ZĐ]{1,8})+)(?![\w/])")
 _YEAR = re.compile(r"(?<=năm )(\d{4})\b(?!\s*[-–]\s*\d)")
 _TERM = re.compile(r"nhiệm kỳ\s+(\d{4})\s*[-–]\s*(\d{4})", re.I)
-_NUMBER = re.compile(r"(?<![\w/.,½])(\d{1,4})\s+(?=[a-zđà-ỹ])(?!ngày|buổi|tuần|tháng|năm|giờ)")
+_NUMBER = re.compile(r"(?<![\w/.,½])(?<![-–]\s)(?<![-–])(\d{1,4})\s+(?=[a-zđà-ỹ])(?!ngày|buổi|tuần|tháng|năm|giờ)")
 _BODY = re.compile(
     r"Bộ Chính trị|Ban Bí thư|Ban Chấp hành Trung ương(?: Đảng)?|Quốc hội|Chính phủ|"
     r"Thủ tướng Chính phủ|(?:Ban Thường vụ|BTV|Ban Chấp hành|BCH)"
@@ -137,10 +137,36 @@ def may_equal(kind: str, a: str, b: str) -> bool:
         return _LEVEL_GROUPS.get(a.split(" ", 1)[-1]) == _LEVEL_GROUPS.get(
             b.split(" ", 1)[-1]) is not None
     if kind == "body":
-        return a in b or b in a
+        return a in b or b in a or bool(body_org(a)) and body_org(a) == body_org(b)
     if kind == "number":
         return a.lstrip("0") == b.lstrip("0")
     return False
+
+
+_ORGANS = re.compile(r"^(?:ban thường vụ|ban chấp hành|thường trực)\s*")
+_SAME_ORG = {"đảng bộ tỉnh": "tỉnh ủy", "đảng bộ huyện": "huyện ủy"}  # two names, one body
+_GROUPS = (("state", ("quốc hội", "chính phủ", "thủ tướng", "nhân dân")),
+           ("party-central", ("bộ chính trị", "ban bí thư", "trung ương")),
+           ("party-local", ("tỉnh ủy", "đảng bộ", "cấp ủy", "huyện ủy")),
+           ("association", ("hội",)))
+
+
+def body_org(key: str) -> str:
+    """The organisation of a body key without its organ: ``ban thường vụ tỉnh hội`` →
+    ``tỉnh hội`` (BCH and BTV of one organisation are not clearly different answers)."""
+    org = _ORGANS.sub("", key).strip()
+    return _SAME_ORG.get(org, org)
+
+
+def body_group(key: str) -> str:
+    """``state``, ``party-central``, ``party-local``, ``association`` or ``other``: a body
+    is only replaced by a body of its own group (never Bộ Chính trị for a commune meeting)."""
+    return next((g for g, words in _GROUPS if any(w in key for w in words)), "other")
+
+
+def hours(key: str) -> float | None:
+    """A duration key in hours (``0.5 ngày`` → 4.0), ``None`` when it is not a duration."""
+    return _hours(key)
 
 
 def _hours(key: str) -> float | None:

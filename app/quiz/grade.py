@@ -1,38 +1,109 @@
-"""Check a member's answer: choices by text or letter, đúng/sai, typed phrases forgiving of
-missing diacritics and of the other tone spelling, dates with or without leading zeros."""
+"""Check a member's answer as a person would: choices by text or letter, đúng/sai, typed
+phrases forgiving of missing diacritics, the other tone spelling, case and spacing; leading
+zeros (``01 buổi`` = ``1 buổi``, ``05/8/2020`` = ``5/8/2020``); ``½`` = ``1/2`` = ``nửa`` =
+``0,5``; the usual abbreviations of bodies (BTV, BCH, HND, UBND, HĐND, TU, TW)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from app.quiz.facts import find_facts, hours
 from app.quiz.items import QuizItem
+from ingest.facts import ABBREVIATIONS
 from ingest.text import canonical, has_diacritics, normalize_date, strip_accents
 
 _TRUE = {"đúng", "dung", "d", "true", "t", "1", "yes", "có", "co"}
 _FALSE = {"sai", "s", "false", "f", "0", "no", "không", "khong"}
 
 
+# Abbreviations members type (shared list in ingest.facts) plus bodies it does not hold;
+# two-letter ones ("TU", "TW") only in capitals: "tu" is an ordinary syllable.
+_ABBREVIATIONS = {**ABBREVIATIONS, "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân",
+                  "tw": "trung ương", "hu": "huyện ủy"}
+_HALF = re.compile(r"½|(?<![\d/])1/2(?![\d/])|(?<![\d.,])0[.,]5(?![\d])")
+
+
 @dataclass(frozen=True)
 class Grade:
-    """``correct`` is ``None`` for open questions (self-assessed against ``points_hit``)."""
+    """``correct`` is ``None`` for open questions (self-assessed against ``points_hit``);
+    ``expected`` the answer to show, ``cited`` the passage it comes from."""
 
     correct: bool | None
     expected: str
     points_hit: tuple[bool, ...] = ()
+    cited: str = ""
+
+
+def _expand(text: str) -> str:
+    """Abbreviations of bodies spelt out (``BTV Tỉnh hội`` → ``ban thường vụ Tỉnh hội``)."""
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if len(w) <= 2 and not w.isupper():
+            return w
+        return _ABBREVIATIONS.get(w.lower(), w)
+
+    return re.sub(r"\w+", word, text)
 
 
 def normalise_answer(text: str) -> str:
-    """Canonical tone placement, lower case, dates without leading zeros, no punctuation."""
+    """Abbreviations spelt out, ½ as ``nửa``, canonical tone placement, lower case, dates and
+    numbers without leading zeros, no punctuation, single spaces."""
+    text = _HALF.sub(" nửa ", _expand(text))
     text = normalize_date(canonical(text))
-    return re.sub(r"[^\w/]+", " ", text).strip()
+    text = re.sub(r"(?<![\d/.,])0+(\d)", r"\1", text)
+    return " ".join(re.sub(r"[^\w/]+", " ", text).split())
+
+
+def _duration_hours(text: str) -> float | None:
+    """Hours of ``text`` when it is one duration and nothing else (``01 buổi`` → 4.0)."""
+    text = _HALF.sub("½", text.strip())
+    facts = find_facts(text)
+    if len(facts) != 1 or facts[0].kind != "duration" or facts[0].text != text:
+        return None
+    return hours(facts[0].key)
+
+
+def _same_text(given: str, expected: str) -> bool:
+    g, e = normalise_answer(given), normalise_answer(expected)
+    return g == e or not has_diacritics(given) and strip_accents(g) == strip_accents(e)
 
 
 def same_answer(given: str, expected: str) -> bool:
-    """True when ``given`` is ``expected`` typed with or without diacritics or tone variants."""
-    g, e = normalise_answer(given), normalise_answer(expected)
-    if g == e:
+    """True when ``given`` is ``expected`` typed with or without diacritics or tone variants,
+    or the same length of time in another unit (``1 buổi`` = ``½ ngày`` = ``nửa ngày``)."""
+    if any(_same_text(given, e) for e in (expected, *accepted_variants(expected))):
         return True
-    return not has_diacritics(given) and strip_accents(g) == strip_accents(e)
+    want = _duration_hours(expected)
+    return want is not None and _duration_hours(canonical(given)) == want
+
+
+# How a spelt-out body is written in a document (capitals on the organ's first words).
+_WRITTEN = {"ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban Chấp hành",
+            "hội nông dân": "Hội Nông dân", "ủy ban nhân dân": "Ủy ban nhân dân",
+            "hội đồng nhân dân": "Hội đồng nhân dân", "tỉnh ủy": "Tỉnh ủy",
+            "huyện ủy": "Huyện ủy", "mặt trận tổ quốc": "Mặt trận Tổ quốc"}
+_HALF_DAY = ("½ ngày", "nửa ngày", "01 buổi", "1 buổi")
+
+
+def accepted_variants(answer: str) -> tuple[str, ...]:
+    """Other ways of writing ``answer`` that ``same_answer`` accepts and a key should show:
+    a half day as ``½ ngày`` / ``nửa ngày`` / ``01 buổi`` / ``1 buổi``, an abbreviated body in
+    full (``BTV Tỉnh hội`` → ``Ban Thường vụ Tỉnh hội``). Empty when there is none."""
+    out: list[str] = []
+    if _duration_hours(answer) == 4.0:
+        out += [v for v in _HALF_DAY if v != answer.strip()]
+
+    def full(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if len(w) < 3 or not w.isupper() or w.lower() not in _ABBREVIATIONS:
+            return w
+        spelt = _ABBREVIATIONS[w.lower()]
+        return _WRITTEN.get(spelt, spelt[:1].upper() + spelt[1:])
+
+    spelt = re.sub(r"\w+", full, answer)
+    if spelt != answer:
+        out.append(spelt)
+    return tuple(out)
 
 
 def _as_bool(response: object) -> bool | None:
@@ -55,15 +126,16 @@ def _choice(item: QuizItem, response: object) -> str:
 
 def grade(item: QuizItem, response: object) -> Grade:
     """Grade one response to ``item``."""
+    cited = str(item.citation.get("text") or "")
     if item.type == "tf":
         expected = "Đúng" if item.answer else "Sai"
-        return Grade(_as_bool(response) == item.answer, expected)
+        return Grade(_as_bool(response) == item.answer, expected, cited=cited)
     if item.type == "open":
         hits = tuple(point_covered(str(response), p) for p in item.answer_points or ())
-        return Grade(None, str(item.answer), hits)
+        return Grade(None, str(item.answer), hits, cited)
     answer = str(item.answer)
     given = _choice(item, response) if item.type == "mcq" else str(response)
-    return Grade(same_answer(given, answer), answer)
+    return Grade(same_answer(given, answer), answer, cited=cited)
 
 
 def point_covered(response: str, point: str, share: float = 0.5) -> bool:

@@ -1,13 +1,19 @@
-"""BM25 over passages (bm25s, our tokenizer, no stop words), built once per index generation.
+"""BM25 over passages (bm25s scoring, our tokenizer, no stop words), built once per generation.
 
-The built index is kept on disk under ``<index_dir>/bm25/<generation>/`` so a cold process loads
-it instead of re-tokenising the corpus; older generations are removed when a new one is saved.
+The built index is kept on disk under ``<index_dir>/bm25/<generation>-r<RECIPE>/`` so a cold
+process loads it instead of re-tokenising the corpus; older generations are removed when a new
+one is saved. Building is proportional to what changed (issue 12): each generation also keeps
+its passages' token ids keyed by a hash of the text, so the next generation tokenises only new
+or changed texts — tokenising is ~90 % of a build — and the BM25 matrix itself is computed with
+vectorised numpy (``index_token_ids``), the same numbers as ``bm25s`` (method ``lucene``).
 """
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +23,48 @@ from app.search.tokens import document_tokens, query_views
 
 STRIPPED_WEIGHT = 0.5  # the stripped view adds recall when the query has diacritics
 RECIPE = "2"  # bump when tokens or indexed texts change: cached indexes are then rebuilt
+K1, B = 1.2, 0.75
+Tokenizer = Callable[[str], list[str]]
+_TOKENS_FILE = "tokens.npz"  # per passage: text hash, token ids into the saved vocabulary
+
+
+def text_keys(texts: Sequence[str], tokenize: Tokenizer = document_tokens) -> list[str]:
+    """Cache keys of indexed texts under one tokenizer (a tokenizer whose output changes under
+    the same name must come with a new ``RECIPE``)."""
+    name = (f"{getattr(tokenize, '__module__', '')}."
+            f"{getattr(tokenize, '__qualname__', repr(tokenize))}\0")
+    return [hashlib.blake2b((name + t).encode("utf-8", "replace"), digest_size=12).hexdigest()
+            for t in texts]
+
+
+def index_token_ids(doc_tokens: Sequence[np.ndarray], k1: float = K1,
+                    b: float = B) -> tuple[dict[str, Any], np.ndarray]:
+    """BM25 (Lucene idf and tf) of documents given as arrays of non-negative token ids.
+
+    Returns the ``bm25s`` score matrix (CSC over compact token ids: ``data``, ``indices``,
+    ``indptr``, ``num_docs``) and, for each compact id, the original token id it stands for
+    (only tokens that occur are kept). Vectorised: ~0.4 s for 20,000 passages of 174 tokens.
+    """
+    n_docs = len(doc_tokens)
+    lengths = np.fromiter((len(d) for d in doc_tokens), dtype=np.int64, count=n_docs)
+    flat = np.concatenate(doc_tokens).astype(np.int64) if n_docs else np.zeros(0, np.int64)
+    present = np.bincount(flat) > 0  # compact ids without sorting: only tokens that occur
+    used = np.flatnonzero(present)
+    n_terms = len(used)
+    term_of = (np.cumsum(present) - 1)[flat]
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    keys, tf = np.unique(term_of * max(1, n_docs) + doc_of, return_counts=True)  # one sort:
+    term, doc = keys // max(1, n_docs), keys % max(1, n_docs)  # by token, then document (CSC)
+    df = np.bincount(term, minlength=n_terms)
+    idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    avg = lengths.mean() if n_docs and lengths.sum() else 1.0
+    tfc = tf / (k1 * ((1 - b) + b * lengths[doc] / avg) + tf)
+    indptr = np.zeros(n_terms + 2, dtype=np.int32)  # one more (empty) column for the "" token
+    np.cumsum(df, out=indptr[1:n_terms + 1])
+    indptr[-1] = indptr[-2]
+    scores = {"data": (idf[term] * tfc).astype(np.float32), "indices": doc.astype(np.int32),
+              "indptr": indptr, "num_docs": n_docs}
+    return scores, used
 
 
 class Bm25Index:
@@ -26,27 +74,85 @@ class Bm25Index:
         self.model = model
         self.ids = ids
         self.vocab: dict[str, int] = dict(model.vocab_dict) if model is not None else {}
+        self._tokens: tuple[list[str], np.ndarray, np.ndarray] | None = None  # keys, flat, offsets
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> Bm25Index:
+    def build(cls, ids: Sequence[str], texts: Sequence[str],
+              tokenize: Tokenizer = document_tokens) -> Bm25Index:
         """Tokenise and index ``texts`` (one per passage id)."""
+        return cls.build_from_tokens(ids, [tokenize(t) for t in texts],
+                                     text_keys(texts, tokenize))
+
+    @classmethod
+    def build_from_tokens(cls, ids: Sequence[str], tokens: Sequence[Sequence[str]],
+                          keys: Sequence[str] | None = None) -> Bm25Index:
+        """Index passages given as token lists (one per passage id, any tokenizer's).
+        ``keys`` (one per passage, e.g. ``text_keys``) let the next build reuse these tokens."""
+        if not tokens:
+            return cls(None, [])
+        flat = list(itertools.chain.from_iterable(tokens))
+        vocab = {t: i for i, t in enumerate(dict.fromkeys(flat))}
+        ids_flat = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+        cuts = np.cumsum([len(t) for t in tokens])[:-1]
+        return cls._from_ids(ids, list(np.split(ids_flat, cuts)), list(vocab), keys)
+
+    @classmethod
+    def _from_ids(cls, ids: Sequence[str], docs: list[np.ndarray], vocab: list[str],
+                  keys: Sequence[str] | None) -> Bm25Index:
+        """The index of documents given as ids into ``vocab``."""
         import bm25s
 
-        if not texts:
+        if not docs:
             return cls(None, [])
-        corpus = [document_tokens(t) for t in texts]
-        model = bm25s.BM25(k1=1.2, b=0.75)
-        model.index(corpus, show_progress=False)
-        return cls(model, list(ids))
+        scores, used = index_token_ids(docs)
+        model = bm25s.BM25(k1=K1, b=B)
+        model.scores = scores
+        model.vocab_dict = {vocab[int(u)]: i for i, u in enumerate(used)}
+        model.vocab_dict.setdefault("", len(used))
+        model.unique_token_ids_set = set(model.vocab_dict.values())
+        model.nonoccurrence_array = None  # only BM25L / BM25+ use one
+        index = cls(model, list(ids))
+        if keys is not None:
+            remap = np.zeros(max(1, len(vocab)), dtype=np.int32)
+            remap[used] = np.arange(len(used), dtype=np.int32)
+            lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+            offsets = np.concatenate([[0], np.cumsum(lengths)])
+            index._tokens = (list(keys), remap[np.concatenate(docs)], offsets)
+        return index
+
+    @classmethod
+    def build_reusing(cls, ids: Sequence[str], texts: Sequence[str], previous: Path | None,
+                      tokenize: Tokenizer = document_tokens) -> Bm25Index:
+        """Like ``build``, tokenising only texts that the index saved in ``previous`` lacks."""
+        keys = text_keys(texts, tokenize)
+        old = _load_tokens(previous) if previous else None
+        if old is None:
+            return cls.build(ids, texts, tokenize)
+        old_vocab, old_keys, flat, offsets = old
+        where = {k: i for i, k in enumerate(old_keys)}
+        vocab = {t: i for i, t in enumerate(old_vocab)}
+        docs = []
+        for key, text in zip(keys, texts, strict=True):
+            i = where.get(key)
+            if i is not None:
+                docs.append(flat[offsets[i]:offsets[i + 1]].astype(np.int64))
+            else:
+                toks = tokenize(text)
+                docs.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks),
+                                        dtype=np.int64, count=len(toks)))
+        return cls._from_ids(ids, docs, list(vocab), keys)
 
     def save(self, folder: Path) -> None:
-        """Write the index to ``folder`` (replacing it)."""
+        """Write the index to ``folder`` (replacing it), with its tokens for the next build."""
         if self.model is None:
             return
         tmp = folder.with_name(folder.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         self.model.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps(self.ids))
+        if self._tokens is not None:
+            keys, flat, offsets = self._tokens
+            np.savez(tmp / _TOKENS_FILE, keys=np.asarray(keys), flat=flat, offsets=offsets)
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
@@ -74,11 +180,27 @@ class Bm25Index:
         return self._scores(stripped)
 
 
+def _load_tokens(folder: Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray] | None:
+    """(vocabulary by id, text keys, flat token ids, offsets) saved with an index, if any."""
+    try:
+        vocab_dict = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        with np.load(folder / _TOKENS_FILE) as z:
+            keys, flat, offsets = [str(k) for k in z["keys"]], z["flat"], z["offsets"]
+    except (OSError, ValueError, KeyError):
+        return None
+    vocab = [""] * (max(vocab_dict.values(), default=-1) + 1)
+    for token, i in vocab_dict.items():
+        vocab[int(i)] = token
+    return vocab, keys, flat, offsets
+
+
 def cached_bm25(index_dir: Path, generation: str | None, ids: Sequence[str],
-                texts: Sequence[str]) -> Bm25Index:
-    """Load the BM25 index of ``generation`` from disk, or build and store it."""
+                texts: Sequence[str], tokenize: Tokenizer = document_tokens) -> Bm25Index:
+    """Load the BM25 index of ``generation`` from disk, or build and store it, tokenising only
+    the texts that the previous stored generation did not hold. ``tokenize`` turns a text into
+    its tokens (default: ``app.search.tokens.document_tokens``)."""
     if not generation:
-        return Bm25Index.build(ids, texts)
+        return Bm25Index.build(ids, texts, tokenize)
     root = Path(index_dir) / "bm25"
     folder = root / f"{generation}-r{RECIPE}"
     if (folder / "ids.json").exists():
@@ -88,7 +210,8 @@ def cached_bm25(index_dir: Path, generation: str | None, ids: Sequence[str],
                 return idx
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             pass
-    idx = Bm25Index.build(ids, texts)
+    previous = _previous(root, folder)
+    idx = Bm25Index.build_reusing(ids, texts, previous, tokenize)
     try:
         root.mkdir(parents=True, exist_ok=True)
         idx.save(folder)
@@ -98,3 +221,12 @@ def cached_bm25(index_dir: Path, generation: str | None, ids: Sequence[str],
     except OSError:  # a read-only index still answers, it just rebuilds next time
         pass
     return idx
+
+
+def _previous(root: Path, folder: Path) -> Path | None:
+    """The most recent other saved index of the same recipe (its tokens can be reused)."""
+    if not root.is_dir():
+        return None
+    found = [p for p in root.iterdir() if p != folder and p.name.endswith(f"-r{RECIPE}")
+             and (p / _TOKENS_FILE).exists()]
+    return max(found, key=lambda p: p.stat().st_mtime, default=None)

@@ -10,7 +10,9 @@ import streamlit as st
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Học tập Nghị quyết", page_icon=":material/menu_book:",
+# A local image: a ``:material/…:`` page icon is fetched from fonts.gstatic.com (the app must
+# work, and leak nothing, with no network).
+st.set_page_config(page_title="Học tập Nghị quyết", page_icon=str(HERE / "icon.png"),
                    layout="centered")
 
 pages = [
@@ -21,7 +23,9 @@ pages = [
 ]
 for name, title, icon, url in (("page_quiz.py", "Ôn tập", ":material/quiz:", "on-tap"),
                                ("page_outline.py", "Chuẩn bị thu hoạch",
-                                ":material/edit_note:", "thu-hoach")):
+                                ":material/edit_note:", "thu-hoach"),
+                               ("page_tracking.py", "Theo dõi học tập",
+                                ":material/monitoring:", "theo-doi")):
     if (HERE / name).is_file():
         pages.append(st.Page(HERE / name, title=title, icon=icon, url_path=url))
 

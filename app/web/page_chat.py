@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.answer.followup import Turn, answer_document, understand
 from app.web.render import doc_label, escape_md, example_questions, highlight_md, neighbour_rows
 from app.web.resources import shared
 from ingest.errors import HoctapError, IndexNotFound
@@ -84,6 +85,24 @@ def _show_answer(kb, answer, index: int, recent: bool = True) -> None:
         _citation_card(kb, cit, f"{index}-{cit.n}")
 
 
+def _history() -> list[Turn]:
+    """The conversation so far: each question as understood, with its answer's document."""
+    messages = st.session_state[MESSAGES]
+    turns = []
+    for i, msg in enumerate(messages):
+        if msg["role"] == "user":
+            reply = messages[i + 1] if i + 1 < len(messages) else {}
+            turns.append(Turn(msg.get("understood", msg["text"]),
+                              answer_document(reply.get("answer"))))
+    return turns
+
+
+def _show_understood(msg: dict) -> None:
+    """«Hiểu là: …» above an answer to a follow-up that was read as a fuller question."""
+    if msg.get("understood"):
+        st.caption("Hiểu là: " + escape_md(msg["understood"]))
+
+
 def _render_history(kb, keep_open: int = 2) -> None:
     """Earlier messages; the last ``keep_open`` answers show their cards, older ones on demand."""
     messages = st.session_state[MESSAGES]
@@ -96,6 +115,7 @@ def _render_history(kb, keep_open: int = 2) -> None:
             elif msg.get("error"):
                 st.error(escape_md(msg["error"]))
             else:
+                _show_understood(msg)
                 _show_answer(kb, msg["answer"], i, i in recent)
 
 
@@ -129,7 +149,10 @@ _render_history(kb)
 
 if question and question.strip():
     question = question.strip()
-    st.session_state[MESSAGES].append({"role": "user", "text": question})
+    understood = understand(question, _history())
+    shown = understood.text if understood.rewritten else None
+    st.session_state[MESSAGES].append({"role": "user", "text": question,
+                                       "understood": understood.text})
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
@@ -137,10 +160,12 @@ if question and question.strip():
 
         try:
             with st.spinner("Đang tìm câu trả lời trong tài liệu…"):
-                answer = answer_question(kb, question, k=5)
+                answer = answer_question(kb, understood.text, k=5)
         except HoctapError as err:
             st.session_state[MESSAGES].append({"role": "assistant", "error": str(err)})
             st.error(escape_md(str(err)))
         else:
-            st.session_state[MESSAGES].append({"role": "assistant", "answer": answer})
+            reply = {"role": "assistant", "answer": answer, "understood": shown}
+            st.session_state[MESSAGES].append(reply)
+            _show_understood(reply)
             _show_answer(kb, answer, len(st.session_state[MESSAGES]) - 1)

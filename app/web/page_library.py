@@ -12,7 +12,6 @@ import streamlit as st
 from app.library import (
     UPLOAD_TYPES,
     add_uploads,
-    check_password,
     delete_document,
     document_rows,
     load_records,
@@ -46,24 +45,22 @@ def _admin_gate(settings) -> bool:
         pw = st.text_input("Mật khẩu quản trị (để tải lên hoặc xóa tài liệu)", type="password",
                            key="admin_password")
         if st.form_submit_button("Đăng nhập"):
-            if check_password(settings, pw):
+            ok, wait = shared().login.attempt(settings, pw)
+            if ok:
                 st.session_state[ADMIN] = True
                 st.rerun()
-            st.error("Mật khẩu không đúng.")
+            st.error("Mật khẩu không đúng." if not wait else
+                     f"Mật khẩu không đúng hoặc đã thử sai nhiều lần: hãy đợi {wait:.0f} giây "
+                     "rồi thử lại.")
     return False
 
 
 def _progress_factory(bar):
-    """An ``ingest`` progress factory drawing into one ``st.progress`` bar."""
-    def factory(total: int, label: str):
-        done = [0]
+    """An ``ingest`` progress factory drawing into one ``st.progress`` bar: passages done,
+    passages per second and time left (``ingest.embed.progress``)."""
+    from ingest.embed.progress import rate_factory
 
-        def advance(n: int) -> None:
-            done[0] += n
-            bar.progress(min(1.0, done[0] / max(1, total)),
-                         text=f"Đang nạp {label}: {done[0]}/{total} đoạn")
-        return advance
-    return factory
+    return rate_factory(lambda fraction, text: bar.progress(fraction, text=text))
 
 
 def _upload_section(settings) -> None:

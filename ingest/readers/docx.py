@@ -36,6 +36,8 @@ from ingest.records import Block, RawDocument
 NOT_WORD = "Tệp .docx không hợp lệ (không phải tài liệu Word)"
 BROKEN = "Tệp .docx bị hỏng (nội dung XML lỗi), không đọc được"
 OLD_DOC = "Tệp .docx thực ra là định dạng Word cũ (.doc), cần lưu lại thành .docx"
+TRUNCATED = ("Tệp Word bị hỏng hoặc không đầy đủ (có thể bị cắt ngang khi tải về hay sao "
+             "chép), không đọc được")
 ENCRYPTED = "Tệp .docx bị mã hóa (có mật khẩu)"
 EMPTY = "Tệp rỗng (tài liệu không có chữ)"
 
@@ -95,6 +97,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         if head.startswith(_OLE2):
             encrypted = "EncryptedPackage".encode("utf-16-le") in head
             raise UnreadableDocument(ENCRYPTED if encrypted else OLD_DOC) from None
+        if head.startswith(b"PK\x03\x04"):  # a ZIP that starts right but has no end: cut short
+            raise UnreadableDocument(TRUNCATED) from None
         raise UnreadableDocument(NOT_WORD) from None
 
 

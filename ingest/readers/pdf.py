@@ -67,6 +67,8 @@ def read_pdf(path: Path) -> RawDocument:
     for number, page in enumerate(reader.pages, start=1):
         try:
             lines.extend(_drop_page_numbers(_page_lines(page, number)))
+        except MemoryError:  # the file's memory budget (ingest.budget), not a bad page
+            raise
         except Exception:  # one unreadable page: keep the others
             failed += 1
     if failed and failed == len(reader.pages):
@@ -85,7 +87,7 @@ def _open(path: Path) -> PdfReader:
         if len(reader.pages) == 0:
             raise UnreadableDocument(CORRUPT)
         return reader
-    except UnreadableDocument:
+    except (UnreadableDocument, MemoryError):
         raise
     except DependencyError as exc:  # AES needs the `cryptography` package
         raise UnreadableDocument(NEEDS_CRYPTO) from exc
@@ -183,12 +185,16 @@ def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
     return lines
 
 
+MAX_BLOCK = 2000  # a longer run of joined lines starts a new block (bounded work per line)
+
+
 def paragraphs(lines: list[_Line]) -> list[Block]:
     """Join wrapped lines into paragraph blocks (a block keeps the page it starts on)."""
     blocks: list[Block] = []
     prev: _Line | None = None
     for line in lines:
-        if prev is None or _starts_block(blocks[-1].text, prev, line):
+        if (prev is None or len(blocks[-1].text) > MAX_BLOCK
+                or _starts_block(blocks[-1].text, prev, line)):
             blocks.append(Block(text=line.text, page=line.page, bold=line.bold))
         else:
             last = blocks[-1]

@@ -1,7 +1,8 @@
 """Plain-text and Markdown files: find the character encoding, one ``Block`` per non-empty line.
 
 Encodings, in the order tried: a BOM (UTF-8, UTF-16, UTF-32); UTF-16 without BOM (NUL pattern);
-UTF-8 (a few broken bytes in otherwise good UTF-8 are dropped); then an 8-bit file is either
+UTF-8 (a few broken bytes in otherwise good UTF-8 are dropped; whole lines in an 8-bit encoding
+inside UTF-8 text are read as such, line by line); then an 8-bit file is either
 legacy TCVN3/VNI typed text (detected by statistics) or Windows-1258, decoded and composed to
 NFC. UTF-8 text holding legacy text pasted as Latin-1 characters is converted too. Lines keep
 their inner spacing (a header line may hold two columns); the chunker downstream joins lines.
@@ -15,7 +16,14 @@ import unicodedata
 from pathlib import Path
 
 from ingest.errors import UnreadableDocument
-from ingest.legacy import convert, could_be_legacy, has_unicode_vietnamese, looks_legacy, tidy
+from ingest.legacy import (
+    convert,
+    could_be_legacy,
+    has_unicode_vietnamese,
+    line_encoding,
+    looks_legacy,
+    tidy,
+)
 from ingest.records import Block, RawDocument
 
 _BOMS = (
@@ -58,9 +66,13 @@ def _convert_legacy_lines(text: str) -> str:
     lines = text.split("\n")
     plain = [line for line in lines if not has_unicode_vietnamese(line)]
     encoding = looks_legacy("\n".join(plain)[:_SAMPLE])
-    if encoding is None:
-        return text
     mixed = len(plain) < len(lines)
+    if encoding is None:
+        if not mixed:
+            return text
+        # a few legacy lines in a Unicode file: too little for statistics, judged line by line
+        return "\n".join(convert(line, enc) if (enc := line_encoding(line)) else line
+                         for line in lines)
     return "\n".join(
         line if has_unicode_vietnamese(line) or (mixed and not could_be_legacy(line))
         else convert(line, encoding) for line in lines)
@@ -79,7 +91,23 @@ def _decode_unicode(data: bytes) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return _mostly_utf8(data)
+        return _mostly_utf8(data) or _utf8_with_8bit_lines(data)
+
+
+def _utf8_with_8bit_lines(data: bytes) -> str | None:
+    """UTF-8 text with whole lines in an 8-bit encoding (a TCVN3 tail appended to a Unicode
+    file): those lines decoded as Latin-1 letters, for the legacy conversion to judge.
+    ``None`` unless some line is real multi-byte UTF-8."""
+    out: list[str] = []
+    utf8 = False
+    for raw in data.split(b"\n"):
+        try:
+            line = raw.decode("utf-8")
+            utf8 = utf8 or any(ord(ch) > 127 for ch in line)
+        except UnicodeDecodeError:
+            line = raw.decode("cp1252", errors="replace").replace("\ufffd", "")
+        out.append(line)
+    return "\n".join(out) if utf8 else None
 
 
 def _mostly_utf8(data: bytes) -> str | None:

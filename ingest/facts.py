@@ -1,0 +1,219 @@
+"""Vietnamese fact patterns and document vocabulary: the one home the answer path reads from.
+
+What lives here (each is general: it describes how Vietnamese administrative documents and
+questions are written, never one question):
+
+- fact patterns: ``DATE``, ``YEAR``, ``DURATION``, ``NUMBER``, ``person_names`` — what kind
+  of fact a clause states;
+- ``split_clauses``: the clause splitter (verbatim substrings, so a highlight is found again);
+- ``DOC_TYPES``: document types as typed in questions → as documents print them;
+- ``LEVELS``: organisation levels (tỉnh, huyện, xã, chi hội) and how sections name them;
+- ``INTERROGATIVES``: question words → the kind of answer they ask for (a soft distribution);
+- ``PART_LABELS``: words that name the parts of a document (signature, recipients, header);
+- ``TARGET_CUES``: words that mark a target rather than the current state;
+- ``SEPARATOR`` (`` › ``, between headings of a section path) and ``HEADING_LABEL`` (the typed
+  numbering ``I.``, ``1.``, ``a)`` of a heading).
+
+Cue lists are written with diacritics; ``plain`` gives their accent-free form, and matching
+uses the accented form when the question has diacritics (so ``ký`` is not ``kỳ``).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ingest.text import canonical, strip_accents
+
+SEPARATOR = " › "  # between the headings of a section path
+HEADING_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
+LIST_LEAD = re.compile(r"^[-–•+*]\s*")
+
+# ---- fact patterns ------------------------------------------------------------------------
+DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.I)
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)?(?![\w/])|½")
+_COUNT_WORDS = "một hai ba bốn năm sáu bảy tám chín mười nửa"
+# A quantity of time: "01 buổi", "½ ngày", "hai tuần" — not the parts of a spelled-out date
+# ("ngày 15 tháng 3 năm 2020": a unit followed by a number is a date part), not a syllable
+# inside a word ("triển khai ngày").
+DURATION = re.compile(
+    r"(?<![\w/])(?:\d+|½|" + "|".join(_COUNT_WORDS.split()) + r")\s+"
+    r"(?:ngày|buổi|tháng|năm|tuần|giờ|phút)\b(?!\s*\d)", re.I)
+_UPPER = "A-ZĐÀ-ỸÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ"
+_CAPITALISED = re.compile(rf"\b[{_UPPER}][a-zà-ỹđ]+(?:\s+[{_UPPER}][a-zà-ỹđ]+){{1,3}}\b")
+# Capitalised words that begin the names of bodies, documents and places, not of people.
+ORG_WORDS = frozenset(canonical(w) for w in (
+    "Ban Hội Ủy Uỷ Đảng Bộ Chính Tỉnh Huyện Xã Thành Thị Chi Nghị Kế Quyết Chỉ Thông Hướng "
+    "Phòng Sở Mặt Trận Đoàn Cộng Độc Nhà Nước Trung Ương Thường Vụ Chấp Hành Tổ Quốc "
+    "Nông Dân Phụ Nữ Cựu Chiến Binh Thanh Niên Việt Nam Hà Nội Hải Quảng Đề Án Lưu Nơi Nhận "
+    "Tuyên Giáo Huấn Dân Vận Đại Hội Phó Chủ Tịch Trưởng Bí Thư Đồng Chí Hóa Hoá "
+    "Phần Chương Mục Điều Khoản Hạnh Phúc Tự Do Lập Giám Đốc Cụm").split())
+
+
+def person_names(text: str) -> list[str]:
+    """Names of people in ``text`` ("Trần Bình Quân"): 2–4 capitalised syllables, none of which
+    begins the name of a body, a document or a place ("Ban Chấp hành" is not a name)."""
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        words = m.group(0).split()
+        if not any(canonical(w) in ORG_WORDS for w in words):
+            out.append(m.group(0))
+    return out
+
+
+# ---- clauses ------------------------------------------------------------------------------
+_SPLIT = re.compile(rf"\n+|(?<=[.;!?])\s+(?=[-–+{_UPPER}“\"(\d])")
+
+
+def split_clauses(text: str) -> list[str]:
+    """Clauses of ``text`` (line breaks, ``;`` and sentence ends before a capital, a dash or a
+    number), each a verbatim substring, in order."""
+    return [s.strip() for s in _SPLIT.split(text) if s and s.strip()]
+
+
+# ---- vocabulary ---------------------------------------------------------------------------
+DOC_TYPES = {
+    "nghị quyết": "Nghị quyết", "kế hoạch": "Kế hoạch", "chỉ thị": "Chỉ thị",
+    "quyết định": "Quyết định", "kết luận": "Kết luận", "hướng dẫn": "Hướng dẫn",
+    "thông báo": "Thông báo", "báo cáo": "Báo cáo", "chương trình": "Chương trình",
+    "nghị định": "Nghị định", "thông tư": "Thông tư", "luật": "Luật", "đề án": "Đề án",
+    "công văn": "Công văn",
+}
+# Type codes inside document numbers (58-NQ/TW) → the type as documents print it.
+TYPE_CODES = {"nq": "Nghị quyết", "kh": "Kế hoạch", "ct": "Chỉ thị", "qđ": "Quyết định",
+              "qd": "Quyết định", "kl": "Kết luận", "hd": "Hướng dẫn", "tb": "Thông báo",
+              "bc": "Báo cáo", "ctr": "Chương trình", "nđ": "Nghị định", "nd": "Nghị định"}
+# Levels of an organisation → how sections and questions name them (accented, canonical).
+# The name of one body ("Hội Nông dân huyện Đông Sơn") is not a level: it names an issuer.
+LEVELS = {
+    "tinh": ("cấp tỉnh", "tỉnh hội"),
+    "huyen": ("cấp huyện", "huyện, thị, thành", "huyện, thị, thành phố", "các huyện",
+              "huyện hội"),
+    "xa": ("cấp xã", "xã, phường", "cấp cơ sở", "hội xã", "các xã"),
+    "chi": ("chi hội", "chi đoàn", "chi bộ"),
+}
+# Abbreviations as members type them → the words they stand for.
+ABBREVIATIONS = {"hnd": "hội nông dân", "btv": "ban thường vụ", "bch": "ban chấp hành",
+                 "tu": "tỉnh ủy", "ubnd": "ủy ban nhân dân", "nq": "nghị quyết",
+                 "kh": "kế hoạch", "hlhpn": "hội liên hiệp phụ nữ", "hpn": "hội phụ nữ",
+                 "ccb": "cựu chiến binh", "mttq": "mặt trận tổ quốc", "tncs": "thanh niên cộng sản"}
+# Question words → the kind of answer they ask for, with a weight (a soft distribution).
+INTERROGATIVES: dict[str, dict[str, float]] = {
+    "khi nào": {"date": 1.0}, "ngày nào": {"date": 1.0}, "lúc nào": {"date": 1.0},
+    "bao giờ": {"date": 1.0}, "thời hạn": {"date": 0.7}, "hạn chót": {"date": 1.0},
+    "trước ngày": {"date": 0.8}, "tháng nào": {"date": 1.0}, "ngày mấy": {"date": 1.0},
+    "năm nào": {"year": 1.0}, "đến năm": {"year": 0.5},
+    "bao lâu": {"duration": 1.0}, "mấy buổi": {"duration": 1.0}, "mấy ngày": {"duration": 1.0},
+    "kéo dài": {"duration": 0.7}, "thời gian": {"duration": 0.4, "date": 0.3},
+    "bao nhiêu": {"count": 1.0}, "mấy": {"count": 0.6}, "số lượng": {"count": 0.7},
+    "ai": {"who": 1.0}, "người nào": {"who": 1.0}, "cơ quan nào": {"who": 1.0},
+    "đơn vị nào": {"who": 0.8, "list": 0.3}, "tổ chức nào": {"who": 1.0},
+    "ban nào": {"who": 1.0}, "cấp nào": {"who": 0.8},
+    "ở đâu": {"where": 1.0}, "tại đâu": {"where": 1.0}, "về đâu": {"where": 1.0},
+    "nơi nào": {"where": 1.0}, "đâu": {"where": 0.6},
+    "những gì": {"list": 1.0}, "gồm": {"list": 0.8}, "bao gồm": {"list": 1.0},
+    "những ai": {"list": 0.8, "who": 0.5}, "những nội dung": {"list": 1.0},
+    "những đơn vị": {"list": 1.0}, "các nội dung": {"list": 0.8}, "nội dung gì": {"list": 0.8},
+    "những tài liệu": {"list": 1.0}, "tài liệu nào": {"list": 0.8}, "liệt kê": {"list": 1.0},
+    "như thế nào": {"how": 1.0}, "thế nào": {"how": 0.8}, "ra sao": {"how": 1.0},
+    "bằng cách nào": {"how": 1.0}, "hình thức": {"how": 0.6},
+    "có phải": {"yesno": 1.0}, "không": {"yesno": 0.5}, "đúng không": {"yesno": 1.0},
+    "gì": {"what": 0.6}, "là gì": {"what": 1.0},
+}
+ANSWER_TYPES = ("date", "year", "duration", "count", "who", "where", "list", "how", "yesno",
+                "what")
+# Words that name a part of a document: a question using them asks for that part.
+PART_LABELS = {
+    "signature": ("ký", "người ký", "ký tên", "chủ tịch", "bí thư", "thay mặt", "t/m"),
+    "recipients": ("nơi nhận", "gửi", "gửi cho", "gửi đến", "gửi tới", "đơn vị nhận"),
+    "header": ("ban hành", "số hiệu", "ngày ban hành", "ký hiệu", "cơ quan ban hành"),
+}
+TARGET_CUES = ("mục tiêu", "chỉ tiêu", "phấn đấu", "đến năm", "tầm nhìn", "đạt", "định hướng")
+
+
+def plain(text: str) -> str:
+    """Accent-free, lower-case form of a cue or a text (``đ`` → ``d``)."""
+    return strip_accents(text)
+
+
+@lru_cache(maxsize=4096)
+def _cue_form(cue: str, accented: bool) -> str:
+    """A cue in the form it is compared in (computed once per cue)."""
+    return canonical(cue) if accented else plain(cue)
+
+
+@lru_cache(maxsize=4096)
+def _cue_pattern(cue: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w/]){re.escape(cue)}(?![\w/])")
+
+
+def has_cue(text_canonical: str, text_plain: str, cue: str, accented: bool) -> bool:
+    """Whether ``cue`` occurs as whole words: with accents when the question has them (``ký``
+    is then not ``kỳ``), else in the accent-free form."""
+    return bool(_cue_pattern(_cue_form(cue, accented)).search(
+        text_canonical if accented else text_plain))
+
+
+def cues_in(text_canonical: str, text_plain: str, cues: Iterable[str], accented: bool
+            ) -> list[str]:
+    """The cues of ``cues`` that ``text`` contains (see ``has_cue``)."""
+    return [c for c in cues if has_cue(text_canonical, text_plain, c, accented)]
+
+
+def answer_types(text_canonical: str, text_plain: str, accented: bool) -> dict[str, float]:
+    """A soft distribution over ``ANSWER_TYPES`` from the question words present; when two
+    cues overlap ("ngày nào" inside "trước ngày nào") both count. No cue → ``what``."""
+    weights = dict.fromkeys(ANSWER_TYPES, 0.0)
+    for cue, kinds in INTERROGATIVES.items():
+        if has_cue(text_canonical, text_plain, cue, accented):
+            for kind, w in kinds.items():
+                weights[kind] += w
+    total = sum(weights.values())
+    if total <= 0:
+        return {**weights, "what": 1.0}
+    return {k: v / total for k, v in weights.items()}
+
+
+def levels_named(text_canonical: str, text_plain: str, accented: bool) -> frozenset[str]:
+    """Organisation levels a text names ("cấp huyện", "các xã" …). "xã hội" (society) names
+    no level: only the phrases of ``LEVELS`` count."""
+    return frozenset(lv for lv, cues in LEVELS.items()
+                     if cues_in(text_canonical, text_plain, cues, accented))
+
+
+def expand_abbreviations(text: str) -> str:
+    """``text`` with the abbreviations members type (HND, BTV, NQ58 …) spelled out after them;
+    a number glued to a type code ("NQ58") is separated."""
+    text = re.sub(r"\b(nq|kh|ct|qđ|qd)\s*(\d{1,5})\b(?!\s*[-/])",
+                  lambda m: f"{TYPE_CODES[m.group(1).lower()]} {m.group(2)}", text, flags=re.I)
+
+    def spell(m: re.Match[str]) -> str:
+        return f"{m.group(0)} ({ABBREVIATIONS[m.group(0).lower()]})"
+
+    long = "|".join(a for a in ABBREVIATIONS if len(a) > 2)  # unambiguous in any case
+    short = "|".join(a.upper() for a in ABBREVIATIONS if len(a) <= 2)  # "TU", not "tu"
+    text = re.sub(rf"\b(?:{long})\b(?!\s*[-/])", spell, text, flags=re.I)
+    return re.sub(rf"\b(?:{short})\b(?!\s*[-/])", spell, text)
+
+
+def states(text: str, kind: str) -> bool:
+    """Whether ``text`` states a fact of the answer type ``kind``."""
+    if kind == "date":
+        return bool(DATE.search(text))
+    if kind == "year":
+        return bool(YEAR.search(text))
+    if kind == "duration":
+        return bool(DURATION.search(text))
+    if kind == "count":
+        return bool(NUMBER.search(DATE.sub(" ", text)))
+    if kind == "who":
+        return bool(person_names(text)) or bool(re.search(r"\b(?:Ban|Hội|Ủy ban|Đảng|Bộ|Tỉnh ủy)\b", text))
+    if kind == "list":
+        return text.count("\n") >= 1 or text.count(";") >= 1 or text.count(",") >= 2
+    return True
+
+
+def type_compatibility(text: str, types: dict[str, float]) -> float:
+    """Expected share of the asked answer types that ``text`` states (0..1)."""
+    return sum(w for kind, w in types.items() if w and states(text, kind))

@@ -1,0 +1,113 @@
+"""The one home of Vietnamese fact patterns and vocabulary: each pattern fires where it should
+and not on the near-miss phrasings that fooled the old rules."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.facts import (
+    DATE,
+    DURATION,
+    NUMBER,
+    YEAR,
+    answer_types,
+    expand_abbreviations,
+    has_cue,
+    levels_named,
+    person_names,
+    split_clauses,
+    states,
+    type_compatibility,
+)
+from ingest.text import canonical, strip_accents
+
+
+def _cue(text: str, cue: str) -> bool:
+    return has_cue(canonical(text), strip_accents(text), cue, accented=text != strip_accents(text))
+
+
+def _levels(text: str) -> frozenset[str]:
+    return levels_named(canonical(text), strip_accents(text), text != strip_accents(text))
+
+
+def _types(text: str) -> dict[str, float]:
+    return answer_types(canonical(text), strip_accents(text), text != strip_accents(text))
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Thời gian: ½ ngày, hoàn thành trước ngày 15/9/2020", ["½ ngày"]),
+    ("học tập trung với thời gian 01 buổi", ["01 buổi"]),
+    ("kéo dài hai tuần", ["hai tuần"]),
+    ("Thanh Hóa, ngày 15 tháng 3 năm 2020", []),  # "3 năm" and "15 tháng" are date parts
+    ("triển khai ngày 5/9", []),  # "hai ngày" inside "triển khai ngày"
+    ("ban hành ngày 3 tháng 9", []),
+])
+def test_duration_and_its_near_misses(text: str, found: list[str]) -> None:
+    assert DURATION.findall(text) == found
+
+
+def test_date_year_number() -> None:
+    assert DATE.search("hoàn thành trước ngày 15/9/2020")
+    assert DATE.search("ngày 3 tháng 9 năm 2020")
+    assert not DATE.search("Số 30/2020/NĐ-CP")  # a document code is not a date
+    assert not DATE.search("tỷ lệ 15/9 học viên")
+    assert YEAR.findall("đến năm 2030, tầm nhìn đến năm 2045") == ["2030", "2045"]
+    assert not YEAR.search("58.400 tỷ đồng")
+    assert NUMBER.search("27 huyện") and not NUMBER.search("Số 985-KH/HNDT".replace("985", "x"))
+    assert not states("hoàn thành trước ngày 15/9/2020", "count")  # a date is not a count
+    assert states("có 27 huyện, thị, thành Hội", "count")
+
+
+def test_person_names_are_not_bodies() -> None:
+    assert person_names("CHỦ TỊCH\nTrần Bình Quân") == ["Trần Bình Quân"]
+    assert person_names("Lê Văn Thử") == ["Lê Văn Thử"]
+    assert person_names("Ban Chấp hành Tỉnh hội") == []  # "Ban Chấp" is not a NAME
+    assert person_names("Bộ Chính trị khóa XII") == []
+    assert person_names("Hội Nông Dân Việt Nam") == []
+
+
+def test_ky_is_not_ky_with_another_tone() -> None:
+    assert _cue("Ai ký kế hoạch?", "ký")
+    assert not _cue("định kỳ báo cáo kết quả", "ký")  # kỳ ≠ ký
+    assert not _cue("Nghị quyết Đại hội nhiệm kỳ 2020-2025", "ký")
+    assert _cue("ai ky ke hoach", "ký")  # typed without diacritics: the plain form matches
+
+
+def test_levels_and_their_near_misses() -> None:
+    assert _levels("Hội Nông dân cấp huyện học xong khi nào?") == {"huyen"}
+    assert _levels("các xã, phường, thị trấn") == {"xa"}
+    assert _levels("cộng hòa xã hội chủ nghĩa Việt Nam") == frozenset()  # xã hội ≠ level xã
+    assert _levels("đoàn thể chính trị - xã hội") == frozenset()
+    assert _levels("cap huyen hoc xong") == {"huyen"}
+
+
+def test_answer_types_are_a_soft_distribution() -> None:
+    t = _types("Hội Nông dân cấp huyện phải học xong trước ngày nào?")
+    assert max(t, key=t.get) == "date" and abs(sum(t.values()) - 1) < 1e-9  # type: ignore[arg-type]
+    assert max(_types("Thời gian học tập ở cấp xã là bao lâu?").items(),
+               key=lambda kv: kv[1])[0] == "duration"
+    assert _types("Kế hoạch này nói về điều đó")["what"] == 1.0  # no cue: no guess
+    assert 0 < _types("Hội nghị kéo dài mấy ngày?")["count"] < 1  # shared, not a gate
+    assert _types("nghi quyet 58 ban hanh ngay nao")["date"] > 0.5
+
+
+def test_type_compatibility_is_soft() -> None:
+    date = _types("học xong trước ngày nào?")
+    assert type_compatibility("hoàn thành trước ngày 15/9/2020", date) > 0.5
+    assert type_compatibility("Thành phần: Ban Chấp hành", date) < 0.5
+
+
+def test_clause_splitter_keeps_verbatim_substrings() -> None:
+    text = ("- Thành phần: Ban Chấp hành huyện Hội.\n- Thời gian: ½ ngày, hoàn thành trước "
+            "ngày 15/9/2020. Các cấp hội báo cáo; Tỉnh hội tổng hợp.")
+    clauses = split_clauses(text)
+    assert all(c in text for c in clauses)
+    assert "- Thành phần: Ban Chấp hành huyện Hội." in clauses  # no split after "Thành phần:"
+    assert any("15/9/2020." in c for c in clauses)  # a date's dots do not split
+
+
+def test_abbreviations_are_spelled_out() -> None:
+    assert "Nghị quyết 58" in expand_abbreviations("NQ58 ban hành ngày nào")
+    assert "hội nông dân" in expand_abbreviations("HND huyện học xong khi nào")
+    assert "tỉnh ủy" in expand_abbreviations("Kế hoạch của BTV TU")
+    assert expand_abbreviations("tu học") == "tu học"  # lower-case "tu" is a word, not TU
+    assert expand_abbreviations("Số 58-NQ/TW") == "Số 58-NQ/TW"  # codes stay whole

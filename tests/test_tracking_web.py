@@ -1,0 +1,149 @@
+"""The "Theo dõi học tập" page driven by Streamlit's AppTest: organiser imports units, confirms
+the proposed schedule and issues codes; a unit logs in with its code and files a report."""
+from __future__ import annotations
+
+import html
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.tracking import sample
+from ingest.settings import Settings
+
+PAGE = Path(__file__).resolve().parent.parent / "app" / "web" / "page_tracking.py"
+
+
+@pytest.fixture
+def app_env(built_index: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A private copy of the built index; the tracking database lands in its folder."""
+    shutil.copytree(built_index.corpus_dir, tmp_path / "corpus")
+    shutil.copytree(built_index.index_dir, tmp_path / "index")
+    for var, value in {"HOCTAP_CORPUS_DIR": tmp_path / "corpus",
+                       "HOCTAP_INDEX_DIR": tmp_path / "index",
+                       "HOCTAP_COLLECTION": built_index.collection, "HOCTAP_EMBED_MODEL": "hash",
+                       "HOCTAP_ADMIN_PASSWORD": "bí mật"}.items():
+        monkeypatch.setenv(var, str(value))
+    monkeypatch.delenv("HOCTAP_CHROMA_URL", raising=False)
+    monkeypatch.delenv("HOCTAP_DB_URL", raising=False)
+    return built_index
+
+
+def page() -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page shows (markdown, alerts, tables)."""
+    parts = [e.value for e in (*at.markdown, *at.success, *at.error, *at.info, *at.caption)]
+    parts += [t.value.to_string() for t in at.table]
+    return html.unescape("\n".join(str(p) for p in parts))
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_organiser_and_units_on_the_page(app_env: Settings, tmp_path: Path) -> None:
+    at = page()
+    at.radio(key="tracking_role").set_value("Ban tổ chức").run()
+    at.text_input(key="t_org_pw").set_value("sai")
+    at.button[0].click().run()
+    assert "Mật khẩu ban tổ chức không đúng" in texts(at)
+    at.text_input(key="t_org_pw").set_value("bí mật")
+    at.button[0].click().run()
+    assert "Đang đăng nhập: **Ban tổ chức**" in texts(at)
+    # a faulty file is refused by row, nothing imported
+    at.file_uploader[0].upload("sai.csv", b"Ma don vi,Ten don vi,Cap,Ma don vi cap tren\n"
+                               b"T,Tinh,Tinh,\nT,Tinh,Tinh,\n", "text/csv").run()
+    click(at, "t_import")
+    assert "Dòng 3: mã đơn vị T trùng với dòng 2" in texts(at)
+    assert "Hiện có **0** đơn vị" in texts(at)
+    at.file_uploader[0].upload("tinh.csv", sample.province_csv(27, 3), "text/csv").run()
+    click(at, "t_import")
+    assert "Đã nhập 109 đơn vị" in texts(at) and "Hiện có **109** đơn vị" in texts(at)
+    # the proposed schedule, cited, confirmed
+    shown = texts(at)
+    assert "15/09/2020" in shown and "15/10/2020" in shown and "58.txt, III. KẾ HOẠCH HỌC TẬP, QUÁN TRIỆT › 2." in shown
+    click(at, "t_confirm")
+    assert "Đã xác nhận lịch" in texts(at) and "Lịch đã xác nhận" in texts(at)
+    at.text_input(key="t_codes_for").set_value("H01, H02").run()
+    click(at, "t_issue")
+    codes = dict(at.table[-1].value.values.tolist())
+    assert set(codes) == {"H01", "H02"}
+    assert "Đơn vị chậm tiến độ: 109" in texts(at)  # as of today every unit is past its date
+    click(at, "tracking_logout")
+    # H01 files its own report; it has no way to name another unit
+    at.radio(key="tracking_role").set_value("Đơn vị báo cáo").run()
+    at.text_input(key="t_unit_code").set_value("H01")
+    at.text_input(key="t_unit_pw").set_value(codes["H02"])
+    at.button[0].click().run()
+    assert "Mã đơn vị hoặc mã truy cập không đúng" in texts(at)
+    at.text_input(key="t_unit_code").set_value("H01")
+    at.text_input(key="t_unit_pw").set_value(codes["H01"])
+    at.button[0].click().run()
+    assert "Hội Nông dân huyện số 1" in texts(at)
+    assert not [t for t in at.text_input if t.key == "t_r_unit"]
+    import datetime as dt
+
+    at.date_input(key="t_r_date").set_value(dt.date(2020, 9, 10))
+    at.number_input(key="t_r_hv").set_value(30)
+    at.number_input(key="t_r_req").set_value(40)
+    at.button[-1].click().run()
+    assert "Số phải viết thu hoạch (40) nhiều hơn số người tham gia (30)" in texts(at)
+    at.date_input(key="t_r_date").set_value(dt.date(2020, 9, 10))
+    at.number_input(key="t_r_hv").set_value(30)
+    at.number_input(key="t_r_req").set_value(20)
+    at.number_input(key="t_r_done").set_value(18)
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert "Đã lưu báo cáo" in texts(at)
+    assert "Đơn vị chậm tiến độ: 3" in texts(at)  # H01's subtree: its 3 communes
+    # edit it: the form is filled from the stored report, the change is audited
+    at.selectbox(key="t_pick_H01").set_value(1).run()
+    assert at.number_input(key="t_r_done").value == 18
+    at.number_input(key="t_r_done").set_value(19)
+    at.button[-1].click().run()
+    assert "Đã lưu báo cáo" in texts(at)
+    at.selectbox(key="t_pick_H01").set_value(1).run()
+    trail = at.table[-1].value
+    assert list(trail["Việc"]) == ["update", "create"] and trail["Người"][0].startswith("H01 (")
+
+
+def test_quiz_round_counted_for_the_chosen_unit(app_env: Settings, tmp_path: Path) -> None:
+    """On the Ôn tập page a member picks their unit; the round appears in its progress."""
+    import datetime as dt
+
+    from app.tracking import access, campaign, progress, units
+    from app.tracking.db import open_db
+    from app.tracking.schedule import Proposal, ProposedRow
+
+    db = open_db(Settings(index_dir=tmp_path / "index"))
+    units.import_units(db, sample.province_csv(2, 1), "tinh.csv")
+    row = ProposedRow("xa", "hội viên", "½ ngày", dt.date(2020, 10, 15), None, "kh", None, None, "")
+    cid = campaign.create_campaign(db, access.organiser_cli(), Proposal(
+        "kh", None, "Kế hoạch", "Thanh Hóa", dt.date(2020, 9, 1), dt.date(2020, 12, 31), (row,)))
+    at = AppTest.from_file(str(PAGE.parent / "page_quiz.py"), default_timeout=60).run()
+    at.number_input[0].set_value(2)
+    at.multiselect[2].set_value(["tf"])
+    at.button[0].click().run()
+    items = at.session_state["quiz_items"]
+    for k, item in enumerate(items):  # both right
+        at.radio(key=f"a{k}").set_value("Đúng" if item.answer else "Sai").run()
+        at.button(key=f"check{k}").click().run()
+        at.button(key=f"next{k}").click().run()
+    assert not at.exception, at.exception
+    at.selectbox(key="quiz_unit").set_value("H02-X01").run()
+    click(at, "quiz_count")
+    assert "Đã tính kết quả cho đơn vị" in texts(at)
+    at.run()
+    assert not [b for b in at.button if b.key == "quiz_count"]  # counted once per round
+    p = progress.progress(db, campaign.get_campaign(db, cid), dt.date(2020, 11, 1), "H02")
+    assert (p.total.quiz_rounds, p.total.quiz_questions, p.total.quiz_correct) == (1, 2, 2)
+    db.dispose()
