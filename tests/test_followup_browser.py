@@ -6,21 +6,18 @@ Screenshot: ``test-artifacts/followup-1280.png``.
 """
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from test_web_browser import (
     ARGS,
     CHROMIUM,
     ask,
-    free_port,
+    need_chromium,
+    private_copy,
     screenshot,
+    serve,
     settle,
-    start_app,
-    stop,
-    wait_healthy,
 )
 
 from ingest.settings import Settings
@@ -34,21 +31,9 @@ FIRST = "Hội Nông dân cấp huyện phải hoàn thành học tập Nghị q
 def followup_url(built_index: Settings, tmp_path_factory: pytest.TempPathFactory
                  ) -> Iterator[str]:
     """The app over a private copy of the built index."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
+    need_chromium()
     base = tmp_path_factory.mktemp("followup-browser")
-    shutil.copytree(built_index.corpus_dir, base / "corpus")
-    shutil.copytree(built_index.index_dir, base / "index")
-    s = Settings(corpus_dir=base / "corpus", index_dir=base / "index", embed_model="hash",
-                 collection=built_index.collection)
-    port = free_port()
-    proc = start_app(s, port, base / "app.log")
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        stop(proc)
+    yield from serve(private_copy(built_index, base), base)
 
 
 def test_follow_up_is_answered_in_context_in_a_real_browser(followup_url: str) -> None:

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_web_browser import (
-    ARGS,
+from test_web_browser import (  # noqa: F401 - browser is a fixture
     ARTIFACTS,
-    CHROMIUM,
+    browser,
     free_port,
+    need_chromium,
     screenshot,
     settle,
     stop,
@@ -39,8 +39,7 @@ def tracking_url(built_index: Settings, tmp_path_factory: pytest.TempPathFactory
     import subprocess
     import sys
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
+    need_chromium()
     base = tmp_path_factory.mktemp("tracking-browser")
     shutil.copytree(built_index.corpus_dir, base / "corpus")
     shutil.copytree(built_index.index_dir, base / "index")
@@ -61,16 +60,6 @@ def tracking_url(built_index: Settings, tmp_path_factory: pytest.TempPathFactory
         yield url
     finally:
         stop(proc)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def tab(page, name: str) -> None:
@@ -112,7 +101,7 @@ def file_report(page, day: str, counts: dict[str, int]) -> None:
     settle(page)
 
 
-def test_tracking_story_in_a_real_browser(tracking_url: str, browser, tmp_path: Path) -> None:
+def test_tracking_story_in_a_real_browser(tracking_url: str, browser, tmp_path: Path) -> None:  # noqa: F811
     page = browser.new_page(viewport={"width": 1280, "height": 2000}, accept_downloads=True)
     try:
         story(page, tracking_url, tmp_path)

@@ -95,23 +95,37 @@ def stop(proc: subprocess.Popen) -> None:
             pass
 
 
-@pytest.fixture(scope="module")
-def app_url(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def need_chromium() -> None:
+    """Fail (never skip) when Debian's Chromium is not installed."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
-    base = tmp_path_factory.mktemp("browser")
-    shutil.copytree(built_index.corpus_dir, base / "corpus")
-    shutil.copytree(built_index.index_dir, base / "index")
-    s = Settings(corpus_dir=base / "corpus", index_dir=base / "index", embed_model="hash",
-                 collection=built_index.collection)
+
+
+def private_copy(built: Settings, base: Path) -> Settings:
+    """Settings over a copy of ``built``'s corpus and index under ``base`` (hash embedder)."""
+    shutil.copytree(built.corpus_dir, base / "corpus")
+    shutil.copytree(built.index_dir, base / "index")
+    return Settings(corpus_dir=base / "corpus", index_dir=base / "index", embed_model="hash",
+                    collection=built.collection)
+
+
+def serve(settings: Settings, base: Path) -> Iterator[str]:
+    """Run the app over ``settings`` until the generator is closed; yields its URL."""
     port = free_port()
-    proc = start_app(s, port, base / "app.log")
+    proc = start_app(settings, port, base / "app.log")
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
         yield url
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def app_url(built_index: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    need_chromium()
+    base = tmp_path_factory.mktemp("browser")
+    yield from serve(private_copy(built_index, base), base)
 
 
 @pytest.fixture(scope="module")

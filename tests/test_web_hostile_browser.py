@@ -7,20 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from conftest import make_settings
 from test_quiz_browser import _answer_current
 from test_web_browser import (  # noqa: F401 - browser is a fixture
-    CHROMIUM,
     browser,
-    free_port,
+    need_chromium,
+    serve,
     settle,
-    start_app,
-    stop,
-    wait_healthy,
 )
 
 from ingest.embed.base import HashEmbedder
@@ -48,20 +44,12 @@ PAGES = {"": "Hỏi đáp về nghị quyết", "/thu-vien": "Tài liệu đã n
 
 @pytest.fixture(scope="module")
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
+    need_chromium()
     base = tmp_path_factory.mktemp("hostile")
     s = make_settings(base)
     (s.corpus_dir / NAME).write_text(HOSTILE, encoding="utf-8")
     assert ingest(s, HashEmbedder()).failed == []
-    port = free_port()
-    proc = start_app(s, port, base / "app.log")
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        stop(proc)
+    yield from serve(s, base)
 
 
 def seen(page) -> str:  # noqa: ANN001
