@@ -59,22 +59,13 @@ class Metrics:
 
 
 @dataclass(frozen=True)
-class EvalReport:
+class EvalReport(Metrics):
     """Metrics of one run (rates in 0..1), breakdowns and the failures, for reading.
 
     ``breakdown[key][value]`` holds the metrics of the questions whose ``key`` (doc, kind,
     group, library) is ``value``, as a plain dict.
     """
 
-    questions: int
-    answerable: int
-    unanswerable: int
-    hit_at_1: float
-    hit_at_3: float
-    answer_accuracy: float
-    false_refusals: int
-    false_answers: int
-    median_citation_chars: float
     failures: list[dict[str, Any]] = field(default_factory=list)
     breakdown: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 

@@ -111,12 +111,7 @@ def update(db: Database, actor: Actor, report_id: int, data: ReportInput, versio
     concurrent edits of one version cannot both win)."""
     try:
         with db.session() as s:
-            r = s.get(Report, report_id)
-            if r is None:
-                raise NotFound(f"Không có báo cáo số {report_id}.")
-            u = s.get(Unit, r.unit_id)
-            assert u is not None
-            _unit_for(s, actor, u.code)
+            r, u = _report_of(s, actor, report_id)
             c = s.get(Campaign, r.campaign_id)
             assert c is not None
             validate(data, c.start, c.end)
@@ -155,15 +150,21 @@ def reports_of(db: Database, actor: Actor, campaign_id: int, unit_code: str) -> 
         return [_info(r, u) for r in rows]
 
 
+def _report_of(s: Session, actor: Actor, report_id: int) -> tuple[Report, Unit]:
+    """Report ``report_id`` and its unit, if ``actor`` may see it (``NotFound`` otherwise)."""
+    r = s.get(Report, report_id)
+    if r is None:
+        raise NotFound(f"Không có báo cáo số {report_id}.")
+    u = s.get(Unit, r.unit_id)
+    assert u is not None
+    _unit_for(s, actor, u.code)
+    return r, u
+
+
 def get_report(db: Database, actor: Actor, report_id: int) -> ReportInfo:
     """One report (its unit's reporter or the organiser)."""
     with db.session() as s:
-        r = s.get(Report, report_id)
-        if r is None:
-            raise NotFound(f"Không có báo cáo số {report_id}.")
-        u = s.get(Unit, r.unit_id)
-        assert u is not None
-        _unit_for(s, actor, u.code)
+        r, u = _report_of(s, actor, report_id)
         return _info(r, u)
 
 
