@@ -39,6 +39,9 @@ class Settings:
     embed_dtype: str = "float32"
     # None → SQLite file tracking.sqlite in index_dir; else an SQLAlchemy URL (PostgreSQL)
     db_url: str | None = None
+    # None → the answer verifier's fitted threshold (app/answer/verifier.json); lower answers
+    # more questions and states more wrong ones, higher refuses more (bench/notes/issue-8-verifier.md)
+    answer_threshold: float | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -62,5 +65,7 @@ class Settings:
             values["max_file_mb"] = float(env["HOCTAP_MAX_FILE_MB"])
         if env.get("HOCTAP_EMBED_DTYPE"):
             values["embed_dtype"] = env["HOCTAP_EMBED_DTYPE"]
+        if env.get("HOCTAP_ANSWER_THRESHOLD"):
+            values["answer_threshold"] = float(env["HOCTAP_ANSWER_THRESHOLD"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(base, **values)  # type: ignore[arg-type]

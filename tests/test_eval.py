@@ -85,7 +85,7 @@ def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     return cache[path]
 
 
-@pytest.mark.parametrize("setfile", [HELDOUT])
+@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT])
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source)."""
@@ -322,11 +322,12 @@ def hash_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ev.EvalR
 # Floors: the engine's figures as measured on 2026-12-01 (BENCHMARKS.md, "Answers"), a few
 # points lower so that noise-free regressions fail. They are floors against regressions, not
 # the issue's targets (which are not met: see BENCHMARKS.md).
-HASH_FLOORS = {  # hash test-double embedder: only shared syllables count for "dense"
-    "tuning": {"hit_at_1": 0.76, "hit_at_3": 0.83, "answer_accuracy": 0.74,
-               "false_refusals": 16, "false_answers": 48},
-    "heldout": {"hit_at_1": 0.71, "hit_at_3": 0.79, "answer_accuracy": 0.69,
-                "false_refusals": 25, "false_answers": 44},
+HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured 2026-12-01,
+    # tuning (462) 79.0 / 89.2 / 55.4 %, 143 / 14; held-out 77.4 / 87.3 / 45.3 %, 105 / 9
+    "tuning": {"hit_at_1": 0.76, "hit_at_3": 0.86, "answer_accuracy": 0.52,
+               "false_refusals": 155, "false_answers": 20},
+    "heldout": {"hit_at_1": 0.74, "hit_at_3": 0.84, "answer_accuracy": 0.42,
+                "false_refusals": 113, "false_answers": 14},
 }
 
 
@@ -345,11 +346,12 @@ def test_eval_floors_with_hash_embedder(hash_reports: dict[str, ev.EvalReport], 
     assert not _above(r, HASH_FLOORS[name]), (_above(r, HASH_FLOORS[name]), r.to_dict())
 
 
-E5_FLOORS = {
-    "tuning": {"hit_at_1": 0.76, "hit_at_3": 0.82, "answer_accuracy": 0.74,
-               "false_refusals": 15, "false_answers": 47},
-    "heldout": {"hit_at_1": 0.75, "hit_at_3": 0.84, "answer_accuracy": 0.72,
-                "false_refusals": 20, "false_answers": 44},
+E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (second session),
+    # tuning 83.8 / 90.5 / 68.9 %, 64 / 10; held-out 80.7 / 90.6 / 55.2 %, 84 / 19
+    "tuning": {"hit_at_1": 0.80, "hit_at_3": 0.87, "answer_accuracy": 0.65,
+               "false_refusals": 72, "false_answers": 15},
+    "heldout": {"hit_at_1": 0.77, "hit_at_3": 0.87, "answer_accuracy": 0.51,
+                "false_refusals": 92, "false_answers": 24},
 }
 
 

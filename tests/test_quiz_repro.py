@@ -33,7 +33,7 @@ def _run(hashseed: str) -> list[dict]:
 
 def test_same_seed_same_items_across_processes():
     first, second = _run("1"), _run("4242")
-    assert len(first) >= 9  # no repeated fact per quiz: the shipped plan holds 9–13 items
+    assert len(first) >= 7  # no repeated fact or printed answer: the shipped plan holds 7–9
     assert first == second
 
 

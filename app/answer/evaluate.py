@@ -292,7 +292,8 @@ def build_library(name: str, settings: Settings, cache: Path | None = None,
     fp = library_fingerprint(files, passages.id)
     if not (stamp.exists() and stamp.read_text() == fp and s.index_dir.exists()):
         _sync(files, s.corpus_dir)
-        ingest(s, passages)
+        # a changed pipeline or embedder makes the old index unreadable: build it anew
+        ingest(s, passages, rebuild=stamp.exists())
         stamp.write_text(fp)
     return KnowledgeBase.open(s, embedder)
 

@@ -1,18 +1,33 @@
 """The extractive answer: the document's own sentence, its heading context and its citation.
 
-Steps: search → drop copies of the same passage (one plan ingested as PDF and DOCX) → decide
-whether the best passages really hold the answer (coverage of the question's subject, the kind
-of fact asked for, documents named but not held) → pick the answering clause → cite.
+Steps: search → drop copies of the same passage (one plan ingested as PDF and DOCX) → describe
+the first passages as candidates (``verify.features``: scores, coverage of the question, the
+kind of fact asked for, documents named, cited or missing) → the fitted verifier gives each
+candidate the probability that it answers; the most probable one answers when it reaches the
+model's threshold, else the answer is a refusal with the nearest passages as suggestions → pick
+the answering clause → cite. No single feature can veto an answer.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from app.answer import Answer, Citation
 from app.answer.missing import missing_documents
 from app.answer.sentences import answers_type, best_sentence, split_sentences
 from app.answer.support import MIN_COVERAGE, coverage, idf_function
+from app.answer.verify import (
+    CANDIDATES,
+    Candidate,
+    Verifier,
+    document_coverage,
+    embedder_kind,
+    features,
+    load_verifier,
+)
 from app.search.query import QueryInfo, analyse
 from ingest.records import Passage
 from ingest.text import canonical
@@ -20,6 +35,8 @@ from ingest.text import canonical
 if TYPE_CHECKING:
     from app.knowledge import Hit, KnowledgeBase
 
+POOL = 60  # passages searched for candidates
+KIND_DOCUMENTS = 3  # documents whose passage of the kind asked for joins the candidates
 MAX_CITATION = 600  # longer passages are cut to the sentences around the highlight
 NOT_FOUND = "Các tài liệu trong thư viện không có thông tin để trả lời câu hỏi này."
 SUGGEST = "Các đoạn gần nhất dưới đây chỉ để tham khảo, không phải câu trả lời."
@@ -27,12 +44,17 @@ _LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}|[a-zđ])[.)]\s*")
 _LEAD = re.compile(r"^[-–•+*]\s*")
 
 
+@lru_cache(maxsize=65536)
+def _copy_key(section: str, text: str) -> tuple[str, str]:
+    return canonical(section), canonical(text)
+
+
 def distinct(hits: list[Hit]) -> list[Hit]:
     """Hits with copies of the same passage (same section and text in another file) removed."""
     seen: set[tuple[str, str]] = set()
     out = []
     for h in hits:
-        key = (canonical(h.passage.section or ""), canonical(h.passage.text))
+        key = _copy_key(h.passage.section or "", h.passage.text)
         if key not in seen:
             seen.add(key)
             out.append(h)
@@ -196,24 +218,84 @@ def refusal(question: str, hits: list[Citation], missing: tuple[str, ...]) -> An
                   missing_documents=missing)
 
 
-def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
-    """See the module docstring."""
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the answer is decided on: the parsed question, the named documents the
+    library lacks, the retrieved passages and each candidate with its features."""
+
+    info: QueryInfo
+    missing: tuple[str, ...]
+    hits: list[Hit]
+    candidates: list[Candidate]
+    idf: Callable[[str], float]
+    embedder: str = "e5"  # which fitted model suits the index's embedder (``embedder_kind``)
+
+
+def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis:
+    """Search, then describe the first ``CANDIDATES`` passages as possible answers; when the
+    question asks for a kind of passage (who signed, where it is sent, when it was issued),
+    also the passages of that kind of the documents already among the candidates."""
     info = analyse(question)
     missing = missing_documents(info, kb.records.values())
-    hits = distinct(kb.search(question, k=max(4 * k, 20)))[:k]
+    found = distinct(kb.search(question, k=POOL))
+    hits = found[:max(k, CANDIDATES)]
+    idf = idf_function(kb.bm25)
+    kind = embedder_kind(kb.embedder.id)
+    if not hits:
+        return Analysis(info, missing, [], [], idf, kind)
+    held = kb.holds_named_document(info)
+    pick, _ = _choose(hits, question, info, idf, held)
+    pool = hits[:CANDIDATES]
+    if info.kinds:
+        docs = list(dict.fromkeys(h.passage.source for h in pool))[:KIND_DOCUMENTS]
+        pool += [h for h in found[CANDIDATES:] if h.passage.kind in info.kinds
+                 and h.passage.source in docs][:KIND_DOCUMENTS]
+    candidates = []
+    docs = document_coverage(question, pool, idf)
+    for i, h in enumerate(pool):
+        sentence = best_sentence(h.passage.text, info, idf)
+        absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
+            h.passage.source, num.group(0)) for m in missing)
+        feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
+                         _full_text(h.passage), i == pick, docs)
+        candidates.append(Candidate(i, h, sentence, feats))
+    return Analysis(info, missing, hits, candidates, idf, kind)
+
+
+def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: float | None = None
+           ) -> tuple[Candidate | None, list[Candidate]]:
+    """The candidate to answer from (None: refuse) and every candidate with its probability.
+
+    The candidate with the highest probability is chosen; it answers when that probability
+    reaches ``threshold`` (default: the one fitted with the model)."""
+    model = verifier or load_verifier(analysis.embedder)
+    if model is None or not analysis.candidates:
+        return None, analysis.candidates
+    scored = [replace(c, probability=model.probability(c.features)) for c in analysis.candidates]
+    best = max(scored, key=lambda c: (c.probability, -c.rank))
+    bar = model.threshold if threshold is None else threshold
+    return (best if best.probability >= bar else None), scored
+
+
+def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
+    """See the module docstring."""
+    a = analyse_candidates(kb, question, k)
+    hits, missing = a.hits[:k], a.missing
     if not hits:
         return refusal(question, [], missing)
-    idf = idf_function(kb.bm25)
-    held = kb.holds_named_document(info)
-    pick, cov = _choose(hits, question, info, idf, held)
-    chosen = hits[pick]
-    # A named document the library lacks does not veto the answer when the answering document
-    # cites it (the plan implementing it); it is then a note on the answer.
-    named_absent = [m for m in missing if (num := re.search(r"\d+", m))
-                    and not kb.mentions_number(chosen.passage.source, num.group(0))]
-    if cov < MIN_COVERAGE or named_absent or not answers_type(chosen.passage.text, info.qtype):
-        return refusal(question, [citation(i + 1, h, None) for i, h in enumerate(hits[:3])],
+    best, scored = decide(a, threshold=kb.settings.answer_threshold)
+    if best is None:  # the nearest passages, the most probable first, as suggestions
+        near = [c.hit for c in sorted(scored, key=lambda c: (-c.probability, c.rank))[:3]]
+        return refusal(question, [citation(i + 1, h, None) for i, h in enumerate(near)],
                        missing)
+    return answer_from(kb, a, best, k)
+
+
+def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> Answer:
+    """The answer that quotes candidate ``best`` (its clause, or its section for a list)."""
+    question, info, missing, idf = a.info.text, a.info, a.missing, a.idf
+    hits = a.hits[:k]
+    chosen = best.hit
     section = _list_section(kb, chosen, info)
     if section:
         used = [_as_hit(p, chosen) for p in section]
@@ -230,7 +312,8 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
             answering.reverse()  # the plan the other one implements comes first
         ids = {h.passage.id for h in answering}
         ordered = answering + [h for h in hits if h.passage.id not in ids]
-        sentences = [best_sentence(h.passage.text, info, idf) for h in answering]
+        sentences = [best.sentence if h is chosen else best_sentence(h.passage.text, info, idf)
+                     for h in answering]
         cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)
                  for i, h in enumerate(ordered)]
         text = "\n".join(compose(h.passage, sentences[i], info, i + 1)

@@ -7,22 +7,44 @@ question about prices or the weather, whose key words the corpus never uses, sco
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
+from functools import lru_cache
 
-from app.answer.sentences import content_tokens
+from app.answer.sentences import content_tokens, token_set
 from app.search.bm25 import Bm25Index
 from app.search.tokens import STRIPPED
 from ingest.text import has_diacritics, search_tokens
 
-# Chosen on tests/data/devset.json (see BENCHMARKS.md): below this coverage the best passage
-# does not contain the question's subject, and the answer is refused.
+# Chosen on tests/data/devset.json: below this coverage a passage does not hold the question's
+# subject (used to offer a look-alike document's answer beside the chosen one; refusal itself
+# is the verifier's, ``app/answer/verify.py``).
 MIN_COVERAGE = 0.42
 PAIR_WEIGHT = 0.5
 
 
+_IDF: weakref.WeakKeyDictionary[Bm25Index, Callable[[str], float]] = weakref.WeakKeyDictionary()
+
+
 def idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     """IDF of a syllable in the index: canonical form (``hóa``) or, prefixed by the caller's
-    view, accent-stripped (``hoa``). Unknown words weigh 0.6 of the maximum."""
+    view, accent-stripped (``hoa``). Unknown words weigh 0.6 of the maximum. One function (and
+    its memo) per index."""
+    try:
+        cached = _IDF.get(bm25)
+    except TypeError:  # not weak-referenceable
+        cached = None
+    if cached is not None:
+        return cached
+    fn = _idf_function(bm25)
+    try:
+        _IDF[bm25] = fn
+    except TypeError:
+        pass
+    return fn
+
+
+def _idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     n = max(1, len(bm25.ids))
     top = math.log(1 + n)
     unknown = top * 0.6  # unknown words count, but a paraphrase must not sink an answer
@@ -30,28 +52,36 @@ def idf_function(bm25: Bm25Index) -> Callable[[str], float]:
         return lambda t: top
     vocab = bm25.vocab
     indptr = bm25.model.scores["indptr"]  # per-token postings: document frequency
+    memo: dict[str, float] = {}
 
     def idf(token: str) -> float:
         if not token:
             return top
+        value = memo.get(token)
+        if value is not None:
+            return value
         i = vocab.get(token if has_diacritics(token) else STRIPPED + token)
         if i is None:
             i = vocab.get(token)
         if i is None:
-            return unknown
-        df = int(indptr[i + 1] - indptr[i])
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+            value = unknown
+        else:
+            df = int(indptr[i + 1] - indptr[i])
+            value = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        memo[token] = value
+        return value
 
     return idf
 
 
-def _content_bigrams(question: str, accents: bool) -> set[str]:
+@lru_cache(maxsize=4096)
+def _content_bigrams(question: str, accents: bool) -> frozenset[str]:
     """Adjacent pairs of the question's syllables, both outside the question frame: its
     compound words ("dân số", "thời tiết", "tài liệu")."""
     toks = [t for t in search_tokens(question, accents=accents) if "_" not in t]
     keep = set(content_tokens(question, accents))
-    return {f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False) if a in keep and b in keep
-            and not a.isdigit() and not b.isdigit()}
+    return frozenset(f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)
+                     if a in keep and b in keep and not a.isdigit() and not b.isdigit())
 
 
 def coverage(question: str, text: str, idf: Callable[[str], float]) -> float:
@@ -61,7 +91,7 @@ def coverage(question: str, text: str, idf: Callable[[str], float]) -> float:
     q = set(content_tokens(question, accents))
     if not q:
         return 0.0
-    have = set(search_tokens(text, accents=accents))
+    have = token_set(text, accents)
     total = sum(idf(t) for t in q)
     words = sum(idf(t) for t in q & have) / total if total else 0.0
     pairs = _content_bigrams(question, accents)

@@ -4,8 +4,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from app.knowledge import KnowledgeBase
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--k", type=int, default=5, help="số đoạn trích tối đa (max sources)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument("--explain", action="store_true",
-                   help="in lý do chọn câu trả lời: điểm của các đoạn ứng viên "
-                        "(fused, BM25, dense)")
+                   help="in lý do chọn câu trả lời: xác suất và các đặc trưng của các "
+                        "đoạn ứng viên (why: each candidate's probability and features)")
     p.add_argument("--after", action="append", default=[], metavar="CÂU_HỎI",
                    help="câu hỏi trước đó trong cuộc hội thoại, có thể lặp lại "
                         "(an earlier question: the question is read as a follow-up)")
@@ -48,9 +52,34 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"[{c.n}] {where}")
         print("    " + c.text.replace("\n", "\n    "))
     if getattr(args, "explain", False):
-        print("\nVì sao (các đoạn ứng viên; fused = điểm xếp hạng cuối, BM25, dense = cosine):")
-        for rank, hit in enumerate(kb.search(understood.text, k=8), 1):
-            p = hit.passage
-            print(f"  {rank}. fused {hit.score:.4f} · BM25 {hit.lexical:.2f} · dense "
-                  f"{hit.dense:.3f} · {p.source} · {p.section or 'phần mở đầu'}")
+        print(explain(kb, understood.text))
     return 0
+
+
+def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
+    """Why the answer was chosen: each candidate passage with the verifier's probability that
+    it answers, its scores and the features that weighed most (feature = value → share of the
+    log-odds)."""
+    from app.answer.extractive import analyse_candidates, decide
+    from app.answer.verify import load_verifier
+
+    a = analyse_candidates(kb, question)
+    bar = kb.settings.answer_threshold
+    best, scored = decide(a, threshold=bar)
+    model = load_verifier(a.embedder)
+    threshold = f"{bar if bar is not None else model.threshold:.2f}" if model else "?"
+    lines = [f"\nVì sao (ngưỡng trả lời {threshold}; xác suất đoạn trả lời được câu hỏi):"]
+    for c in sorted(scored, key=lambda c: (-c.probability, c.rank)):
+        p = c.hit.passage
+        mark = "→" if best is not None and c.rank == best.rank else " "
+        lines.append(f" {mark} #{c.rank + 1} p={c.probability:.2f} · fused {c.hit.score:.4f} · "
+                     f"BM25 {c.hit.lexical:.2f} · dense {c.hit.dense:.3f} · {p.source} · "
+                     f"{p.section or 'phần mở đầu'}")
+        lines.append(f"      câu: {c.sentence[:120]}")
+        if model:
+            parts = [f"{n}={c.features[n]:.2f}→{w:+.2f}"
+                     for n, w in model.contributions(c.features)[:top_features]]
+            lines.append("      " + ", ".join(parts))
+    if best is None:
+        lines.append("  Không đoạn nào đạt ngưỡng: từ chối trả lời.")
+    return "\n".join(lines)

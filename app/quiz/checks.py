@@ -25,16 +25,30 @@
   same list fits the blank; ``claim``: a đúng/sai statement is a whole claim (not a bare
   title, a lead-in, a clause cut from its subject); ``bound_kept``: a false statement does not
   weaken a bound ("ít nhất 48" for "ít nhất 60"); ``key_fits_stem``: an open key answers its
-  stem (duties when duties are asked) and keeps each labelled point's level.
+  stem (duties when duties are asked) and keeps each labelled point's level;
+- round 4: ``informative_blank`` (no blank on a cited document's issue date or issuer, nor on
+  a level / phrase / heading-level body while a date, length of time, number or acting body
+  of the sentence is printed beside it); ``fits_heading`` (a wrong body is of the level the
+  section heading names); ``plausible_dates`` (no wrong date from the title, no cited
+  document's issue date, none before the resolution); ``labelled_stem`` (no bare "Thời gian:
+  ____"); ``capital_stem`` (a quoted stem starts as a sentence); ``verb_object`` ("tổ chức
+  trước ngày nào?" lacks its object); ``one_point_each`` and ``essay_worthy`` (an open key
+  has one requirement per point and at least two points).
 
-``quiz_problems(items, library)`` adds what only a whole quiz shows: ``repeated_answer`` (an
+``quiz_problems(items, library)`` adds what only a whole quiz shows: ``essay_share`` /
+``kind_share`` (essays over 20%, one asked kind of value over 40% of the items made),
+``tf_lists_key`` (a đúng/sai statement holding two values of an essay key) and
+``wrong_choice_shown`` (a wrong choice printed elsewhere as a true fact; see ``overlap``),
+``repeated_answer`` (an
 answer value more than ``pick.ANSWER_CAP`` times), ``tf_balance`` (true statements outside
 35–65%), ``foreign_distractor`` (a wrong choice that only another organisation's document
 holds, when the library is given), ``ambiguous_blank`` (another value of the whole section's
 list fits a blank, when the library is given), and ``same_clause`` / ``answer_shown`` /
-``essay_overlap`` / ``answer_in_key`` (two items from one source clause, an answer printed in
-another item's question, two essay keys sharing a point, a short item's answer held by an
-essay key: see ``overlap``).
+``essay_overlap`` / ``answer_in_key`` / ``same_sentence`` / ``parallel_tf`` (two items from
+one source clause or sentence, an answer printed in another item's question, two essay keys
+sharing a point, a short item's answer held by an essay key, two đúng/sai statements from
+parallel lines of one list: see ``overlap``). Answer values are compared as grading reads them
+(``facts.value_key``: ½ ngày = 01 buổi).
 """
 from __future__ import annotations
 
@@ -42,13 +56,28 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from app.quiz.facts import Fact, body_group, body_org, fact_key, find_facts, may_equal
+from app.quiz.application import MIN_POINTS, requirements
+from app.quiz.distractors import as_date
+from app.quiz.facts import (
+    Fact,
+    body_group,
+    body_org,
+    citation_detail,
+    fact_key,
+    find_facts,
+    issue_date,
+    level_of,
+    may_equal,
+    value_key,
+    weight,
+    without_details,
+)
 from app.quiz.family import families
 from app.quiz.generate import NOT_BLANKED, fair_span, stock_time
 from app.quiz.items import TYPES, QuizItem
 from app.quiz.overlap import clash
-from app.quiz.pick import ANSWER_CAP
-from app.quiz.stems import BLANK, ambiguous, dedupe_words, real_claim
+from app.quiz.pick import ANSWER_CAP, KIND_SHARE, OPEN_SHARE, SHARE_FROM
+from app.quiz.stems import BLANK, ambiguous, clean, label_of, real_claim
 from app.quiz.terms import NOUNS, analyse
 from app.quiz.truefalse import stronger
 from ingest.records import Passage
@@ -56,12 +85,11 @@ from ingest.text import canonical, normalize_date
 
 _MECHANICAL = re.compile(r"nội dung quy định tại điểm|trình bày nội dung quy định|"
                          r"điểm «\s*(?:\d+|[a-z])[.)]", re.I)
-_TWICE = re.compile(r"\b(\w+)\s+\1\b")
 _GENERIC_MAX = 2  # a single common word of this many syllables is not a term
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", normalize_date(canonical(dedupe_words(text)))).strip()
+    return re.sub(r"\s+", " ", normalize_date(canonical(clean(text)))).strip()
 
 
 def kind_of(text: str) -> str:
@@ -76,9 +104,21 @@ def _quoted(text: str) -> list[str]:
     return re.findall(r"«([^«»]+)»", text)
 
 
-def _stem(item: QuizItem) -> str | None:
-    """The quoted clause with its blank, when the question quotes one."""
+def _shown_stem(item: QuizItem) -> str | None:
+    """The quoted clause with its blank as printed (a labelled line with its subject:
+    «Cấp huyện — Thời gian: ____, …»)."""
     return next((q for q in reversed(_quoted(item.question)) if BLANK in q), None)
+
+
+def _stem(item: QuizItem) -> str | None:
+    """The quoted clause with its blank, when the question quotes one (without the subject
+    put before a labelled line)."""
+    stem = _shown_stem(item)
+    if stem is not None and " — " in stem:
+        head, rest = stem.split(" — ", 1)
+        if BLANK not in head and label_of(rest) is not None:
+            return rest
+    return stem
 
 
 def _source(item: QuizItem) -> str:
@@ -98,9 +138,10 @@ def _filled(item: QuizItem, value: str) -> str:
 def supported(item: QuizItem) -> bool:
     """The answer (every answer point; the quoted true text for tf) is in the cited passage."""
     cited = _norm(item.citation.get("text") or "")
-    if item.type == "open":
-        return bool(item.answer_points) and all(_norm(p.split(" — ")[-1]) in cited
-                                                for p in item.answer_points or ())
+    if item.type == "open":  # a key may leave out a repeated citation's issue details
+        cited = _norm(without_details(item.citation.get("text") or ""))
+        return bool(item.answer_points) and all(
+            _norm(without_details(p.split(" — ")[-1])) in cited for p in item.answer_points or ())
     if item.type == "tf":
         quotes = _quoted(item.explanation)
         statement = _quoted(item.question)[-1] if _quoted(item.question) else ""
@@ -152,9 +193,13 @@ def no_leak(item: QuizItem) -> bool:
                                 for f in find_facts(item.question)):
         return False
     stem = _stem(item)
+
+    def shows(text: str) -> bool:  # as a word: "30" is not shown by "năm 2030"
+        return re.search(rf"(?<![\w/]){re.escape(_norm(answer))}(?![\w/])", text) is not None
+
     if item.type == "mcq" and stem is not None:  # the context may share words with a choice
-        return _norm(answer) not in _norm(stem)
-    return _norm(answer) not in q
+        return not shows(_norm(stem))
+    return not shows(q)
 
 
 def well_formed(item: QuizItem) -> bool:
@@ -166,6 +211,13 @@ def well_formed(item: QuizItem) -> bool:
     if item.type == "open":
         return bool(item.answer_points) and isinstance(item.answer, str)
     return isinstance(item.answer, str) and item.answer_points is None
+
+
+def _find_word(text: str, value: str) -> int:
+    """Where ``value`` first stands as a whole word in ``text`` (not "3" inside "2030"), -1
+    when it does not."""
+    m = re.search(rf"(?<![\w/]){re.escape(value)}(?![\w/])", text)
+    return m.start() if m else -1
 
 
 def _word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -187,7 +239,7 @@ def whole_term(item: QuizItem) -> bool:
     if kind_of(answer) != "phrase":
         return True
     sentence = _filled(item, answer)
-    at = sentence.find(answer)
+    at = _find_word(sentence, answer)
     if at < 0:
         return False
     if any(f.start == at and f.end == at + len(answer) and f.kind != "phrase"
@@ -277,28 +329,44 @@ def whole_clause(item: QuizItem) -> bool:
 
 
 def _lines(text: str) -> list[str]:
+    """The requirements of the cited text's lines (lead-ins ending at ":" left out),
+    normalised: the units an open key's points are made of."""
     out = []
     for line in text.split("\n"):
         line = re.sub(r"^\s*(?:[-–•+*]|\d{1,2}\.|[a-zđ]\))\s*", "", line).strip().rstrip(" ;.")
         if len(line) >= 15 and not line.endswith(":"):
-            out.append(_norm(line))
+            out += [_norm(without_details(part)) for part in requirements(line)
+                    if len(part) >= 15]
     return out
 
 
 def whole_points(item: QuizItem) -> bool:
-    """Open keys: every point is a whole line or sentence of the cited text; a question on a
-    section lists every line of it."""
+    """Open keys: every point is a requirement (a sentence, or a part of one between ";" or
+    before a connective) of the cited text, or its core clause (``keys.core``: leading
+    connective and trailing purpose clause left out); a question on a section lists every
+    one of them."""
     if item.type != "open":
         return True
     lines = _lines(item.citation.get("text") or "")
-    sentences = [_norm(s).rstrip(" .;") for line in lines
-                 for s in re.split(r"(?<=\.)\s+", line)]
-    pts = [_norm(p.split(" — ")[-1]).rstrip(" .;") for p in item.answer_points or ()]
-    if not all(p in lines or p in sentences for p in pts):
+    pts = [_norm(without_details(p.split(" — ")[-1])).rstrip(" .;")
+           for p in item.answer_points or ()]
+    if not all(any(p in line for line in lines) for p in pts):
         return False
     if item.explanation.startswith("Các ý được lấy từ mục"):
-        return all(line in pts for line in lines)
+        return all(any(p in line for p in pts) for line in lines)
     return True
+
+
+def one_point_each(item: QuizItem) -> bool:
+    """An open key states one requirement per point: no point holds two sentences or two
+    parts joined by ";" (a point a grader cannot tick as one)."""
+    return item.type != "open" or not any(
+        re.search(r";\s|[.!?]\s+[A-ZĐÀ-Ỹ]", p.split(" — ")[-1]) for p in item.answer_points or ())
+
+
+def essay_worthy(item: QuizItem) -> bool:
+    """An open question has at least ``MIN_POINTS`` points (a one-phrase answer is no essay)."""
+    return item.type != "open" or len(item.answer_points or ()) >= MIN_POINTS
 
 
 def natural_stem(item: QuizItem) -> bool:
@@ -307,9 +375,10 @@ def natural_stem(item: QuizItem) -> bool:
 
 
 def no_typo_copied(item: QuizItem) -> bool:
-    """No word typed twice in a row ("của của") in what the reader sees."""
+    """No word typed twice in a row ("của của") and no obvious misspelling ("đuờng") in what
+    the reader sees (``stems.clean`` leaves such a text as it is)."""
     seen = [item.question, item.explanation, *(item.answer_points or ())]
-    return all(dedupe_words(t) == t for t in seen if _TWICE.search(t))
+    return all(clean(t) == t for t in seen)
 
 
 def _answer_fact(item: QuizItem) -> tuple[str, Fact] | None:
@@ -318,7 +387,7 @@ def _answer_fact(item: QuizItem) -> tuple[str, Fact] | None:
         return None
     answer = str(item.answer)
     sentence = _filled(item, answer)
-    at = sentence.find(answer)
+    at = _find_word(sentence, answer)
     if at < 0:
         return None
     kind = next((f.kind for f in find_facts(sentence)
@@ -397,6 +466,103 @@ def key_fits_stem(item: QuizItem) -> bool:
     return len(labels) == len(set(labels))
 
 
+def _title_dates(item: QuizItem) -> list[str]:
+    return [f.key for f in find_facts(item.citation.get("title") or "") if f.kind == "date"]
+
+
+def informative_blank(item: QuizItem) -> bool:
+    """A blank hides the fact of its sentence: not the issue date of a cited document
+    ("Hướng dẫn số 31-HD/BTGTU ngày ____ của …"), and not a term of less weight (a level, a
+    phrase, a body the heading names) while a more informative fact of the sentence (a date,
+    a length of time, a number, the body that acts) is printed next to it."""
+    found = _answer_fact(item)
+    if found is None:
+        return True
+    sentence, fact = found
+    if citation_detail(sentence, fact):
+        return False
+    title = {(f.kind, f.key) for f in find_facts(item.citation.get("title") or "")}
+    here = level_of(str(item.citation.get("section") or "").split(" › ")[-1]) if " › " in str(
+        item.citation.get("section") or "") else None
+    own = 1 if fact.kind == "body" and level_of(fact.text) not in (None,) and \
+        level_of(fact.text) == here else weight(fact)
+    for other in find_facts(sentence):
+        if other.start < fact.end and fact.start < other.end:
+            continue
+        if (other.kind, other.key) in title or citation_detail(sentence, other) or \
+                other.kind in NOT_BLANKED or stock_time(sentence, other) or \
+                not fair_span(sentence, other):
+            continue
+        if other.kind == "body" and (level_of(other.text) == here and here is not None
+                                     or not body_org(other.key)):
+            continue
+        if weight(other) > own:
+            return False
+    return True
+
+
+def _section_level(item: QuizItem) -> str | None:
+    section = str(item.citation.get("section") or "")
+    return level_of(section.split(" › ")[-1]) if " › " in section else None
+
+
+def fits_heading(item: QuizItem) -> bool:
+    """A wrong body (a choice, a false statement's new value) is of the level the section's
+    heading names: no commune body at the provincial conference."""
+    level = _section_level(item)
+    if level is None:
+        return True
+    wrong = _wrong_values(item)
+    if item.type == "mcq" and kind_of(str(item.answer)) != "body":
+        return True
+    return not any(kind_of(w) == "body" and level_of(w) not in (None, level) for w in wrong)
+
+
+def plausible_dates(item: QuizItem) -> bool:
+    """No wrong date that chronology rules out: a date of the document's title (the
+    resolution's issue date), the issue date of a document the cited text names, or a date
+    before the resolution was issued."""
+    titled = [d for k in _title_dates(item) if (d := as_date(k))]
+    first = max(titled) if titled else None
+    cited = item.citation.get("text") or ""
+    issued = {f.key for f in find_facts(cited) if issue_date(cited, f)}
+    for wrong in _wrong_values(item):
+        if kind_of(wrong) != "date":
+            continue
+        key = fact_key("date", wrong)
+        day = as_date(key)
+        if key in _title_dates(item) or key in issued or (
+                first is not None and day is not None and day <= first):
+            return False
+    return True
+
+
+def labelled_stem(item: QuizItem) -> bool:
+    """A blank is not shown in a bare list label ("Thời gian: ____"): the line says whose it
+    is ("Cấp huyện — Thời gian: ____")."""
+    stem = _shown_stem(item)
+    return stem is None or label_of(stem) is None
+
+
+def capital_stem(item: QuizItem) -> bool:
+    """A quoted clause with a blank starts as a sentence does: a capital, the blank, or "…"
+    where it was trimmed (never "học tập trung (đối với ____ …" mid-sentence)."""
+    stem = _stem(item)
+    if stem is None:
+        return True
+    head = stem.strip()
+    return head.startswith(("…", BLANK)) or not head[:1].islower()
+
+
+_NO_OBJECT = re.compile(r"(?<!được )\b(?:tổ chức|triển khai)\s+(?:trước|sau|từ|vào)\s+ngày\b")
+
+
+def verb_object(item: QuizItem) -> bool:
+    """A question does not leave a verb without its object ("cấp tỉnh tổ chức trước ngày
+    nào?": tổ chức what?)."""
+    return item.type == "open" or not _NO_OBJECT.search(item.question.split("«")[0])
+
+
 CHECKS = {"well_formed": well_formed, "supported": supported,
           "distinct_choices": distinct_choices, "one_correct": one_correct, "no_leak": no_leak,
           "whole_term": whole_term, "not_title_word": not_title_word,
@@ -405,7 +571,11 @@ CHECKS = {"well_formed": well_formed, "supported": supported,
           "whole_points": whole_points, "natural_stem": natural_stem,
           "no_typo_copied": no_typo_copied, "has_blank": has_blank, "fair_blank": fair_blank,
           "unambiguous": unambiguous, "claim": claim, "bound_kept": bound_kept,
-          "key_fits_stem": key_fits_stem}
+          "key_fits_stem": key_fits_stem, "one_point_each": one_point_each,
+          "essay_worthy": essay_worthy, "informative_blank": informative_blank,
+          "fits_heading": fits_heading, "plausible_dates": plausible_dates,
+          "labelled_stem": labelled_stem, "capital_stem": capital_stem,
+          "verb_object": verb_object}
 
 
 def problems(item: QuizItem) -> list[str]:
@@ -417,12 +587,12 @@ def answer_value(item: QuizItem) -> str | None:
     """The fact a reader must know: the answer's key (the changed/true fact for đúng/sai)."""
     if item.type in ("mcq", "cloze"):
         kind = kind_of(str(item.answer))
-        return f"{kind}:{fact_key(kind, str(item.answer))}"
+        return value_key(kind, fact_key(kind, str(item.answer)))
     if item.type == "tf":
         quotes = _quoted(item.explanation)
         if item.answer is False and quotes:
             kind = kind_of(quotes[0])
-            return f"{kind}:{fact_key(kind, quotes[0])}"
+            return value_key(kind, fact_key(kind, quotes[0]))
     return None
 
 
@@ -454,6 +624,22 @@ def foreign_distractors(item: QuizItem, library: Sequence[Passage],
     return out
 
 
+def share_problems(items: Sequence[QuizItem]) -> list[str]:
+    """``essay_share``: more essays than ``pick.OPEN_SHARE`` of the items made (at least one
+    allowed) in a quiz with other types; ``kind_share``: more short questions asking one kind
+    of value (dates …) than ``pick.KIND_SHARE`` of the items made (at least one allowed), in a
+    quiz of ``pick.SHARE_FROM`` items or more."""
+    out = []
+    essays = sum(1 for i in items if i.type == "open")
+    if essays < len(items) and essays > max(1, int(OPEN_SHARE * len(items))):
+        out.append("essay_share")
+    kinds = Counter(kind_of(str(i.answer)) for i in items if i.type in ("mcq", "cloze"))
+    if len(items) >= SHARE_FROM and any(c > max(1, KIND_SHARE * len(items))
+                                        for c in kinds.values()):
+        out.append("kind_share")
+    return out
+
+
 def quiz_problems(items: Sequence[QuizItem],
                   library: Sequence[Passage] | None = None) -> list[str]:
     """Quiz-level defects: ``repeated_answer``, ``tf_balance``, ``foreign_distractor`` and
@@ -466,6 +652,7 @@ def quiz_problems(items: Sequence[QuizItem],
     counts = Counter(v for v in map(answer_value, items) if v)
     if any(c > ANSWER_CAP for c in counts.values()):
         out.append("repeated_answer")
+    out += share_problems(items)
     tf = [i for i in items if i.type == "tf"]
     if len(tf) >= 4 and not 0.35 <= sum(1 for i in tf if i.answer) / len(tf) <= 0.65:
         out.append("tf_balance")

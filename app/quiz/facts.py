@@ -177,6 +177,108 @@ def _hours(key: str) -> float | None:
         return None
 
 
+# "Hướng dẫn số 31-HD/BTGTU ngày 28/3/2023 của …", "Nghị quyết số 58-NQ/TW, ngày 05/8/2020 của …":
+# the date a cited document was issued (its "ngày … của"), not a deadline of the plan.
+_ISSUED_BEFORE = re.compile(
+    r"(?:[A-ZĐ]{1,6}(?:[-/][A-ZĐ]{1,8})+|\b(?:Nghị quyết|Hướng dẫn|Chỉ thị|Quyết định|Kết luận|"
+    r"Thông báo|Công văn|Kế hoạch|Thông tri|Đề án)\b(?:\s+số)?)[^;:.()]{0,12}?,?\s*(?:ban hành\s+)?"
+    r"(?:ngày|ngay)\s*$", re.I)
+
+
+def issue_date(text: str, fact: Fact) -> bool:
+    """True when the date ``fact`` of ``text`` is the issue date of a cited document (a
+    document type or number right before "ngày", or "ngày … của" after a document name)."""
+    if fact.kind != "date":
+        return False
+    before = text[max(0, fact.start - 60):fact.start]
+    if _LONG_DATE.match(fact.text):  # "ngày 3 tháng 9 năm 2020": the word is in the fact
+        before += " ngày "
+    return bool(_ISSUED_BEFORE.search(before))
+
+
+_ISSUER_BEFORE = re.compile(
+    r"(?:[A-ZĐ]{1,6}(?:[-/][A-ZĐ]{1,8})+|\d{1,2}/\d{1,2}/\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"\s*,?\s*của\s*$")
+
+
+def citation_detail(text: str, fact: Fact) -> bool:
+    """True when ``fact`` only identifies a document the text cites: its issue date
+    (``issue_date``) or its issuer right after its number or date ("Hướng dẫn số
+    31-HD/BTGTU ngày 28/3/2023 của Ban Tuyên giáo Tỉnh ủy"): metadata, not a fact of the plan."""
+    if fact.kind == "date":
+        return issue_date(text, fact)
+    if fact.kind != "body":
+        return False
+    return bool(_ISSUER_BEFORE.search(text[max(0, fact.start - 60):fact.start]))
+
+
+_DETAILS = re.compile(
+    r"(?P<code>(?<![\w/])\d{1,5}\s*[-–]\s*[A-ZĐ]{1,6}(?:/[A-ZĐ]{1,8})+)\s*,?\s*ngày\s+"
+    r"\d{1,2}/\d{1,2}/\d{4}\s+của\s+(?:" + _BODY.pattern + r")")
+
+
+def without_details(text: str, codes: set[str] | None = None) -> str:
+    """``text`` with the issue date and issuer of a cited document dropped after its number
+    («Nghị quyết số 58-NQ/TW, ngày 05/8/2020 của Bộ Chính trị» → «Nghị quyết số 58-NQ/TW»);
+    only for the numbers in ``codes`` (normalised, e.g. ``58-NQ/TW``) when given."""
+    def drop(m: re.Match[str]) -> str:
+        code = re.sub(r"\s+", "", m.group("code")).replace("–", "-")
+        return m.group("code") if codes is None or code in codes else m.group(0)
+
+    return _DETAILS.sub(drop, text)
+
+
+def cited_codes(text: str) -> list[str]:
+    """The numbers of the documents ``text`` cites with their issue details, normalised."""
+    return [re.sub(r"\s+", "", m.group("code")).replace("–", "-") for m in _DETAILS.finditer(text)]
+
+
+_LEVEL_WORDS = (("tỉnh", r"tỉnh"), ("huyện", r"huyện|thị xã|thành phố|quận"),
+                ("xã", r"xã(?! hội)|cơ sở|chi hội|phường|thị trấn"),
+                ("trung ương", r"trung ương|tw"))
+
+
+def levels_named(text: str) -> list[tuple[int, str]]:
+    """``(place, level)`` of every level of the hierarchy ``text`` names (``Tỉnh hội``,
+    ``cấp xã``, ``Hội Nông dân các huyện`` …), in order; "xã hội" (society) is no level."""
+    canon = canonical(text)
+    found = [(m.start(), level) for level, words in _LEVEL_WORDS
+             for m in re.finditer(rf"(?<!\w)(?:{words})(?!\w)", canon)]
+    return sorted(found)
+
+
+def level_of(text: str) -> str | None:
+    """The level of the hierarchy ``text`` names first (``Ban Chấp hành Hội xã`` → ``xã``,
+    ``1. Cấp tỉnh`` → ``tỉnh``, ``Hội Nông dân các huyện, thị, thành phố`` → ``huyện``);
+    ``None`` when it names none."""
+    found = levels_named(text)
+    return found[0][1] if found else None
+
+
+def value_key(kind: str, key: str) -> str:
+    """One value as grading reads it: ``01 buổi`` and ``½ ngày`` are one length of time,
+    ``cấp xã`` and ``cấp cơ sở`` one level, ``BTV`` and ``Ban Thường vụ`` one body (the key
+    already spells abbreviations out)."""
+    if kind == "duration":
+        h = _hours(key)
+        return f"duration:{h:g}h" if h is not None else f"duration:{key}"
+    if kind == "level":
+        word = key.split(" ", 1)[-1]
+        return f"level:{_LEVEL_GROUPS.get(word, word)}"
+    return f"{kind}:{key}"
+
+
+# How much a blank on a fact of each kind teaches: a date, a length of time, a number is the
+# fact of its sentence; a body says who acts; a level or a noun phrase is context.
+WEIGHTS = {"date": 3, "duration": 3, "number": 3, "year": 3, "body": 2, "level": 1,
+           "phrase": 1, "code": 0, "term": 0}
+
+
+def weight(fact: Fact) -> int:
+    """How informative a blank on ``fact`` is (higher: ask this one first)."""
+    return WEIGHTS.get(fact.kind, 1)
+
+
 def phrases(texts: Iterable[str], min_df: int = 2) -> set[str]:
     """Key phrases: canonical 2–4 syllable runs found in at least ``min_df`` of ``texts``,
     not starting or ending with a function word."""

@@ -8,9 +8,23 @@ Pipeline (one step per module):
 3. candidates per type: multiple choice and fill-in with natural stems (``stems``) and honest
    distractors from the same document family (``distractors``); true/false pairs
    (``truefalse``); open and application questions (``application``);
-4. a seeded choice (``pick``): types and sections take turns, one item per source clause,
-   one use of an answer value, no item printing another's answer (``overlap``), true/false
-   about half and half.
+4. a seeded choice (``pick``): types and sections take turns, one item per source sentence,
+   one use of an answer value (values grading takes as equal are one), no item printing
+   another's answer in its stem, statement or choices (``overlap``), true/false about half
+   and half, essays ≤ 20% and one asked kind (dates) ≤ 40% of the items made.
+
+Essay keys are short (``keys``): at most five points, each its core clause, none starting
+with a connective, none copying a missing-word slip. Multiple-choice values of an ordered
+kind are drawn on both sides of the answer (``distractors.around``) and shuffled by the seed;
+lengths of time only in the units the documents use. A fill-in body accepts only its own
+names and abbreviations (``grade.accepted_variants``), never another body of its organisation.
+A clause that repeats its own action as its condition makes no item (``stems.circular``).
+
+Within a clause only the most informative facts are blanked (``informative``: a date, a length
+of time, a number before the body that acts, before a level, a phrase or a body the heading
+already names), and never a cited document's issue date or issuer (``facts.citation_detail``).
+Distractors and false values are never ruled out by chronology or by the section's level
+(``distractors.date_window``, ``level``).
 
 Blanks are refused on stock formulas, pieces of longer names, page counts, the noun after a
 number (``fair_span``) and where another value of the section's list fits (``_ambiguous``).
@@ -25,22 +39,40 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.quiz.application import application_items, section_items
-from app.quiz.distractors import Pool, distractors, fact_pool, nearby_facts
-from app.quiz.facts import Fact, body_org, find_facts, may_equal
-from app.quiz.family import families
+from app.quiz.distractors import (
+    Pool,
+    balanced,
+    date_window,
+    distractors,
+    fact_pool,
+    nearby_facts,
+)
+from app.quiz.facts import (
+    Fact,
+    body_org,
+    citation_detail,
+    find_facts,
+    level_of,
+    levels_named,
+    may_equal,
+    value_key,
+    weight,
+)
+from app.quiz.family import families, issuer_name
 from app.quiz.grade import accepted_variants
 from app.quiz.items import TYPES, QuizItem, citation_of
-from app.quiz.overlap import prints_source
 from app.quiz.pick import Candidate, pick
 from app.quiz.stems import (
     BLANK,
     Clause,
     ambiguous,
     ask_fact,
+    circular,
     clauses,
     dedupe_words,
     doc_name,
     fill_prompt,
+    section_level,
     window,
 )
 from app.quiz.terms import in_enumeration, key_terms, stock_head, stock_terms
@@ -138,7 +170,29 @@ def clause_facts(cl: Clause, fam: _Family) -> list[Fact]:
     terms = [t for t in key_terms(cl.text, set(fam.stock))
              if all(t.end <= s or t.start >= e for s, e in taken)]
     return [f for f in sorted(facts + terms, key=lambda f: f.start)
-            if blankable(f, fam) and fair_span(cl.text, f) and not stock_time(cl.text, f)]
+            if blankable(f, fam) and fair_span(cl.text, f) and not stock_time(cl.text, f)
+            and not citation_detail(cl.text, f)]
+
+
+def informative(cl: Clause, fact: Fact) -> int:
+    """How much a blank on ``fact`` teaches in this clause (``facts.weight``); a body of the
+    level the section heading names says no more than the heading (``1. Cấp tỉnh``: «Ban
+    Chấp hành Tỉnh hội»), so it counts as context."""
+    w = weight(fact)
+    if fact.kind == "body" and level_of(fact.text) is not None and \
+            level_of(fact.text) == section_level(cl.passage):
+        return 1
+    return w
+
+
+def level_shown(stem: str, fact: Fact) -> bool:
+    """A blanked level whose level the rest of the stem names ("Ban Tuyên huấn Hội Nông dân
+    tỉnh … tổ chức hội nghị ____": cấp tỉnh) is given away."""
+    if fact.kind != "level":
+        return False
+    level = level_of(fact.text)
+    return level is not None and any(lv == level for _, lv in levels_named(stem.replace(
+        BLANK, " ")))
 
 
 def _blank(cl: Clause, fact: Fact) -> str | None:
@@ -150,9 +204,10 @@ def _blank(cl: Clause, fact: Fact) -> str | None:
     text, s, e = cut
     stem = text[:s] + BLANK + text[e:]
     if any(f.kind == fact.kind and may_equal(fact.kind, f.key, fact.key)
-           for f in find_facts(stem)):
+           for f in find_facts(stem)) or level_shown(stem, fact):
         return None
-    return None if norm(fact.text) in norm(stem) else stem
+    shown = re.search(rf"(?<![\w/]){re.escape(norm(fact.text))}(?![\w/])", norm(stem))
+    return None if shown else stem
 
 
 def _ambiguous(cl: Clause, stem: str, fact: Fact, fam: _Family) -> bool:
@@ -167,48 +222,89 @@ def _ambiguous(cl: Clause, stem: str, fact: Fact, fam: _Family) -> bool:
 
 def _leaks(question: str, stem: str, fact: Fact) -> bool:
     """True when the question around the stem (its context) shows the answer."""
-    rest = question.replace(stem, "")
+    rest = re.sub(rf"«[^«»]*{re.escape(BLANK)}[^«»]*»", "", question.replace(stem, ""))
     if any(f.kind == fact.kind and may_equal(fact.kind, f.key, fact.key)
            for f in find_facts(rest)):
         return True
-    return norm(fact.text) in norm(rest)
+    return re.search(rf"(?<![\w/]){re.escape(norm(fact.text))}(?![\w/])", norm(rest)) is not None
+
+
+def _askable(cl: Clause, facts: list[Fact], fam: _Family) -> list[tuple[Fact, str]]:
+    """The facts of a clause a blank may hide, with their stems: only those of the clause's
+    highest weight (a date, a length of time, a number before the body that acts,
+    before a level or a phrase), so no blank hides a trivial term while the clause's real
+    fact is in plain view ("gửi về ____ trước ngày 30/4/2023")."""
+    if not facts:
+        return []
+    top = max(informative(cl, f) for f in facts)
+    found = []
+    for fact in facts:
+        if informative(cl, fact) < top:
+            continue
+        stem = _blank(cl, fact)
+        listed_value = fact.kind in ("body", "phrase", "level")
+        if stem is None or listed_value and _ambiguous(cl, stem, fact, fam):
+            continue
+        found.append((fact, stem))
+    return found
+
+
+def organisation(p: Passage) -> str:
+    """The issuing organisation without its place: ``Hội Nông dân`` for «BCH HND TỈNH THANH
+    HOÁ» (so «Tỉnh Hội» can be accepted as «Hội Nông dân tỉnh»)."""
+    name = issuer_name(p.meta.issuer)
+    m = re.match(r"^(.*?)\s+(?:tỉnh|huyện|xã|thành phố|quận)\b", name)
+    return m.group(1) if m else ""
+
+
+def _choice_item(cl: Clause, fact: Fact, stem: str, fam: _Family, pool: Pool,
+                 rng: random.Random) -> QuizItem | None:
+    """A multiple-choice item on ``fact`` with wrong values from ``pool``; ``None`` when fewer
+    than three honest ones exist or the question shows the answer."""
+    wrong = [w for w in distractors(fact, pool, rng, k=6,
+                                    true_here=fam.near.get(cl.passage.id),
+                                    window=date_window(fact, cl.passage.meta),
+                                    level=section_level(cl.passage))
+             if not any(norm(stem.replace(BLANK, w).strip("… ")) in t for t in fam.says)]
+    q = ask_fact(cl, fact, stem, choice=True)
+    if len(wrong) < 3 or q is None or _leaks(q, stem, fact):
+        return None
+    choices = [fact.text] + balanced(fact, wrong, rng, 3)
+    rng.shuffle(choices)  # the answer's place drawn by the seed
+    return QuizItem(item_id("mcq", q, fact.text), "mcq", q, tuple(choices), fact.text, None,
+                    f"Văn bản ghi: «{cl.text}»", citation_of([cl.passage]))
 
 
 def _choice_items(cl: Clause, facts: list[Fact], fam: _Family, rng: random.Random,
                   types: Sequence[str]) -> dict[str, list[Candidate]]:
     out: dict[str, list[Candidate]] = defaultdict(list)
-    for fact in facts:
-        stem = _blank(cl, fact)
-        listed_value = fact.kind in ("body", "phrase", "level")
-        if stem is None or listed_value and _ambiguous(cl, stem, fact, fam):
-            continue
-        key = norm(cl.text)
-        expl = f"Văn bản ghi: «{cl.text}»"
-        cite = citation_of([cl.passage])
-        section = cl.passage.section or ""
+    key = norm(cl.sentence or cl.text)  # one item per source sentence, whatever it asks
+    expl = f"Văn bản ghi: «{cl.text}»"
+    cite = citation_of([cl.passage])
+    section = cl.passage.section or ""
+    for fact, stem in _askable(cl, facts, fam):
+        value = value_key(fact.kind, fact.key)
         if "mcq" in types and fact.kind in CHOICE_KINDS:
-            wrong = [w for w in distractors(fact, fam.pool, rng, k=6,
-                                            true_here=fam.near.get(cl.passage.id))
-                     if not any(norm(stem.replace(BLANK, w).strip("… ")) in t for t in fam.says)]
-            if len(wrong) >= 3:
-                choices = [fact.text] + wrong[:3]
-                rng.shuffle(choices)
-                q = ask_fact(cl, fact, stem, choice=True)
-                if _leaks(q, stem, fact):
-                    continue
-                item = QuizItem(item_id("mcq", q, fact.text), "mcq", q, tuple(choices),
-                                fact.text, None, expl, cite)
-                # a direct question quoting nothing is one fact of its clause, not the clause
-                own = key if prints_source(item) else f"{key}#{fact.kind}:{fact.key}"
-                out["mcq"].append(Candidate(item, section, own, f"{fact.kind}:{fact.key}"))
+            # a date takes the plan's other dates first; a second item with shifted dates
+            # only (same source key: at most one is picked, whichever the draw meets first)
+            # stands in when one of the plan's dates is printed elsewhere on the sheet
+            pools = [fam.pool] + ([{k: v for k, v in fam.pool.items() if k != "date"}]
+                                  if fact.kind == "date" else [])
+            made: set[tuple[str, ...]] = set()
+            for pool in pools:
+                item = _choice_item(cl, fact, stem, fam, pool, rng)
+                if item is not None and item.choices is not None and \
+                        tuple(sorted(item.choices)) not in made:
+                    made.add(tuple(sorted(item.choices)))
+                    out["mcq"].append(Candidate(item, section, key, value))
         listed = fact.kind in ("level", "body") and in_enumeration(cl.text, fact.start, fact.end)
         q = fill_prompt(cl, fact, stem, choice=False)
-        if "cloze" in types and not listed and not _leaks(q, stem, fact):
-            variants = accepted_variants(fact.text)
+        if "cloze" in types and q is not None and not listed and not _leaks(q, stem, fact):
+            variants = accepted_variants(fact.text, organisation(cl.passage))
             shown = (f"Cũng chấp nhận: {'; '.join(variants)}. {expl}" if variants else expl)
             out["cloze"].append(Candidate(QuizItem(
                 item_id("cloze", q, fact.text), "cloze", q, None, fact.text, None, shown, cite),
-                section, key, f"{fact.kind}:{fact.key}"))
+                section, key, value))
     return out
 
 
@@ -235,6 +331,8 @@ def candidates(passages: Sequence[Passage], types: Sequence[str], seed: int,
                               foreign)
         for p in own:
             for cl in clauses(p):
+                if circular(cl.text):  # no single claim to test
+                    continue
                 facts = clause_facts(cl, ctx)
                 for t, cands in _choice_items(cl, facts, ctx, rng, types).items():
                     out[t] += cands
@@ -242,8 +340,9 @@ def candidates(passages: Sequence[Passage], types: Sequence[str], seed: int,
                     swappable = [f for f in facts if f.kind != "phrase"]
                     for item, fact in tf_pair(cl, swappable, ctx.pool, set(ctx.says),
                                               ctx.near.get(p.id, set()), rng, norm):
-                        out["tf"].append(Candidate(item, p.section or "", norm(cl.text),
-                                                   f"{fact.kind}:{fact.key}"))
+                        out["tf"].append(Candidate(item, p.section or "",
+                                                   norm(cl.sentence or cl.text),
+                                                   value_key(fact.kind, fact.key)))
         if "open" in out:
             for item, section in section_items(own) + application_items(own):
                 where = section.removeprefix("scenario:")

@@ -1,7 +1,9 @@
 """Check a member's answer as a person would: choices by text or letter, đúng/sai, typed
 phrases forgiving of missing diacritics, the other tone spelling, case and spacing; leading
 zeros (``01 buổi`` = ``1 buổi``, ``05/8/2020`` = ``5/8/2020``); ``½`` = ``1/2`` = ``nửa`` =
-``0,5``; the usual abbreviations of bodies (BTV, BCH, HND, UBND, HĐND, TU, TW)."""
+``0,5``; the usual abbreviations of bodies (BTV, BCH, HND, UBND, HĐND, TU, TW), both ways; and
+whatever else a fill-in key lists as accepted ("Cũng chấp nhận: …", e.g. «Hội Nông dân tỉnh»
+for «Tỉnh Hội»)."""
 from __future__ import annotations
 
 import re
@@ -68,10 +70,13 @@ def _same_text(given: str, expected: str) -> bool:
     return g == e or not has_diacritics(given) and strip_accents(g) == strip_accents(e)
 
 
-def same_answer(given: str, expected: str) -> bool:
-    """True when ``given`` is ``expected`` typed with or without diacritics or tone variants,
-    or the same length of time in another unit (``1 buổi`` = ``½ ngày`` = ``nửa ngày``)."""
-    if any(_same_text(given, e) for e in (expected, *accepted_variants(expected))):
+def same_answer(given: str, expected: str, also: tuple[str, ...] = ()) -> bool:
+    """True when ``given`` is ``expected`` (or one of ``also``, the other answers its key
+    lists) typed with or without diacritics or tone variants, or the same length of time in
+    another unit (``1 buổi`` = ``½ ngày`` = ``nửa ngày``). A listed answer that names another
+    organ than ``expected`` (BCH for a BTV key) is a different body and is not accepted."""
+    also = tuple(a for a in also if _organ(a) == _organ(expected))
+    if any(_same_text(given, e) for e in (expected, *accepted_variants(expected), *also)):
         return True
     want = _duration_hours(expected)
     return want is not None and _duration_hours(canonical(given)) == want
@@ -85,10 +90,54 @@ _WRITTEN = {"ban thường vụ": "Ban Thường vụ", "ban chấp hành": "Ban
 _HALF_DAY = ("½ ngày", "nửa ngày", "01 buổi", "1 buổi")
 
 
-def accepted_variants(answer: str) -> tuple[str, ...]:
-    """Other ways of writing ``answer`` that ``same_answer`` accepts and a key should show:
-    a half day as ``½ ngày`` / ``nửa ngày`` / ``01 buổi`` / ``1 buổi``, an abbreviated body in
-    full (``BTV Tỉnh hội`` → ``Ban Thường vụ Tỉnh hội``). Empty when there is none."""
+_ORGANS = (("Ban Thường vụ", "BTV"), ("Ban Chấp hành", "BCH"), ("Ủy ban nhân dân", "UBND"),
+           ("Hội đồng nhân dân", "HĐND"))
+# an association named by its level ("Tỉnh hội") and by its name ("Hội Nông dân tỉnh")
+_SHORT_ORG = (("tỉnh", re.compile(r"\bTỉnh [Hh]ội\b")), ("huyện", re.compile(r"\bhuyện [Hh]ội\b")),
+              ("xã", re.compile(r"\b[Hh]ội xã\b")))
+
+
+def _organ(text: str) -> str | None:
+    """The organ ``text`` names (``BTV Tỉnh hội`` → ``ban thường vụ``), if any."""
+    said = normalise_answer(text)
+    return next((normalise_answer(full) for full, _ in _ORGANS
+                 if normalise_answer(full) in said), None)
+
+
+def _organ_forms(text: str) -> list[str]:
+    """``text`` with its organ written both ways (``BTV`` ↔ ``Ban Thường vụ`` …)."""
+    out = [text]
+    for full, short in _ORGANS:
+        if re.search(rf"\b{short}\b", text):
+            out.append(re.sub(rf"\b{short}\b", full, text))
+        elif full.lower() in text.lower():
+            out.append(re.sub(re.escape(full), short, text, flags=re.I))
+    return out
+
+
+def _org_forms(text: str, org: str) -> list[str]:
+    """``text`` with an association named both ways (``Tỉnh hội`` ↔ ``Hội Nông dân tỉnh``)
+    when the document's organisation ``org`` is known."""
+    out = [text]
+    if not org:
+        return out
+    for level, short in _SHORT_ORG:
+        named = re.compile(rf"\b{re.escape(org)} {level}\b", re.I)
+        if short.search(text):
+            out.append(short.sub(f"{org} {level}", text))
+        elif named.search(text):
+            out.append(named.sub("Tỉnh hội" if level == "tỉnh" else
+                                 "huyện Hội" if level == "huyện" else "Hội xã", text))
+    return out
+
+
+def accepted_variants(answer: str, org: str = "") -> tuple[str, ...]:
+    """Other ways of writing ``answer`` that a key should show and grading accepts: a half
+    day as ``½ ngày`` / ``nửa ngày`` / ``01 buổi`` / ``1 buổi``; a body with its organ
+    abbreviated or spelt out (``BTV Tỉnh hội`` ↔ ``Ban Thường vụ Tỉnh hội``, ``Ban Thường vụ
+    Tỉnh ủy`` ↔ ``BTV Tỉnh ủy``) and, when the document's organisation ``org`` is given, an
+    association by level or by name (``Tỉnh Hội`` ↔ ``Hội Nông dân tỉnh``). Empty when there
+    is none."""
     out: list[str] = []
     if _duration_hours(answer) == 4.0:
         out += [v for v in _HALF_DAY if v != answer.strip()]
@@ -103,7 +152,24 @@ def accepted_variants(answer: str) -> tuple[str, ...]:
     spelt = re.sub(r"\w+", full, answer)
     if spelt != answer:
         out.append(spelt)
-    return tuple(out)
+    for form in _organ_forms(answer):
+        out += _org_forms(form, org)
+    seen = {" ".join(answer.split()).lower()}
+    kept = []
+    for v in out:
+        if " ".join(v.split()).lower() not in seen:
+            seen.add(" ".join(v.split()).lower())
+            kept.append(v)
+    return tuple(kept)
+
+
+_LISTED = re.compile(r"^Cũng chấp nhận: (.*?)\. (?=Văn bản ghi)")
+
+
+def listed_variants(item: QuizItem) -> tuple[str, ...]:
+    """The other answers a fill-in key says it accepts ("Cũng chấp nhận: …")."""
+    m = _LISTED.match(item.explanation)
+    return tuple(v.strip() for v in m.group(1).split(";")) if m else ()
 
 
 def _as_bool(response: object) -> bool | None:
@@ -135,7 +201,7 @@ def grade(item: QuizItem, response: object) -> Grade:
         return Grade(None, str(item.answer), hits, cited)
     answer = str(item.answer)
     given = _choice(item, response) if item.type == "mcq" else str(response)
-    return Grade(same_answer(given, answer), answer, cited=cited)
+    return Grade(same_answer(given, answer, listed_variants(item)), answer, cited=cited)
 
 
 def point_covered(response: str, point: str, share: float = 0.5) -> bool:

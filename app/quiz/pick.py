@@ -1,12 +1,16 @@
 """Choosing a quiz from candidates: types and sections take turns, one item per fact, a cap on
 how often one answer value appears, true/false about half and half, no near-duplicates, no
 two items from one source clause and none printing another's answer (``overlap.clash``).
+Shares are of the items actually made: essays at most ``OPEN_SHARE`` (at least one allowed),
+short questions asking one kind of value (dates …) at most ``KIND_SHARE``; an item over a
+share is left out and the short items it kept out are tried again (``_shares``).
 
 Everything here is ordered by lists and sorted keys (never by set or dict-of-hash order), so
 the same candidates and seed give the same quiz in any process.
 """
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import defaultdict
@@ -18,15 +22,18 @@ from app.quiz.items import QuizItem
 from app.quiz.overlap import clash
 from ingest.text import canonical, normalize_date
 
-ANSWER_CAP = 1  # one answer value at most this many times per quiz
+ANSWER_CAP = 1  # one answer value (``facts.value_key``: ½ ngày = 01 buổi) this many times
 TRIES = 4  # draws when the first leaves the quiz short
-OPEN_SHARE = 0.2  # essays at most this share of a mixed quiz: a section essay holds many facts
+OPEN_SHARE = 0.2  # essays at most this share of the items a mixed quiz holds
+KIND_SHARE = 0.4  # short items asking one kind of value (dates …) at most this share
+SHARE_FROM = 5  # ... of a quiz of this many items or more (two dates of two is no excess)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """An item, the section it comes from, its fact key (items with one key are the same fact)
-    and its answer value (the fact a reader must know)."""
+    """An item, the section it comes from, its source key (the normalised source sentence:
+    items with one key come from one sentence) and its answer value (the fact a reader must
+    know, as ``facts.value_key`` writes it, so values grading takes as equal are one)."""
 
     item: QuizItem
     section: str
@@ -96,6 +103,8 @@ def _draw(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
     """One pass of turn-taking choice over freshly shuffled candidates (``essay_first``: the
     essay with the shortest key before any short item)."""
     queues = {t: round_robin(cands.get(t, []), rng) for t in types}
+    order_all = {t: list(q) for t, q in queues.items()}
+    picked: list[Candidate] = []
     chosen: list[QuizItem] = []
     keys: set[str] = set()
     answers: dict[str, int] = defaultdict(int)
@@ -108,8 +117,12 @@ def _draw(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
     if "open" in limit and len(types) > 1:
         limit["open"] = max(1, int(n * OPEN_SHARE))
 
+    kind_cap = n if n < SHARE_FROM else max(1, math.ceil(KIND_SHARE * n))
+
     def usable(c: Candidate) -> bool:
+        kind = asked_kind(c)
         return (c.key not in keys and answers[c.answer] < ANSWER_CAP
+                and (kind is None or sum(asked_kind(o) == kind for o in picked) < kind_cap)
                 and not any(near_duplicate(c.item, o) or clash(c.item, o)
                                 for o in chosen))
 
@@ -149,4 +162,52 @@ def _draw(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
             if t == "tf":
                 truths[bool(c.item.answer)] += 1
             chosen.append(c.item)
-    return chosen
+            picked.append(c)
+    return [c.item for c in _shares(picked, order_all, len(types) > 1)]
+
+
+def asked_kind(c: Candidate) -> str | None:
+    """The kind of value a short question asks for (``date`` …); ``None`` for essays and
+    đúng/sai statements."""
+    if c.item.type not in ("mcq", "cloze"):
+        return None
+    return c.answer.split(":", 1)[0]
+
+
+def _over(picked: list[Candidate], mixed: bool) -> Candidate | None:
+    """The item to leave out so that essays stay within ``OPEN_SHARE`` of the quiz (the essay
+    with the longest key goes first) and one asked kind within ``KIND_SHARE`` (its latest)."""
+    essays = [c for c in picked if c.item.type == "open"]
+    if mixed and essays and len(essays) > max(1, int(OPEN_SHARE * len(picked))):
+        return max(essays, key=lambda c: (len(c.item.answer_points or ()),
+                                          len(str(c.item.answer))))
+    kinds = [k for c in picked if (k := asked_kind(c))] if len(picked) >= SHARE_FROM else []
+    for kind in sorted(set(kinds)):
+        if kinds.count(kind) > max(1, KIND_SHARE * len(picked)):
+            return [c for c in picked if asked_kind(c) == kind][-1]
+    return None
+
+
+def _shares(picked: list[Candidate], pool: dict[str, list[Candidate]],
+            mixed: bool) -> list[Candidate]:
+    """``picked`` within the shares of the items actually made (``_over``); each item left out
+    may free short items it clashed with, which are added back while the shares hold."""
+    picked = list(picked)
+    left: list[Candidate] = []
+    while (c := _over(picked, mixed)) is not None:
+        picked.remove(c)
+        left.append(c)
+    if not left:
+        return picked
+    for t in pool:
+        if t in ("open", "tf"):  # essays are what was cut; đúng/sai keep their balance
+            continue
+        for c in pool[t]:
+            if c in picked or c in left or any(
+                    c.key == o.key or c.answer == o.answer or near_duplicate(c.item, o.item)
+                    or clash(c.item, o.item) for o in picked):
+                continue
+            picked.append(c)
+            if _over(picked, mixed) is not None:
+                picked.pop()
+    return picked

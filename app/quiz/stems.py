@@ -1,11 +1,13 @@
 """The wording of quiz items: clauses of a passage, where they sit, and natural question stems.
 
 ``clauses`` cuts a passage into the sentences items are made from (duplicated words such as
-"của của" collapsed, so a typo is never copied into a question). ``context`` names the document
+"của của" collapsed and obvious misspellings such as "đuờng" corrected, so a typo is never
+copied into a question), each with the sentence it belongs to. ``context`` names the document
 and section. ``ask_fact`` turns a clause with one fact blanked into a question in the words a
 facilitator would use: a deadline becomes "… phải hoàn thành … trước ngày nào?", a duration
 "… trong thời gian bao lâu?", other facts a fill-in prompt that says what kind of value is
-missing ("Chọn ngày đúng …", "Cơ quan nào …").
+missing ("Chọn ngày đúng …", "Cơ quan nào …"), its clause starting with a capital and a
+labelled line ("Thời gian: ____") said with whose it is ("Cấp huyện — Thời gian: ____").
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from app.quiz.facts import Fact
+from app.quiz.facts import Fact, level_of
 from app.quiz.terms import words
 from ingest.records import Passage
 from ingest.text import canonical
@@ -21,7 +23,6 @@ from ingest.text import canonical
 BLANK = "____"
 MAX_CLAUSE = 240
 _MARKER = re.compile(r"^\s*(?:[-–•+*]|\d{1,2}\.|[a-zđ]\))\s*")
-_SPLIT = re.compile(r";\s+|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _CONDITION = re.compile(r"\b(?:đối với|nếu|trường hợp|khi)\b", re.I)
 _KIND_WORDS = {"date": "ngày", "duration": "thời gian", "number": "con số", "year": "năm",
                "code": "số hiệu văn bản", "term": "nhiệm kỳ", "body": "cơ quan, tổ chức",
@@ -30,10 +31,13 @@ _KIND_WORDS = {"date": "ngày", "duration": "thời gian", "number": "con số",
 
 @dataclass(frozen=True)
 class Clause:
-    """A sentence or clause of a passage, cleaned of its bullet or number marker."""
+    """A sentence or clause of a passage, cleaned of its bullet or number marker;
+    ``sentence`` is the whole sentence it was cut from (at ";"), the unit of "one item per
+    source sentence"."""
 
     text: str
     passage: Passage
+    sentence: str = ""
 
 
 _DOUBLED = re.compile(r"\b(\w+)(\s+\1\b)+")
@@ -55,16 +59,67 @@ def dedupe_words(text: str) -> str:
     return _DOUBLED.sub(once, text)
 
 
+# "đuờng", "nuớc", "truờng": the horn left off the u before ơ and a final sound. Vietnamese
+# spells that rime ươ (thuở, huơ have no final), so the fix is safe for any word.
+_HORNLESS = re.compile(r"(?<![qQ])([uU])([ơờớởỡợƠỜỚỞỠỢ])(?=ng|nh|n|c|t|i|m|p|u)")
+
+
+def fix_spelling(text: str) -> str:
+    """Obvious misspellings corrected: ``đuờng`` → ``đường`` (see ``_HORNLESS``)."""
+    return _HORNLESS.sub(lambda m: ("ư" if m.group(1) == "u" else "Ư") + m.group(2), text)
+
+
+def clean(text: str) -> str:
+    """What a reader is shown of a source text: repeated words once, obvious misspellings
+    corrected (the citation keeps the original)."""
+    return fix_spelling(dedupe_words(text))
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
 def clauses(p: Passage) -> list[Clause]:
-    """A passage cut into sentences/clauses (at line breaks, ``;`` and sentence ends)."""
+    """A passage cut into sentences/clauses (at line breaks, ``;`` and sentence ends), each
+    with the sentence it belongs to."""
     out: list[Clause] = []
     for line in p.text.split("\n"):
-        line = dedupe_words(_MARKER.sub("", line).strip())
-        for part in _SPLIT.split(line):
-            part = part.strip().rstrip(";").strip()
-            if len(part) >= 25:
-                out.append(Clause(part, p))
+        line = clean(_MARKER.sub("", line).strip())
+        for sentence in _SENTENCE.split(line):
+            whole = sentence.strip().rstrip(";").strip()
+            for part in re.split(r";\s+", sentence):
+                part = part.strip().rstrip(";").strip()
+                if len(part) >= 25:
+                    out.append(Clause(part, p, whole))
     return out
+
+
+def capitalised(text: str) -> str:
+    """``học tập trung …`` → ``Học tập trung …``: a quoted clause starts as a sentence does
+    (a trimmed one keeps its leading "… ")."""
+    if text.startswith("…") or not text[:1].islower():
+        return text
+    return text[:1].upper() + text[1:]
+
+
+_LABEL_LINE = re.compile(r"^([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?: [\wÀ-ỹ]+){0,2}):\s")
+
+
+def label_of(text: str) -> str | None:
+    """The label a list line starts with (``Thời gian: …`` → ``Thời gian``), if any."""
+    m = _LABEL_LINE.match(text.lstrip("… ").strip())
+    return m.group(1) if m else None
+
+
+def with_subject(clause: Clause, stem: str) -> str | None:
+    """A labelled line ("Thời gian: ____, …") said with the part of the plan it belongs to:
+    ``Cấp huyện — Thời gian: ____, …`` (a bare label has no subject); ``None`` when the
+    passage names no level or unit to say it of. Other stems start with a capital."""
+    if label_of(stem) is None:
+        return capitalised(stem)
+    who = _who(clause.passage)
+    if not who:
+        return None
+    return f"{who[:1].upper() + who[1:]} — {stem}"
 
 
 def sentence_case(heading: str) -> str:
@@ -79,6 +134,9 @@ def sentence_case(heading: str) -> str:
     return heading
 
 
+_LEVEL_NOUNS = frozenset({"chi", "cấp", "tổ"})  # "Chi Hội" is a level, not a name
+
+
 def heading_phrase(heading: str) -> str:
     """A heading without its number, lower-cased when written in capitals."""
     text = re.sub(r"^(?:[IVX]+\.|\d+\.|[a-z]\))\s*", "", heading).strip().rstrip(":")
@@ -86,9 +144,9 @@ def heading_phrase(heading: str) -> str:
     if letters and all(c.isupper() for c in letters):
         return text.lower()
     words = text.split()
-    if len(words) > 1 and words[1][:1].isupper():  # a name: Hội Nông dân …
-        return text
-    return text[:1].lower() + text[1:]
+    if len(words) > 1 and words[1][:1].isupper() and words[0].lower() not in _LEVEL_NOUNS:
+        return text  # a name: Hội Nông dân …
+    return text[:1].lower() + text[1:]  # a level in running text: «chi Hội», «cấp tỉnh»
 
 
 def doc_name(p: Passage) -> str:
@@ -159,6 +217,13 @@ def _who(p: Passage) -> str | None:
     return who if len(who.split()) <= 12 else None
 
 
+def section_level(p: Passage) -> str | None:
+    """The level of the hierarchy the passage's sub-section is about (``1. Cấp tỉnh`` →
+    ``tỉnh``), ``None`` for a top-level passage or a heading naming no level."""
+    who = _who(p)
+    return level_of(who) if who else None
+
+
 def activity(p: Passage) -> str:
     """The activity the parent section organises: ``III. Kế hoạch học tập, quán triệt`` →
     ``học tập, quán triệt``; ``học tập`` when the heading names none."""
@@ -168,7 +233,7 @@ def activity(p: Passage) -> str:
     return m.group(0) if m else "học tập"
 
 
-def ask_fact(clause: Clause, fact: Fact, stem: str, choice: bool) -> str:
+def ask_fact(clause: Clause, fact: Fact, stem: str, choice: bool) -> str | None:
     """The question for ``fact`` blanked in ``stem`` (the clause with ``BLANK``).
 
     Deadlines, dates of a meeting, durations and the first body of a "Thành phần:" line in a
@@ -188,7 +253,7 @@ def ask_fact(clause: Clause, fact: Fact, stem: str, choice: bool) -> str:
     done = re.search(r"(?:^|[,;:]\s*)((?:đã\s+)?(?:học|tổ chức|họp|triển khai)[^,;:.]{0,40}?)"
                      r"\s+(?:vào\s+)?ngày\s+$", line[:fact.start])
     if who and fact.kind == "date" and done:
-        verb = done.group(1).strip()
+        verb = with_object(done.group(1).strip(), activity(p))
         when = "ngày nào" if re.search(r"\b(?:trước|sau|từ)$", verb) else "vào ngày nào"
         return f"Theo {doc_name(p)}, {who} {verb} {when}?"
     if who and fact.kind == "body" and re.match(r"^\s*thành phần\s*:\s*$", line[:fact.start],
@@ -198,13 +263,30 @@ def ask_fact(clause: Clause, fact: Fact, stem: str, choice: bool) -> str:
     return fill_prompt(clause, fact, stem, choice)
 
 
-def fill_prompt(clause: Clause, fact: Fact, stem: str, choice: bool) -> str:
+_TRANSITIVE = re.compile(r"^((?:đã\s+)?(?:tổ chức|triển khai))"
+                         r"((?:\s+(?:trước|sau|từ|vào))?)$")
+
+
+def with_object(verb: str, what: str) -> str:
+    """``tổ chức trước`` → ``tổ chức hội nghị học tập trước``: a verb that needs an object
+    is not left without one ("cấp tỉnh tổ chức trước ngày nào?")."""
+    m = _TRANSITIVE.match(verb)
+    if not m:
+        return verb
+    return f"{m.group(1)} hội nghị {what}{m.group(2)}"
+
+
+def fill_prompt(clause: Clause, fact: Fact, stem: str, choice: bool) -> str | None:
     """The fill-in prompt: the document, the section and the clause with its blank (a
     fill-in item always shows its blank; the natural questions of ``ask_fact`` are for
-    multiple choice)."""
+    multiple choice). The clause starts with a capital, and a labelled line says whose it is
+    (``with_subject``); ``None`` when a labelled line has no subject to name."""
+    shown = with_subject(clause, stem)
+    if shown is None:
+        return None
     what = _KIND_WORDS.get(fact.kind, "cụm từ")
     ask = f"chọn {what} đúng cho chỗ trống" if choice else f"điền {what} còn thiếu vào chỗ trống"
-    return f"{context(clause.passage)}, {ask}: «{stem}»"
+    return f"{context(clause.passage)}, {ask}: «{shown}»"
 
 
 _PREFIX_WORDS = 3
@@ -244,3 +326,28 @@ def real_claim(statement: str) -> bool:
     if not text or not text[0].isupper() or text.rstrip().endswith(":"):
         return False
     return not _DOC_TYPE.match(text)
+
+
+_FUNCTION = {"các", "và", "của", "những", "đã", "được", "có", "cho", "với", "ở", "tại", "nơi",
+             "để", "theo", "trong", "là", "thì", "đủ", "điều", "kiện", "tham", "gia"}
+_PAREN = re.compile(r"\(([^()]*)\)")
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", canonical(text).lower()) if w not in _FUNCTION]
+
+
+def circular(text: str) -> bool:
+    """A clause that repeats its own action as its condition («Tham gia học tập trực tuyến …
+    (ở những nơi … đã học tập trực tuyến ngày 31/8/2020)»): three content syllables in a row
+    of the part before the condition (a parenthesis, «đối với», «nếu» …) reappear inside the
+    parenthesis, so no single claim is tested."""
+    inside = " ".join(_PAREN.findall(text))
+    if not inside:
+        return False
+    head = text[:text.index("(")]
+    cut = _CONDITION.search(head)
+    head = head[:cut.start()] if cut else head
+    said = _content(head)
+    cond = f" {' '.join(_content(inside))} "
+    return any(f" {' '.join(said[i:i + 3])} " in cond for i in range(len(said) - 2))

@@ -34,7 +34,8 @@ STOCK_HEADS = ("nền tảng", "vai trò", "tinh thần", "ý nghĩa", "tầm qu
                "sức mạnh", "niềm tin", "ý thức", "động lực", "mục tiêu", "nhiệm vụ", "giải pháp",
                "phong trào", "truyền thống", "bản lĩnh", "sự nghiệp", "khối đại đoàn kết",
                "công tác", "việc", "sự", "cuộc sống", "tình hình", "điều kiện", "thực tiễn",
-               "lợi ích", "đời sống", "năng lực", "vị trí", "thành quả", "kết quả")
+               "lợi ích", "đời sống", "năng lực", "vị trí", "thành quả", "kết quả",
+               "tổ chức hội nghị", "hội nghị")
 _ADVERBIAL = frozenset({"một cách", "sau khi", "trước khi", "trong khi"})
 _LIST_MARK = re.compile(r"(?:,|\bvà|\bhoặc)\s*(?:các|những)?\s*$")
 _LIST_NEXT = re.compile(r"^\s*(?:,|và\b|hoặc\b)")

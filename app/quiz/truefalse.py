@@ -3,7 +3,8 @@
 Each clause gives a pair of candidates with one key (only one of them can enter a quiz), so
 the selection can keep true and false about half and half. The false one changes one fact to
 an honest distractor of the same kind (see ``distractors``) and keeps the rest of the clause,
-condition included; clauses too long to quote whole are left out rather than cut.
+condition included; clauses too long to quote whole are left out rather than cut. The new value
+must not be ruled out by the sentence's own heading or by chronology (see ``tf_pair``).
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import random
 import re
 from collections.abc import Callable
 
-from app.quiz.distractors import Pool, distractors
+from app.quiz.distractors import Pool, date_window, distractors
 from app.quiz.facts import Fact, find_facts, hours
 from app.quiz.items import QuizItem, citation_of
-from app.quiz.stems import MAX_CLAUSE, Clause, context, real_claim
+from app.quiz.stems import MAX_CLAUSE, Clause, context, real_claim, section_level
 
 SWAPPABLE = ("date", "duration", "number", "code", "year", "term", "body", "level")
 
@@ -31,21 +32,28 @@ def tf_pair(cl: Clause, facts: list[Fact], pool: Pool, says: set[str],
     """The true item and (when an honest swap exists) the false item for ``cl``.
 
     ``says`` holds the normalised texts of the family's passages: a "false" statement the
-    documents contain is not false. ``norm`` is the normaliser those texts went through."""
+    documents contain is not false. ``norm`` is the normaliser those texts went through.
+    The facts are tried in a seeded order until one has an honest swap: a value of its kind
+    that chronology does not rule out (``date_window``) and, for a body, of the section's
+    level (no commune body in the provincial section)."""
     swappable = [f for f in facts if f.kind in SWAPPABLE]
     if not swappable or len(cl.text) > MAX_CLAUSE + 60 or not real_claim(cl.text):
         return []
-    fact = rng.choice(swappable)
+    order = list(swappable)
+    rng.shuffle(order)
     truth = cl.text
-    out = [(_item(cl, truth, truth, True, fact), fact)]
-    for wrong in distractors(fact, pool, rng, k=4, true_here=true_here):
-        if not stronger(truth[:fact.start], fact, wrong):
-            continue
-        swapped = truth[:fact.start] + wrong + truth[fact.end:]
-        if not any(norm(swapped) in t for t in says):
-            out.append((_item(cl, swapped, truth, False, fact, wrong), fact))
-            break
-    return out
+    level = section_level(cl.passage)
+    for fact in order:
+        window = date_window(fact, cl.passage.meta)
+        for wrong in distractors(fact, pool, rng, k=4, true_here=true_here, window=window,
+                                 level=level):
+            if not stronger(truth[:fact.start], fact, wrong):
+                continue
+            swapped = truth[:fact.start] + wrong + truth[fact.end:]
+            if not any(norm(swapped) in t for t in says):
+                return [(_item(cl, truth, truth, True, fact), fact),
+                        (_item(cl, swapped, truth, False, fact, wrong), fact)]
+    return [(_item(cl, truth, truth, True, order[0]), order[0])]
 
 
 _AT_LEAST = re.compile(r"(?:ít nhất|tối thiểu|không dưới|trên|hơn|từ)\s*$", re.I)

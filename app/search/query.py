@@ -41,7 +41,7 @@ _KINDS = (
 )
 QTYPES = (
     ("duration", r"\b(bao lau|keo dai|may ngay|may buoi|trong bao lau)\b"),
-    ("year", r"\b(nam nao|nam bao nhieu|den nam)\b"),
+    ("year", r"\b(nam nao|nam bao nhieu)\b"),
     ("date", r"\b(khi nao|ngay nao|luc nao|bao gio|thoi han|han chot|truoc ngay|thoi gian nao|nam nao|thang nao|ngay bao nhieu|ngay may)\b"),
     ("count", r"\b(bao nhieu|may)\b"),
     ("who", r"\b(ai|co quan nao|don vi nao|to chuc nao|nguoi nao|ban nao|cap nao)\b"),

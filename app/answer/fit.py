@@ -1,0 +1,188 @@
+"""Fit the answer verifier (``app/answer/verifier.json``) on the tuning set.
+
+    python -m app.answer.fit [--cache DIR] [--embed-model hash] [--folds 5] [--dry-run]
+
+Every tuning question (``tests/data/devset.json``) is run against its library (built as
+``hoctap eval`` builds it); each of its first ``CANDIDATES`` passages becomes one row of
+features, labelled 1 when answering from that passage gives the right answer from the right
+passage (as ``hoctap eval`` judges it) and 0 otherwise — every row of an unanswerable question
+is 0. A logistic regression is fitted on the rows. Cross-validation holds out whole documents
+(the document a question is about): the threshold is the one that maximises the out-of-fold
+utility — +1 for a right answer or a right refusal, −``WRONG_COST`` for a false or wrong
+answer, 0 for refusing an answerable question — so a wrong statement costs more than silence.
+The held-out set is never read here. Each embedder kind (``e5``; ``hash``, the test double)
+has its own model in the file, since their cosines live on different scales.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.answer.verify import FEATURES, MODEL_PATH, Verifier, embedder_kind
+
+WRONG_COST = 1.0  # a wrong answer loses this much more than a refusal of an answerable question
+C = 0.5  # inverse L2 strength of the logistic regression
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One question's candidates: feature matrix, labels, and what the question is."""
+
+    question: str
+    group: str
+    answerable: bool
+    x: np.ndarray  # candidates × features
+    right: np.ndarray  # 1 where answering from that candidate is right
+    first_hit: bool  # the first retrieved passage is the expected one (hit@1 when refusing)
+
+
+def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
+            ) -> list[Row]:
+    """Candidates and labels of every question, each against its library."""
+    from dataclasses import replace
+
+    from app.answer.evaluate import _key, build_library, norm, same_document, wanted_passages
+    from app.answer.extractive import analyse_candidates, answer_from
+    from ingest.settings import Settings
+
+    settings = Settings.from_env()
+    if embed_model:
+        settings = replace(settings, embed_model=embed_model)
+    originals = same_document()
+    kbs: dict[str, Any] = {}
+    rows = []
+    for q in questions:
+        lib = _key(q, "library")
+        if lib not in kbs:
+            kbs[lib] = build_library(lib, settings, cache)
+        kb = kbs[lib]
+        a = analyse_candidates(kb, q["question"])
+        wants = wanted_passages(q) if q["answerable"] else []
+        labels, feats = [], []
+        for c in a.candidates:
+            ok = False
+            if q["answerable"]:
+                ans = answer_from(kb, a, c)
+                first = norm(ans.citations[0].text) if ans.citations else ""
+                ok = any(w in first for w in wants) and all(
+                    norm(w) in norm(ans.answer) for w in q["answer_contains"])
+            labels.append(1.0 if ok else 0.0)
+            feats.append([c.features[n] for n in FEATURES])
+        first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
+        doc = q.get("doc") or lib
+        rows.append(Row(q["question"], originals.get(doc, doc), bool(q["answerable"]),
+                        np.array(feats, dtype=float).reshape(-1, len(FEATURES)),
+                        np.array(labels), first_hit))
+    return rows
+
+
+def fit(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Standardisation (mean, scale) and logistic weights, bias over all candidate rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([r.x for r in rows if len(r.x)])
+    y = np.concatenate([r.right for r in rows if len(r.x)])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=C, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return mean, scale, model.coef_[0], float(model.intercept_[0])
+
+
+def _probs(rows: list[Row], mean: np.ndarray, scale: np.ndarray, w: np.ndarray, b: float
+           ) -> list[np.ndarray]:
+    return [1 / (1 + np.exp(-(((r.x - mean) / scale) @ w + b))) if len(r.x) else np.zeros(0)
+            for r in rows]
+
+
+def outcomes(rows: list[Row], probs: list[np.ndarray], threshold: float) -> dict[str, float]:
+    """What answering the most probable candidate at ``threshold`` gives, as ``hoctap eval``
+    counts it (hit@1 here: the chosen passage when answering, else the first retrieved)."""
+    right = wrong = refused = false_ans = hit1 = 0
+    n_ans = sum(r.answerable for r in rows)
+    for r, p in zip(rows, probs, strict=True):
+        i = int(np.argmax(p)) if len(p) else -1
+        answered = i >= 0 and p[i] >= threshold
+        if r.answerable:
+            if not answered:
+                refused += 1
+                hit1 += r.first_hit
+            elif r.right[i]:
+                right += 1
+                hit1 += 1
+            else:
+                wrong += 1
+        elif answered:
+            false_ans += 1
+    n_un = len(rows) - n_ans
+    utility = right + (n_un - false_ans) - WRONG_COST * (wrong + false_ans)
+    return {"threshold": threshold, "utility": utility, "accuracy": right / max(1, n_ans),
+            "false_refusals": refused, "wrong_answers": wrong, "false_answers": false_ans,
+            "answerable": n_ans, "unanswerable": n_un, "hit_at_1_approx": hit1 / max(1, n_ans)}
+
+
+def cross_validate(rows: list[Row], folds: int) -> list[np.ndarray]:
+    """Out-of-fold probabilities, whole documents held out per fold."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [r.group for r in rows]
+    out: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for train, test in GroupKFold(n_splits=folds).split(rows, groups=groups):
+        mean, scale, w, b = fit([rows[i] for i in train])
+        for i, p in zip(test, _probs([rows[i] for i in test], mean, scale, w, b), strict=True):
+            out[i] = p
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fit, cross-validate, choose the threshold, write the model file."""
+    from app.answer.evaluate import DEVSET, load_devset
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--devset", type=Path, default=DEVSET)
+    ap.add_argument("--cache", type=Path, default=None)
+    ap.add_argument("--embed-model", default=None, help="'hash' for a quick look; default e5")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    args = ap.parse_args(argv)
+    rows = collect(load_devset(args.devset), args.cache, args.embed_model)
+    oof = cross_validate(rows, args.folds)
+    table = [outcomes(rows, oof, t) for t in THRESHOLDS]
+    best = max(table, key=lambda r: (r["utility"], -abs(r["threshold"] - 0.5)))
+    mean, scale, w, b = fit(rows)
+    in_sample = outcomes(rows, _probs(rows, mean, scale, w, b), best["threshold"])
+    verifier = Verifier(FEATURES, tuple(mean), tuple(scale), tuple(w), b, best["threshold"])
+    meta = {"fitted_on": str(args.devset.name), "questions": len(rows), "folds": args.folds,
+            "embed_model": args.embed_model or "e5", "wrong_cost": WRONG_COST, "C": C,
+            "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
+                              "answer or right refusal, -wrong_cost per wrong or false answer, "
+                              "0 per refused answerable question",
+            "cross_document_cv": best, "in_sample": in_sample}
+    print(json.dumps(meta, ensure_ascii=False, indent=1))
+    for r in table[::5]:
+        print(f"  t={r['threshold']:.2f} acc={r['accuracy']:.3f} FR={r['false_refusals']} "
+              f"wrong={r['wrong_answers']} FA={r['false_answers']} U={r['utility']:.0f}",
+              file=sys.stderr)
+    print("weights:", {n: round(float(x), 2) for n, x in zip(FEATURES, w, strict=True)},
+          file=sys.stderr)
+    if not args.dry_run:
+        models = (json.loads(args.out.read_text(encoding="utf-8"))["models"]
+                  if args.out.exists() else {})
+        models[embedder_kind(args.embed_model or "e5")] = {"meta": meta,
+                                                          "model": verifier.to_dict()}
+        args.out.write_text(json.dumps({"models": dict(sorted(models.items()))},
+                                       ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

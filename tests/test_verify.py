@@ -1,0 +1,122 @@
+"""The answer verifier: its features fire on what they mean and not on near misses, the model
+file is complete, cross-validation holds whole documents out, and ``--explain`` shows why."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.answer import fit
+from app.answer.sentences import best_sentence
+from app.answer.verify import FEATURES, MODEL_PATH, Verifier, load_verifier, type_near, unit_match
+from app.search.query import analyse
+
+
+def _content(question: str) -> set[str]:
+    from app.answer.sentences import content_tokens
+    from ingest.text import strip_accents
+
+    return {strip_accents(t) for t in content_tokens(question)}
+
+
+def test_unit_match_needs_the_counted_thing_after_a_number() -> None:
+    q = analyse("Hội Nông dân huyện có bao nhiêu chi hội?")
+    assert unit_match("Toàn huyện có 112 chi hội nông dân.", q) == 1.0
+    # near misses: a number of something else, the thing without a number
+    assert unit_match("Chi Hội: Thời gian: 01 buổi sinh hoạt chi Hội.", q) == 0.0
+    assert unit_match("Các chi hội tổ chức học tập trong tháng 5.", q) == 0.0
+    # not a count question: the feature stays silent
+    assert unit_match("Toàn huyện có 112 chi hội.", analyse("Chi hội học xong khi nào?")) == 0.0
+
+
+def test_type_near_falls_off_with_distance() -> None:
+    q = analyse("Chi hội phải báo cáo kết quả trước ngày nào?")
+    content = _content(q.text)
+    near = type_near("Chi hội báo cáo kết quả trước ngày 15/10/2020.", q, content)
+    far = type_near("Chi hội báo cáo kết quả về Ban Thường vụ Hội Nông dân tỉnh qua ban "
+                    "Tuyên giáo Tỉnh hội để tổng hợp, theo dõi và đánh giá chung, 15/10/2020.",
+                    q, content)
+    none = type_near("Chi hội báo cáo kết quả về Ban Thường vụ.", q, content)
+    assert near > far and none == 0.0 and near == 1.0
+
+
+def test_a_year_in_the_question_does_not_make_it_a_year_question() -> None:
+    # "đến năm 2030" is the time frame of a target; what is asked is "bao nhiêu"
+    assert analyse("Đến năm 2030 tỷ lệ che phủ rừng phải đạt bao nhiêu?").qtype == "count"
+    assert analyse("Nghị quyết xác định tầm nhìn đến năm nào?").qtype == "year"
+
+
+def test_the_clause_with_the_question_words_beats_one_with_only_the_fact_kind() -> None:
+    text = ("- Tốc độ tăng trưởng GRDP bình quân giai đoạn 2023 - 2030 đạt 9,5%/năm.\n"
+            "- Tỷ lệ đô thị hóa đạt 40%.\n- Tỷ lệ che phủ rừng đạt 52% trở lên.")
+    q = analyse("Đến năm 2030 tỷ lệ che phủ rừng phải đạt bao nhiêu?")
+    assert "52%" in best_sentence(text, q, lambda t: 1.0)
+
+
+@pytest.mark.parametrize("kind", ["e5", "hash"])
+def test_model_file_is_complete_and_cross_validated(kind: str) -> None:
+    meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["models"][kind]["meta"]
+    model = load_verifier(kind)
+    assert model is not None and model.names == FEATURES
+    assert 0.0 < model.threshold < 1.0
+    cv = meta["cross_document_cv"]
+    assert cv["answerable"] + cv["unanswerable"] == meta["questions"] >= 300
+    assert meta["threshold_rule"] and meta["embed_model"].startswith(kind)
+
+
+@pytest.mark.parametrize("kind", ["e5", "hash"])
+def test_no_single_feature_decides_alone(kind: str) -> None:
+    """Answer-type match, named-document absence and the rest are soft: what any one feature
+    can move the log-odds over its whole range (0..1; −1..1 for the level match) is less than
+    what the other features together can move it, so other evidence can always outweigh it."""
+    model = load_verifier(kind)
+    assert model is not None
+    swing = {n: abs(w) / s * (2.0 if n == "org_level_match" else 1.0)
+             for n, s, w in zip(model.names, model.scale, model.weights, strict=True)}
+    total = sum(swing.values())
+    for name, value in swing.items():
+        assert value < total - value, name
+
+
+def _rows(rng: np.random.Generator, group: str, n: int, flip: bool = False) -> list[fit.Row]:
+    rows = []
+    for i in range(n):
+        x = rng.normal(size=(3, len(FEATURES)))
+        right = (x[:, 0] > 0.5).astype(float)
+        if flip:
+            right = 1.0 - right
+        rows.append(fit.Row(f"{group}{i}", group, True, x, right, bool(right[0])))
+    return rows
+
+
+def test_cross_validation_never_sees_the_held_out_documents_labels() -> None:
+    rng = np.random.default_rng(0)
+    groups = "abcde"
+    rows = [r for g in groups for r in _rows(rng, g, 12)]
+    flipped = [r if r.group != "a" else fit.Row(r.question, r.group, r.answerable, r.x,
+                                                 1.0 - r.right, r.first_hit) for r in rows]
+    first = fit.cross_validate(rows, 5)
+    second = fit.cross_validate(flipped, 5)
+    for r, p, q in zip(rows, first, second, strict=True):
+        if r.group == "a":  # its out-of-fold scores come from models that never saw it
+            assert np.allclose(p, q)
+    assert not all(np.allclose(p, q) for p, q in zip(first, second, strict=True))
+
+
+def test_threshold_utility_counts_refusals_and_wrong_answers() -> None:
+    rows = [fit.Row("a", "g", True, np.zeros((2, len(FEATURES))), np.array([0.0, 1.0]), False),
+            fit.Row("u", "g", False, np.zeros((1, len(FEATURES))), np.array([0.0]), False)]
+    probs = [np.array([0.2, 0.9]), np.array([0.8])]
+    high = fit.outcomes(rows, probs, 0.85)  # answers the first right, refuses the second
+    low = fit.outcomes(rows, probs, 0.5)  # also answers the unanswerable one
+    assert high["utility"] == 2 and high["false_answers"] == 0
+    assert low["utility"] == 0 and low["false_answers"] == 1
+
+
+def test_verifier_probability_and_contributions_agree() -> None:
+    v = Verifier(("a", "b"), (0.0, 1.0), (1.0, 2.0), (2.0, -1.0), 0.5, 0.5)
+    feats = {"a": 1.0, "b": 3.0}
+    z = 0.5 + sum(c for _, c in v.contributions(feats))
+    assert v.probability(feats) == pytest.approx(1 / (1 + np.exp(-z)))
+    assert [n for n, _ in v.contributions(feats)] == ["a", "b"]
