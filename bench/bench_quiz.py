@@ -1,6 +1,6 @@
 """Quiz generation time (20 items) and a 60-item sample for an independent rater.
 
-Usage: python bench/bench_quiz.py [--seed S] [--sample] [--counts] [--balance]
+Usage: python bench/bench_quiz.py [--seed S] [--sample] [--counts] [--balance] [--phrases]
        [--dump FILE.json | --judge FILE.json]
 
 Timing: passages of the shipped corpus read with the project's readers (no index, no
@@ -15,7 +15,13 @@ mixed library as a Hội Nông dân facilitator would, seeds S+1 and S+2), every
 column (usable as is / needs edit / unusable, reason) for the rater.
 
 ``--counts`` prints, for seeds S..S+9, how many items a 20-item request gives (by type) on the
-shipped plan and on 72-KH/HNDT chosen from the mixed library, and how many fail a check.
+shipped plan and on 72-KH/HNDT chosen from the mixed library, and how many fail a check;
+then, per plan, the kinds of the multiple-choice and fill-in answers over those seeds and the
+share of dates, lengths of time and numbers among them.
+
+``--phrases`` prints, for the shipped plan, every noun phrase underthesea finds in its clauses
+and the first filter of the generator that refuses it as an answer (or ``askable``): why
+substantive terms (documents, actions, purposes) rarely become items.
 
 ``--balance`` prints, over the same quizzes, the rank of the right option among the values of
 ordered multiple-choice items and its position, the largest share of one asked kind of
@@ -38,10 +44,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.quiz.checks import problems, quiz_problems  # noqa: E402
+from app.quiz.checks import kind_of, problems, quiz_problems  # noqa: E402
 from app.quiz.generate import generate_quiz  # noqa: E402
 from app.quiz.items import TYPE_LABELS, QuizItem  # noqa: E402
 from app.quiz.select import choose  # noqa: E402
+from app.quiz.terms import key_terms  # noqa: E402
 from ingest.passages import make_passages  # noqa: E402
 from ingest.readers import read_document  # noqa: E402
 
@@ -142,13 +149,45 @@ def counts(seed: int) -> list[str]:
     for name, passages, wanted in (("985-KH/HNDT (corpus)", shipped, None),
                                    ("72-KH/HNDT (mixed library)", library, ["72-KH/HNDT"])):
         _, chosen = choose(passages, wanted)
+        kinds: Counter[str] = Counter()
         for s in range(seed, seed + 10):
             items = generate_quiz(chosen, 20, seed=s, pool_from=passages)
             by_type = {t: sum(1 for i in items if i.type == t) for t in TYPE_LABELS}
             bad = sum(1 for i in items if problems(i))
+            kinds.update(kind_of(str(i.answer)) for i in items if i.type in ("mcq", "cloze"))
             lines.append(f"{name} seed {s}: {len(items)} items {by_type}; failing a check: "
                          f"{bad}; quiz-level: {quiz_problems(items, passages) or 'none'}")
+        numeric = sum(kinds[k] for k in ("date", "duration", "number"))
+        lines.append(f"{name} MC+fill-in answer kinds: {dict(sorted(kinds.items()))}; dates, "
+                     f"durations, numbers: {numeric}/{sum(kinds.values())}")
     return lines
+
+
+def phrase_refusals() -> list[str]:
+    """Each noun phrase of the shipped plan's clauses with the first filter refusing it."""
+    from app.quiz.generate import _askable, _family_context, clause_facts
+    from app.quiz.stems import circular, clauses
+    from app.quiz.terms import noun_phrases
+
+    shipped = read([ROOT / "corpus"])
+    body = [p for p in shipped if p.kind == "body"]
+    fam = _family_context(body, shipped, set())
+    why: Counter[str] = Counter()
+    lines = []
+    for p in body:
+        for cl in clauses(p):
+            terms = {(t.start, t.end) for t in key_terms(cl.text, set(fam.stock))}
+            facts = clause_facts(cl, fam) if not circular(cl.text) else []
+            kept = {(f.start, f.end) for f in facts}
+            asked = {(f.start, f.end) for f, _ in _askable(cl, facts, fam)}
+            for s, e in noun_phrases(cl.text):
+                reason = ("askable" if (s, e) in asked else
+                          "outweighed in its clause (_askable)" if (s, e) in kept else
+                          "clause_facts (stock/fair_span/overlap)" if (s, e) in terms else
+                          "key_terms (length/stock/piece/enumeration)")
+                why[reason] += 1
+                lines.append(f"- {cl.text[s:e]!r}: {reason}")
+    return lines + [f"{k}: {v}" for k, v in why.most_common()]
 
 
 def balance(seed: int) -> list[str]:
@@ -244,6 +283,8 @@ if __name__ == "__main__":
         dump(start, Path(sys.argv[sys.argv.index("--dump") + 1]))
     elif "--judge" in sys.argv:
         print("\n".join(judge(Path(sys.argv[sys.argv.index("--judge") + 1]))))
+    elif "--phrases" in sys.argv:
+        print("\n".join(phrase_refusals()))
     elif "--balance" in sys.argv:
         print("\n".join(balance(start)))
     else:

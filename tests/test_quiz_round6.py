@@ -140,3 +140,29 @@ def test_circular_reads_the_action_against_its_own_condition():
     assert not circular("Học tập trung (đối với cấp cơ sở chưa học tập trực tuyến) với thời "
                         "gian 01 buổi")
     assert not circular("Các huyện Hội báo cáo kết quả học tập (bằng văn bản) về Tỉnh Hội")
+
+
+SHORT = """HỘI NÔNG DÂN TỈNH THANH HÓA
+Số 77-KH/HNDT
+Thanh Hóa, ngày 2 tháng 3 năm 2021
+KẾ HOẠCH
+Phòng chống sâu bệnh hại lúa vụ chiêm xuân năm 2021
+I. NỘI DUNG
+1. Phòng trừ
+- Các xã phun thuốc trừ rầy nâu trước ngày 10/4/2021 trên 500 ha lúa.
+- Hội Nông dân huyện tổ chức 12 lớp tập huấn kỹ thuật cho hội viên trước ngày 15/4/2021.
+- Mỗi chi hội cử 3 hội viên tham gia đội xung kích diệt chuột trong tháng 4/2021.
+- Các chi hội báo cáo kết quả về Hội Nông dân huyện Nga Sơn trước ngày 30/5/2021.
+"""
+
+
+def test_an_essay_holding_every_fact_of_a_short_text_does_not_empty_the_quiz() -> None:
+    """The essay on section I lists all four facts, so it clashes with every short item; the
+    quiz keeps the short items rather than a lone essay."""
+    from app.quiz.generate import generate_quiz
+
+    passages = make_passages("short.txt", [Block(x) for x in SHORT.splitlines()])[1]
+    for seed in range(4):
+        items = generate_quiz(passages, 10, seed=seed)
+        assert len(items) >= 3, [i.type for i in items]
+        assert sum(i.type != "open" for i in items) >= 3

@@ -74,6 +74,9 @@ def round_robin(cands: list[Candidate], rng: random.Random) -> list[Candidate]:
     return ordered
 
 
+ESSAY_WORTH = 1  # a draw with an essay beats one without unless the other holds 2+ more items
+
+
 def pick(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
          rng: random.Random) -> list[QuizItem]:
     """``n`` items (fewer when the candidates run out), types taking turns.
@@ -82,12 +85,13 @@ def pick(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
     rather than items that repeat each other. Essays are at most ``OPEN_SHARE`` of a quiz
     that asks other types too (each section essay rules out the short items of its facts).
     When the first draw leaves fewer than ``n``, more draws (up to ``2 * TRIES``, from the same
-    seeded generator, every other one with an essay first) are made and the fullest that holds
-    an essay kept: which items go together decides how many fit."""
+    seeded generator, every other one with an essay first) are made and the fullest kept
+    (``_fullness``: an essay counts one item more): which items go together decides how many
+    fit."""
     best: list[QuizItem] = []
     for k in range(2 * TRIES):
         chosen = _draw(cands, types, n, rng, essay_first=k % 2 == 0)
-        if (_has_essay(chosen), len(chosen)) > (_has_essay(best), len(best)):
+        if _fullness(chosen) > _fullness(best):
             best = chosen
         if len(best) >= n and (_has_essay(best) or "open" not in types):
             break
@@ -96,6 +100,13 @@ def pick(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
 
 def _has_essay(items: list[QuizItem]) -> bool:
     return any(i.type == "open" for i in items)
+
+
+def _fullness(items: list[QuizItem]) -> tuple[int, bool]:
+    """How good a draw is: its items, an essay counting as ``ESSAY_WORTH`` more; then holding
+    an essay. An essay whose key holds every fact of a short text must not cost the quiz all
+    its short items."""
+    return len(items) + (ESSAY_WORTH if _has_essay(items) else 0), _has_essay(items)
 
 
 def _draw(cands: dict[str, list[Candidate]], types: Sequence[str], n: int,
