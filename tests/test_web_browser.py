@@ -181,6 +181,7 @@ def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
     assert page.get_by_role("button", name="Kế hoạch số 985-KH/HNDT nói gì về").count() == 0
     card = answer.locator("[class*='st-key-card-']").first
     assert "Kế hoạch số 985-KH/HNDT" in card.inner_text()
+    card.get_by_test_id("stDownloadButton").wait_for(timeout=15_000)  # drawn after the text
     assert card.get_by_test_id("stDownloadButton").count() == 1
     expander = answer.get_by_test_id("stExpander").first
     expander.get_by_text("Xem đoạn văn xung quanh").click()
