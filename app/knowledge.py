@@ -81,7 +81,6 @@ class KnowledgeBase:
         self.settings = settings
         self.store = store
         self._embedder = embedder
-        self._query_vectors: dict[str, np.ndarray] = {}
         self.records: dict[str, DocumentRecord] = {}
         self.passages: list[Passage] = []
         self.generation: str | None = None
@@ -157,21 +156,10 @@ class KnowledgeBase:
         """The parsed question (type, named documents, levels)."""
         return analyse(query)
 
-    def query_vector(self, query: str) -> np.ndarray:
-        """The query's embedding (the last few are kept: search and the answer both use it)."""
-        key = canonical_spelling(query)
-        vector = self._query_vectors.get(key)
-        if vector is None:
-            vector = self.embedder.embed_query(key)
-            if len(self._query_vectors) >= 32:
-                self._query_vectors.pop(next(iter(self._query_vectors)))
-            self._query_vectors[key] = vector
-        return vector
-
     def _dense(self, query: str) -> np.ndarray:
         """Cosine per passage for the dense candidates, 0 elsewhere."""
         out = np.zeros(len(self.passages), dtype=np.float32)
-        vector = self.query_vector(query)
+        vector = self.embedder.embed_query(canonical_spelling(query))
         for pid, cos in self.store.dense(vector, DENSE_K):
             i = self._pos.get(pid)
             if i is not None:  # only committed passages count

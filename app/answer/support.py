@@ -30,17 +30,9 @@ def idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     """IDF of a syllable in the index: canonical form (``hóa``) or, prefixed by the caller's
     view, accent-stripped (``hoa``). Unknown words weigh 0.6 of the maximum. One function (and
     its memo) per index."""
-    try:
-        cached = _IDF.get(bm25)
-    except TypeError:  # not weak-referenceable
-        cached = None
-    if cached is not None:
-        return cached
-    fn = _idf_function(bm25)
-    try:
-        _IDF[bm25] = fn
-    except TypeError:
-        pass
+    fn = _IDF.get(bm25)
+    if fn is None:
+        fn = _IDF[bm25] = _idf_function(bm25)
     return fn
 
 
