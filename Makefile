@@ -30,8 +30,9 @@ system-deps:  ## Debian packages the tests need: headless Chromium, a Vietnamese
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends chromium fonts-dejavu-core postgresql >/dev/null; fi
 
-ingest: install
-	$(BIN)/hoctap ingest || test $$? -eq 1
+ingest: install  ## index corpus/; an index of an older pipeline version is rebuilt (exit 4)
+	$(BIN)/hoctap ingest; rc=$$?; \
+	if [ $$rc -eq 4 ]; then $(BIN)/hoctap ingest --rebuild; rc=$$?; fi; test $$rc -le 1
 
 app: install
 	$(BIN)/hoctap app --port $(PORT)

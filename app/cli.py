@@ -19,6 +19,7 @@ from ingest.errors import HoctapError
 from ingest.settings import Settings
 
 COMMANDS = ["ingest", "web", "quiz", "outline", "ask", "eval", "units", "campaign", "report"]
+NAMES = {"app": "web"}  # subcommands named otherwise than their module
 
 _VI = {
     "usage: ": "cách dùng: ",
@@ -49,18 +50,29 @@ def _vietnamese(message: str) -> str:
     return _VI.get(message, message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with every subcommand registered."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand registered, or only ``only`` (one of ``COMMANDS``):
+    each command module imports what its command needs, so ``hoctap ask`` does not pay for the
+    tracking database or the ingest pipeline (about 1 s of a cold start)."""
     argparse._ = _vietnamese  # type: ignore[attr-defined]  # argparse looks ``_`` up per call
     parser = argparse.ArgumentParser(
         prog="hoctap",
         description="Trợ lý học tập nghị quyết, chạy offline (offline study assistant).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
-    for name in COMMANDS:
+    for name in [only] if only in COMMANDS else COMMANDS:
         module = importlib.import_module(f"app.commands.{name}")
         module.register(sub)
     return parser
+
+
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The module of the subcommand ``argv`` names when its first argument is one (else None:
+    help, a typo or an option first, which the full parser answers)."""
+    if not argv or argv[0] in NAMES.values():
+        return None
+    name = NAMES.get(argv[0], argv[0])
+    return name if name in COMMANDS else None
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -74,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pypdf warns in English about damaged files ("EOF marker not found"); the reason a file
     # failed reaches the user once, in Vietnamese, in the ingest report instead.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(requested_command(argv)).parse_args(argv)
     try:
         return int(args.run(args, settings_from(args)))
     except HoctapError as err:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,8 +40,13 @@ DENSE_K = 100  # dense candidates taken per query
 
 def document_codes(text: str) -> set[str]:
     """Document codes a text cites (``985-kh/hndt``), in the form ``DocIdentity.code`` uses."""
-    return {strip_accents(normalize_code(m.group(1), m.group(2), m.group(3)))
-            for m in CODE.finditer(text)}
+    return {_code_form(*m.groups()) for m in CODE.finditer(text)}
+
+
+@lru_cache(maxsize=65536)
+def _code_form(number: str, year: str | None, letters: str) -> str:
+    """One code as ``DocIdentity.code`` writes it (a library cites few codes, many times)."""
+    return strip_accents(normalize_code(number, year, letters))
 
 
 def canonical_spelling(text: str) -> str:
@@ -120,8 +126,7 @@ class KnowledgeBase:
             src: document_codes(" ".join(p.text for p in r.passages))
             for src, r in self.records.items()})
         self._numbers = {i.number for i in self._identities if i.number}
-        self._mentioned = {src: frozenset(re.findall(r"\d+", " ".join(
-            [r.meta.title or ""] + [p.text for p in r.passages]))) for src, r in self.records.items()}
+        self._mentioned: dict[str, frozenset[str]] = {}  # filled per source when first asked
         self._bm25: Bm25Index | None = None
 
     @property
@@ -194,7 +199,11 @@ class KnowledgeBase:
     def mentions_number(self, source: str, number: str) -> bool:
         """Whether document ``source`` cites a document numbered ``number`` anywhere (a plan on
         Nghị quyết 58 cites "58-NQ/TW" in its title or text, so it answers questions naming it)."""
-        return number in self._mentioned.get(source, frozenset())
+        if source not in self._mentioned:
+            r = self.records.get(source)
+            self._mentioned[source] = frozenset(re.findall(r"\d+", " ".join(
+                [r.meta.title or ""] + [p.text for p in r.passages]))) if r else frozenset()
+        return number in self._mentioned[source]
 
     def levels_of(self, passage_id: str) -> frozenset[str]:
         """Organisation levels (tinh, huyen, xa, chi) the passage's section is about."""

@@ -30,6 +30,7 @@ class IndexMismatch(HoctapError):
     """The index was built with another embedder or pipeline version."""
 
     kind = "index_mismatch"
+    exit_code = 4  # distinct, so that ``make run`` can rebuild the shipped corpus's index
 
 
 class IndexLocked(HoctapError):

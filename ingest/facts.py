@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ingest.text import canonical, strip_accents
+from ingest.text import canonical, has_diacritics, strip_accents
 
 SEPARATOR = " › "  # between the headings of a section path
 HEADING_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
@@ -97,7 +97,9 @@ LEVELS = {
 ABBREVIATIONS = {"hnd": "hội nông dân", "btv": "ban thường vụ", "bch": "ban chấp hành",
                  "tu": "tỉnh ủy", "ubnd": "ủy ban nhân dân", "nq": "nghị quyết",
                  "kh": "kế hoạch", "hlhpn": "hội liên hiệp phụ nữ", "hpn": "hội phụ nữ",
-                 "ccb": "cựu chiến binh", "mttq": "mặt trận tổ quốc", "tncs": "thanh niên cộng sản"}
+                 "ccb": "cựu chiến binh", "mttq": "mặt trận tổ quốc", "tncs": "thanh niên cộng sản",
+                 "hndt": "hội nông dân tỉnh", "đtn": "đoàn thanh niên", "dtn": "đoàn thanh niên",
+                 "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân"}
 # Question words → the kind of answer they ask for, with a weight (a soft distribution).
 INTERROGATIVES: dict[str, dict[str, float]] = {
     "khi nào": {"date": 1.0}, "ngày nào": {"date": 1.0}, "lúc nào": {"date": 1.0},
@@ -182,19 +184,29 @@ def levels_named(text_canonical: str, text_plain: str, accented: bool) -> frozen
                      if cues_in(text_canonical, text_plain, cues, accented))
 
 
-def expand_abbreviations(text: str) -> str:
-    """``text`` with the abbreviations members type (HND, BTV, NQ58 …) spelled out after them;
-    a number glued to a type code ("NQ58") is separated."""
-    text = re.sub(r"\b(nq|kh|ct|qđ|qd)\s*(\d{1,5})\b(?!\s*[-/])",
-                  lambda m: f"{TYPE_CODES[m.group(1).lower()]} {m.group(2)}", text, flags=re.I)
+def _typed(words: str, plain: bool) -> str:
+    return strip_accents(words) if plain else words
+
+
+def expand_abbreviations(text: str, keep: bool = True) -> str:
+    """``text`` with the abbreviations members type (HND, BTV, NQ58 …) spelled out: after them
+    in brackets when ``keep`` ("HND (hội nông dân)"), else in their place ("hội nông dân"). A
+    number glued to a type code ("NQ58") is separated; document codes ("58-NQ/TW") stay whole.
+    A question typed without diacritics gets its words without diacritics too (so that it is
+    still read as one typed without them)."""
+    plain = not has_diacritics(text)
+    text = re.sub(r"(?<![-/])\b(nq|kh|ct|qđ|qd)\s*(\d{1,5})\b(?!\s*[-/])",
+                  lambda m: f"{_typed(TYPE_CODES[m.group(1).lower()], plain)} {m.group(2)}",
+                  text, flags=re.I)
 
     def spell(m: re.Match[str]) -> str:
-        return f"{m.group(0)} ({ABBREVIATIONS[m.group(0).lower()]})"
+        words = _typed(ABBREVIATIONS[m.group(0).lower()], plain)
+        return f"{m.group(0)} ({words})" if keep else words
 
     long = "|".join(a for a in ABBREVIATIONS if len(a) > 2)  # unambiguous in any case
     short = "|".join(a.upper() for a in ABBREVIATIONS if len(a) <= 2)  # "TU", not "tu"
-    text = re.sub(rf"\b(?:{long})\b(?!\s*[-/])", spell, text, flags=re.I)
-    return re.sub(rf"\b(?:{short})\b(?!\s*[-/])", spell, text)
+    text = re.sub(rf"(?<![-/])\b(?:{long})\b(?!\s*[-/])", spell, text, flags=re.I)
+    return re.sub(rf"(?<![-/])\b(?:{short})\b(?!\s*[-/])", spell, text)
 
 
 def states(text: str, kind: str) -> bool:

@@ -3,7 +3,8 @@
 Steps: check the corpus folder → take the lock → open the store (for ``--rebuild``, a new one
 beside the live one) and check how it was built → compare each file's hash with its record →
 read, structure and cut changed files → embed the passages not stored yet → write them, then
-commit the document record → forget vanished files → sweep orphan vectors → (rebuild) switch.
+commit the document record → forget vanished files → sweep orphan vectors → save the vector
+index whole → (rebuild) switch.
 
 A corpus folder that is missing, not a folder or unreadable is refused before anything changes;
 so is an empty one while the index holds documents, unless ``allow_empty`` says so.
@@ -169,8 +170,9 @@ def ingest(settings: Settings, embedder: Embedder, rebuild: bool = False,
         swept = store.sweep(keep)  # 4. orphans of earlier changes or interrupted runs
         if swept or todo or report.removed or store.info() is None:
             store.set_info(embedder.id, embedder.dim)
+        store.save_vectors()  # 5. readers then load the vector index instead of rebuilding it
         if rebuild:
-            store.activate()  # 5. the one write that switches readers to the new collections
+            store.activate()  # 6. the one write that switches readers to the new collections
         report.documents = len(records)
         report.metadata = {src: rec.meta.to_dict() for src, rec in sorted(records.items())}
         report.chunks = len(keep)

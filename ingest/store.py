@@ -35,6 +35,11 @@ from ingest.settings import PIPELINE_VERSION, Settings
 INFO_ID = "__index__"
 ACTIVE_ID = "active"
 WRITE_BATCH = 4000  # passages per Chroma call (its limit is about 5,000 on SQLite)
+# The documents collection's (unused, 1-d) vector index is saved after every write. With
+# Chroma's default (every 1,000 records) an index of fewer documents never saves it, and every
+# process that opens the collection first replays all records from Chroma's log into it:
+# 1.6 s of each ``hoctap ask`` at 20,000 passages (bench/notes/issue-8-cold-start.md).
+DOCUMENTS_HNSW = {"sync_threshold": 1, "batch_size": 1}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,14 @@ def _client(settings: Settings, create: bool) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _persist_promptly(documents: Any) -> None:
+    """Give a documents collection made by an older version ``DOCUMENTS_HNSW`` (its next
+    write then saves the vector index, and later readers replay nothing)."""
+    hnsw = (getattr(documents, "configuration", None) or {}).get("hnsw") or {}
+    if hnsw.get("sync_threshold", 0) > DOCUMENTS_HNSW["sync_threshold"]:
+        documents.modify(configuration={"hnsw": dict(DOCUMENTS_HNSW)})
+
+
 def forget_cached_client(settings: Settings) -> None:
     """Make the next ``Store`` of this embedded index read the disk afresh.
 
@@ -113,6 +126,7 @@ class Store:
 
     def __init__(self, settings: Settings, create: bool = False, suffix: str | None = None) -> None:
         self.settings = settings
+        self.writer = create
         self.client = _client(settings, create)
         self.follows = suffix is None and not create  # readers follow a rebuild's switch
         self.suffix = self.active_suffix() if suffix is None else suffix
@@ -167,7 +181,10 @@ class Store:
         self.passages = self.client.get_or_create_collection(
             self.names[0], metadata={"hnsw:space": "cosine"}
         )
-        self.documents = self.client.get_or_create_collection(self.names[1])
+        self.documents = self.client.get_or_create_collection(
+            self.names[1], configuration={"hnsw": dict(DOCUMENTS_HNSW)})  # Chroma fills it in
+        if self.writer:
+            _persist_promptly(self.documents)
 
     # ---- index identity -------------------------------------------------------------------
     def info(self) -> dict[str, Any] | None:
@@ -254,6 +271,27 @@ class Store:
         for i in range(0, len(orphans), 5000):
             self.passages.delete(ids=orphans[i:i + 5000])
         return len(orphans)
+
+    def save_vectors(self) -> None:
+        """Have Chroma save the passages' vector index whole now (call at the end of a write).
+
+        Chroma saves it every 1,000 writes; a process opening the index replays the rest from
+        its log into the graph, with threads, so each process may build a slightly different
+        graph (the dense top 100 differed for 135 of 462 questions between two processes at
+        20,000 passages) and pays ~1 s for it (bench/notes/issue-8-cold-start.md). Chroma reads
+        the setting when it loads the index, so a fresh engine does the replay and the save."""
+        if self.settings.chroma_url:
+            return  # a server keeps the index loaded: its readers replay nothing
+        hnsw = (getattr(self.passages, "configuration", None) or {}).get("hnsw") or {}
+        keep = {"sync_threshold": hnsw.get("sync_threshold", 1000),
+                "batch_size": hnsw.get("batch_size", 100)}
+        self.passages.modify(configuration={"hnsw": {"sync_threshold": 1, "batch_size": 1}})
+        forget_cached_client(self.settings)
+        try:
+            _client(self.settings, create=False).get_collection(self.names[0]).count()
+        finally:
+            self.passages.modify(configuration={"hnsw": keep})
+            forget_cached_client(self.settings)
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest passage ids with cosine similarity, best first."""

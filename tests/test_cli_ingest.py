@@ -82,3 +82,19 @@ def test_a_running_ingest_is_exit_3_not_a_file_failure(tmp_path: Path) -> None:
     assert res.returncode == 3, res.stderr
     assert json.loads(res.stdout)["error"] == "index_locked"
     assert "đang chạy" in res.stderr
+
+
+def test_an_index_built_differently_is_exit_4_and_rebuild_fixes_it(tmp_path: Path) -> None:
+    from ingest.embed.base import HashEmbedder
+    from ingest.pipeline import ingest
+
+    s = make_settings(tmp_path)
+    fill_corpus(s.corpus_dir, fixtures=False)
+    ingest(s, HashEmbedder(dim=128))  # the command line's "hash" embedder has 256 dimensions
+    env = {"HOCTAP_CORPUS_DIR": str(s.corpus_dir), "HOCTAP_INDEX_DIR": str(s.index_dir),
+           "HOCTAP_COLLECTION": s.collection}
+    res = run_cli(["ingest", "--json"], env)
+    assert res.returncode == 4, res.stderr  # distinct: `make run` rebuilds on it
+    assert json.loads(res.stdout)["error"] == "index_mismatch"
+    assert run_cli(["ingest", "--rebuild"], env).returncode == 0
+    assert run_cli(["ingest"], env).returncode == 0

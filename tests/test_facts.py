@@ -111,3 +111,17 @@ def test_abbreviations_are_spelled_out() -> None:
     assert "tỉnh ủy" in expand_abbreviations("Kế hoạch của BTV TU")
     assert expand_abbreviations("tu học") == "tu học"  # lower-case "tu" is a word, not TU
     assert expand_abbreviations("Số 58-NQ/TW") == "Số 58-NQ/TW"  # codes stay whole
+    assert expand_abbreviations("Nghị quyết 09-NQ/TU") == "Nghị quyết 09-NQ/TU"
+    assert expand_abbreviations("kế hoạch 985-KH/HNDT") == "kế hoạch 985-KH/HNDT"
+
+
+def test_abbreviations_replaced_and_typed_as_the_question_is() -> None:
+    assert expand_abbreviations("HND xã học NQ58 xong khi nào", keep=False) == (
+        "hội nông dân xã học Nghị quyết 58 xong khi nào")
+    # a question typed without diacritics gets the words without them
+    assert expand_abbreviations("hnd xa hoc nq 58 may buoi", keep=False) == (
+        "hoi nong dan xa hoc nghi quyet 58 may buoi")
+    assert expand_abbreviations("Hội CCB tỉnh") == "Hội CCB (cựu chiến binh) tỉnh"
+    # near misses: "tu" and "kh" as ordinary syllables, a number not glued to a type code
+    assert expand_abbreviations("tu học, khó khăn", keep=False) == "tu học, khó khăn"
+    assert expand_abbreviations("năm 2030 đạt 58%", keep=False) == "năm 2030 đạt 58%"

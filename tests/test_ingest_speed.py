@@ -31,17 +31,24 @@ class RecordingEmbedder(HashEmbedder):
         return super().embed_passages(texts, progress)
 
 
-def _passage(section: str | None = "II. NỘI DUNG › 1. Đối tượng") -> Passage:
-    meta = DocumentMeta(number="985-KH/HNDT", doc_type="Kế hoạch", title=TITLE)
+def _passage(section: str | None = "II. NỘI DUNG › 1. Đối tượng", kind: str = "body") -> Passage:
+    meta = DocumentMeta(number="985-KH/HNDT", doc_type="Kế hoạch", title=TITLE,
+                        issuer="BCH HND TỈNH THANH HOÁ")
     return Passage("p1", "kh.txt", 3, "Cán bộ chủ chốt cấp huyện học tập trước ngày 15/10/2020.",
-                   section, 2, "body", meta)
+                   section, 2, kind, meta)
 
 
-def test_embedded_text_keeps_title_and_heading_path() -> None:
-    """Issue 12 measured the title-free text and it lost hit@1: the model still reads both."""
+def test_embedded_text_is_a_short_head_the_heading_path_and_the_passage() -> None:
+    """Issue 12 round 2: type, number, issuer and the title's first 12 words (measured: no loss
+    of hit@1, 13 % fewer tokens); the header passage keeps the whole title."""
     p = _passage()
-    assert TITLE in p.embed_text and "II. NỘI DUNG › 1. Đối tượng" in p.embed_text
-    assert p.embed_text.endswith(p.text) and p.embed_text == p.index_text
+    assert p.embed_text == ("Kế hoạch 985-KH/HNDT BCH HND TỈNH THANH HOÁ Học tập, quán triệt và "
+                            "triển khai thực hiện Nghị quyết số\n"
+                            "II. NỘI DUNG › 1. Đối tượng\n" + p.text)
+    assert TITLE not in p.embed_text and TITLE in p.index_text
+    assert _passage(None).embed_text.split("\n")[1] == p.text  # no heading path: no empty line
+    header = _passage(None, "header")
+    assert header.embed_text == header.index_text and TITLE in header.embed_text
 
 
 def test_ingest_embeds_the_embed_texts_and_reports_progress(tmp_path: Path) -> None:
@@ -59,14 +66,15 @@ def test_ingest_embeds_the_embed_texts_and_reports_progress(tmp_path: Path) -> N
     assert report.embedded > 10 and len(calls) == 1
     assert calls[0][0] == report.embedded == sum(advanced) == len(embedder.texts)
     titles = [m["title"] for m in report.metadata.values() if m.get("title")]
-    assert titles and all(any(t in text for t in titles) for text in embedder.texts[1:])
+    starts = [" ".join(t.split()[:12]) for t in titles]  # what every passage carries of them
+    assert titles and all(any(s in text for s in starts) for text in embedder.texts[1:])
     assert ingest(settings, embedder, progress=factory).embedded == 0
     assert len(calls) == 1  # nothing to embed: no progress bar at all
 
 
 def test_dtype_setting_from_environment_and_validation(tmp_path: Path) -> None:
-    assert Settings().embed_dtype == "float32"
-    assert Settings.from_env({"HOCTAP_EMBED_DTYPE": "auto"}).embed_dtype == "auto"
+    assert Settings().embed_dtype == "auto"  # bfloat16 only where the CPU computes it natively
+    assert Settings.from_env({"HOCTAP_EMBED_DTYPE": "float32"}).embed_dtype == "float32"
     assert resolve_dtype("auto") in ("float32", "bfloat16")
     assert resolve_dtype("bfloat16") == "bfloat16" and set(DTYPES) >= {"float32", "bfloat16"}
     with pytest.raises(ValueError):

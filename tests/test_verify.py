@@ -54,6 +54,61 @@ def test_the_clause_with_the_question_words_beats_one_with_only_the_fact_kind() 
     assert "52%" in best_sentence(text, q, lambda t: 1.0)
 
 
+def test_heading_words_do_not_choose_the_clause() -> None:
+    # "cấp tỉnh" is in the heading, so both clauses share it; the duration decides
+    text = ("- Thành phần: Ban Chấp hành, các báo cáo viên cấp tỉnh.\n"
+            "- Thời gian: ½ ngày, hoàn thành trước ngày 15/9/2020.")
+    q = analyse("Hội nghị cấp tỉnh kéo dài bao lâu?")
+    assert best_sentence(text, q, lambda t: 1.0, "II. NỘI DUNG › 1. Cấp tỉnh").startswith(
+        "- Thời gian")
+    # without a heading holding them, the question's words still count as before
+    assert best_sentence(text, q, lambda t: 1.0).startswith("- Thành phần")
+
+
+def test_a_value_the_question_states_picks_its_clause() -> None:
+    text = ("- Thành phần: Ban Chấp hành Hội LHPN xã; chi hội trưởng phụ nữ và hội viên.\n"
+            "- Thời gian: lồng ghép sinh hoạt, hoàn thành trước ngày 30/10/2020.")
+    q = analyse("chi hội phụ nữ có hạn 30/10/2020 đúng không")
+    assert "30/10/2020" in best_sentence(text, q, lambda t: 1.0, "3. Cấp cơ sở")
+    # near misses: the number of a named document, or a year the heading already holds,
+    # is no value to look for
+    text2 = ("- Học tập Nghị quyết số 58-NQ/TW của Bộ Chính trị.\n"
+             "- Gắn học tập với phong trào thanh niên lập nghiệp.")
+    q2 = analyse("Học tập Nghị quyết 58 gắn với phong trào nào?")
+    assert "lập nghiệp" in best_sentence(text2, q2, lambda t: 1.0, "I. MỤC ĐÍCH")
+    text3 = ("- Tăng trưởng GRDP giai đoạn 2023 - 2030 đạt 9,5%/năm.\n"
+             "- Tỷ lệ che phủ rừng đạt 52% trở lên.")
+    q3 = analyse("Đến năm 2030 tỷ lệ che phủ rừng đạt bao nhiêu?")
+    assert "52%" in best_sentence(text3, q3, lambda t: 1.0, "III. MỤC TIÊU › 3. Đến năm 2030")
+
+
+def test_values_match_counts_the_values_the_question_states() -> None:
+    from app.answer.verify import values_match
+
+    assert values_match("hạn 30/10/2020 đúng không?", "trước ngày 30/10/2020.") == (1.0, 1.0)
+    assert values_match("hạn 30/10/2020 đúng không?", "trước ngày 31/10/2020.") == (1.0, 0.0)
+    assert values_match("Chi hội học xong khi nào?", "trước ngày 31/10/2020.") == (0.0, 0.0)
+
+
+def test_words_naming_the_document_are_not_asked_of_the_passage() -> None:
+    from app.answer.verify import _rest
+    from app.knowledge import Hit
+    from ingest.records import DocumentMeta, Passage
+
+    class Kb:
+        def mentions_number(self, source: str, number: str) -> bool:
+            return number == "58"
+
+    meta = DocumentMeta(issuer="BCH HỘI CCB TỈNH THANH HÓA", number="27-KH/CCB",
+                        doc_type="Kế hoạch", title="Kế hoạch học tập Nghị quyết 58")
+    hit = Hit(Passage("p1", "kh.txt", 3, "- Thời gian: 01 buổi.", "1. Cấp tỉnh", None, "body",
+                      meta), 1.0)
+    rest = _rest("Hội CCB tỉnh học Nghị quyết 58 mấy buổi, giải thưởng bao nhiêu?", hit, Kb(),
+                 True)
+    assert "giải" in rest and "thưởng" in rest  # what the passage itself must hold
+    assert not {"ccb", "tỉnh", "nghị", "58"} & rest  # named by the document, or cited by it
+
+
 @pytest.mark.parametrize("kind", ["e5", "hash"])
 def test_model_file_is_complete_and_cross_validated(kind: str) -> None:
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["models"][kind]["meta"]
@@ -120,3 +175,14 @@ def test_verifier_probability_and_contributions_agree() -> None:
     z = 0.5 + sum(c for _, c in v.contributions(feats))
     assert v.probability(feats) == pytest.approx(1 / (1 + np.exp(-z)))
     assert [n for n, _ in v.contributions(feats)] == ["a", "b"]
+
+
+def test_known_words_are_those_the_documents_use() -> None:
+    from app.answer.support import known_function
+    from app.search.bm25 import Bm25Index
+
+    bm25 = Bm25Index.build(["a", "b"], ["Chi hội báo cáo kết quả trước ngày 15/10/2020.",
+                                        "Thành phần: toàn thể hội viên nông dân."])
+    known = known_function(bm25)
+    assert known("hội") and known("hoi") and known("viên")  # with or without accents
+    assert not known("xong") and not known("thưởng")  # words the documents never use

@@ -29,6 +29,7 @@ from app.answer.verify import (
     load_verifier,
 )
 from app.search.query import QueryInfo, analyse
+from ingest.facts import expand_abbreviations
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -130,6 +131,11 @@ def compose(p: Passage, sentence: str, info: QueryInfo, n: int = 1) -> str:
     return f"Theo {_doc_name(p)}: {body} [{n}]"
 
 
+def clause_context(hit: Hit) -> str:
+    """What every clause of a passage shares: its heading path."""
+    return hit.passage.section or ""
+
+
 def _full_text(p: Passage) -> str:
     """A passage with what names its document (issuer, place, number): the question may name
     the document while the passage itself does not repeat it."""
@@ -229,20 +235,24 @@ class Analysis:
     candidates: list[Candidate]
     idf: Callable[[str], float]
     embedder: str = "e5"  # which fitted model suits the index's embedder (``embedder_kind``)
+    asked: str = ""  # the question as typed (``info.text``: abbreviations spelled out)
 
 
 def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis:
     """Search, then describe the first ``CANDIDATES`` passages as possible answers; when the
     question asks for a kind of passage (who signed, where it is sent, when it was issued),
     also the passages of that kind of the documents already among the candidates."""
+    asked = question
+    question = expand_abbreviations(asked, keep=False)  # "HND" → "hội nông dân", "NQ58" …
     info = analyse(question)
     missing = missing_documents(info, kb.records.values())
-    found = distinct(kb.search(question, k=POOL))
+    # search with both forms: documents write "Hội CCB" as often as "Hội Cựu chiến binh"
+    found = distinct(kb.search(expand_abbreviations(asked), k=POOL))
     hits = found[:max(k, CANDIDATES)]
     idf = idf_function(kb.bm25)
     kind = embedder_kind(kb.embedder.id)
     if not hits:
-        return Analysis(info, missing, [], [], idf, kind)
+        return Analysis(info, missing, [], [], idf, kind, asked)
     held = kb.holds_named_document(info)
     pick, _ = _choose(hits, question, info, idf, held)
     pool = hits[:CANDIDATES]
@@ -253,13 +263,13 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     candidates = []
     docs = document_coverage(question, pool, idf)
     for i, h in enumerate(pool):
-        sentence = best_sentence(h.passage.text, info, idf)
+        sentence = best_sentence(h.passage.text, info, idf, clause_context(h))
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
         feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
                          _full_text(h.passage), i == pick, docs)
         candidates.append(Candidate(i, h, sentence, feats))
-    return Analysis(info, missing, hits, candidates, idf, kind)
+    return Analysis(info, missing, hits, candidates, idf, kind, asked)
 
 
 def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: float | None = None
@@ -312,7 +322,8 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
             answering.reverse()  # the plan the other one implements comes first
         ids = {h.passage.id for h in answering}
         ordered = answering + [h for h in hits if h.passage.id not in ids]
-        sentences = [best.sentence if h is chosen else best_sentence(h.passage.text, info, idf)
+        sentences = [best.sentence if h is chosen else best_sentence(h.passage.text, info, idf,
+                                                                     clause_context(h))
                      for h in answering]
         cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)
                  for i, h in enumerate(ordered)]
@@ -323,4 +334,4 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
         note = ("Thư viện chưa có toàn văn " + ", ".join(missing)
                 + "; câu trả lời dựa trên văn bản khác có nhắc đến.")
         text += f"\n({note})"
-    return Answer(question, True, text, tuple(cites), missing_documents=missing, note=note)
+    return Answer(a.asked or question, True, text, tuple(cites), missing_documents=missing, note=note)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from app.search.query import QueryInfo
+from ingest.facts import expand_abbreviations
 from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
 
 _SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
@@ -35,9 +36,10 @@ def split_sentences(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def token_set(text: str, accents: bool) -> frozenset[str]:
-    """The search tokens of ``text`` as a set (cached: the same passages and clauses are read
-    for question after question)."""
-    return frozenset(search_tokens(text, accents=accents))
+    """The search tokens of ``text`` as a set, with the words of the abbreviations it uses
+    ("Hội CCB" also holds "cựu chiến binh": questions are read with them spelled out) (cached:
+    the same passages and clauses are read for question after question)."""
+    return frozenset(search_tokens(expand_abbreviations(text), accents=accents))
 
 
 @lru_cache(maxsize=4096)
@@ -71,24 +73,45 @@ def _type_bonus(qtype: str | None) -> Callable[[str], float]:
 # How much a clause holding the kind of fact asked for gains, against the share of the
 # question's words it covers (0..1): a soft preference, chosen on the tuning set.
 TYPE_SHARE = 0.5
+# How much a clause gains when it states the values the question states ("hạn 30/10/2020 đúng
+# không?"), times the share of them it states (years and document numbers excepted).
+VALUE_SHARE = 1.0
+_VALUE = re.compile(r"\d[\d/.,]*")
 
 
-def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float]) -> str:
+def question_values(question: str) -> frozenset[str]:
+    """The numbers and dates a question states, as written (trailing punctuation dropped)."""
+    return frozenset(v.rstrip("/.,") for v in _VALUE.findall(question))
+
+
+def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
+                  context: str = "") -> str:
     """The clause of ``text`` that best answers the question (verbatim): the IDF-weighted share
     of the question's words it holds, plus ``TYPE_SHARE`` when it holds the kind of fact asked
-    for (a date, a number …)."""
+    for (a date, a number …) and ``VALUE_SHARE`` for the values the question states.
+
+    Words that ``context`` holds (the passage's heading path) are shared by every clause of the
+    passage: they do not tell its clauses apart, so only the question's other words count (all
+    of them when the context holds every one); the same for values the context states."""
     sentences = split_sentences(text)
     if not sentences:
         return text
     accents = has_diacritics(info.text)
     q = set(content_tokens(info.text, accents))
+    if context:
+        q = (q - token_set(context, accents)) or q
     total = sum(idf(t) for t in q) or 1.0
     bonus = _type_bonus(info.qtype)
+    values = {v for v in question_values(info.text) - question_values(context)
+              if not YEAR.fullmatch(v)  # "đến năm 2030" frames the time, it is not looked for
+              and v not in {ref.number for ref in info.docs}}  # nor a named document's number
     best, best_score = sentences[0], -math.inf
     for i, s in enumerate(sentences):
         toks = token_set(s, accents)
         score = (sum(idf(t) for t in q & toks) / total + (TYPE_SHARE if bonus(s) else 0.0)
                  - 0.001 * i)
+        if values:
+            score += VALUE_SHARE * len(values & question_values(s)) / len(values)
         if score > best_score:
             best, best_score = s, score
     return best

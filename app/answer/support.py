@@ -66,6 +66,25 @@ def _idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     return idf
 
 
+_KNOWN: weakref.WeakKeyDictionary[Bm25Index, Callable[[str], bool]] = weakref.WeakKeyDictionary()
+
+
+def known_function(bm25: Bm25Index) -> Callable[[str], bool]:
+    """Whether the index's documents use a syllable at all (canonical, or accent-stripped when
+    typed without accents): a question word they never use is a paraphrase or a subject they
+    do not treat."""
+    fn = _KNOWN.get(bm25)
+    if fn is None:
+        vocab = bm25.vocab if bm25.model is not None else {}
+
+        def fn(token: str) -> bool:
+            key = token if has_diacritics(token) else STRIPPED + token
+            return key in vocab or token in vocab
+
+        _KNOWN[bm25] = fn
+    return fn
+
+
 @lru_cache(maxsize=4096)
 def _content_bigrams(question: str, accents: bool) -> frozenset[str]:
     """Adjacent pairs of the question's syllables, both outside the question frame: its

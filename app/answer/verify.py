@@ -4,7 +4,9 @@ For each of the first few retrieved passages the engine computes the same featur
 question (ranks and scores, coverage of the question's content words by the passage and by
 the answering clause, the kind of fact asked for as a *soft* signal, whether that fact sits
 next to the question's words, whether a document the question names is this one, is cited by
-it, or is missing). One logistic model (``verifier.json``, fitted by ``python -m
+it, or is missing; the question's words other than those naming the passage's document, found
+in the passage and in its clause with its heading; words the documents never use, apart from
+the rest; values the question states). One logistic model (``verifier.json``, fitted by ``python -m
 app.answer.fit`` on the tuning set with documents held out per fold) turns them into the
 probability that the passage answers; the best candidate is answered when that probability
 reaches the threshold stored with the model, and refused otherwise. No feature names a
@@ -29,9 +31,10 @@ from app.answer.sentences import (
     YEAR,
     answers_type,
     content_tokens,
+    question_values,
     token_set,
 )
-from app.answer.support import coverage
+from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
 from app.search.query import QueryInfo
 from ingest.text import has_diacritics, strip_accents
@@ -51,6 +54,9 @@ FEATURES = (
     "kind_wanted", "kind_match", "header_other",
     "named_q", "named_this", "named_cited", "named_absent",
     "org_level_match", "short_sentence", "list_q", "doc_cov", "doc_cov_gap",
+    "cov_rest", "cov_rest_context", "missing_rest",
+    "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
+    "missing_known", "unknown_share",
 )
 
 
@@ -201,6 +207,48 @@ def _org_level(info: QueryInfo, hit: Hit) -> float:
     return 1.0 if level == info.org_level else -1.0
 
 
+def _rest(question: str, hit: Hit, kb: KnowledgeBase, accents: bool) -> frozenset[str]:
+    """The question's content words that do not name this passage's document (its type,
+    number, title, issuer, place, the numbers of the documents it cites): what the passage
+    itself must hold for the answer to be there."""
+    q = set(content_tokens(question, accents))
+    ident = token_set(document_text(hit), accents)
+    src = hit.passage.source
+    return frozenset(t for t in q if t not in ident
+                     and not (t.isdigit() and kb.mentions_number(src, t)))
+
+
+def _share(words: frozenset[str], text: str, idf: Callable[[str], float], accents: bool
+           ) -> float:
+    """IDF-weighted share of ``words`` found in ``text`` (1 when there are none)."""
+    if not words:
+        return 1.0
+    have = token_set(text, accents)
+    total = sum(idf(t) for t in words)
+    return sum(idf(t) for t in words & have) / total if total else 1.0
+
+
+def _missing_rest(words: frozenset[str], text: str, idf: Callable[[str], float],
+                  accents: bool, top: float) -> float:
+    """The largest IDF among ``words`` missing from ``text``, relative to ``top``."""
+    have = token_set(text, accents)
+    return max((idf(t) for t in words - have if not t.isdigit()), default=0.0) / (top or 1.0)
+
+
+def values_match(question: str, text: str) -> tuple[float, float]:
+    """Whether the question states values (numbers, dates: "30/9/2020 đúng không?"), and the
+    share of them that ``text`` states too."""
+    values = question_values(question)
+    if not values:
+        return 0.0, 0.0
+    return 1.0, len(values & question_values(text)) / len(values)
+
+
+def _inverse_rank(values: Sequence[float], i: int) -> float:
+    """1 / (1 + how many candidates score higher than candidate ``i``)."""
+    return 1.0 / (1 + sum(v > values[i] for v in values))
+
+
 def document_text(hit: Hit) -> str:
     """What names a passage's document: type, number, title, issuer, place."""
     m = hit.passage.meta
@@ -236,6 +284,13 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
     head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
+    context = f"{p.section.split(' › ')[-1]} {sentence}" if p.section else sentence
+    rest = _rest(question, hit, kb, accents)
+    body = f"{p.section or ''} {p.text}"
+    top_idf = max((idf(t) for t in content_tokens(question, accents)), default=1.0)
+    has_values, matched = values_match(question, context)
+    known = known_function(kb.bm25)
+    rest_known = frozenset(t for t in rest if known(t))
     return {
         "rule_pick": 1.0 if rule_pick else 0.0,
         "bias_rank1": 1.0 if rank == 0 else 0.0,
@@ -265,4 +320,14 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "list_q": 1.0 if info.qtype == "list" else 0.0,
         "doc_cov": docs[rank],
         "doc_cov_gap": max(docs) - docs[rank],
+        "cov_rest": _share(rest, body, idf, accents),
+        "cov_rest_context": _share(rest, context, idf, accents),
+        "missing_rest": _missing_rest(rest, body, idf, accents, top_idf),
+        "lex_rank": _inverse_rank([h.lexical for h in hits], rank),
+        "dense_rank": _inverse_rank([h.dense for h in hits], rank),
+        "type_near_context": type_near(context, info, content) if typed else 0.0,
+        "values_q": has_values,
+        "values_match": matched,
+        "missing_known": _missing_rest(rest_known, body, idf, accents, top_idf),
+        "unknown_share": 1.0 - len(rest_known) / len(rest) if rest else 0.0,
     }

