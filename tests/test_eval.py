@@ -325,7 +325,7 @@ def hash_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ev.EvalR
 # points lower so that noise-free regressions fail. They are floors against regressions, not
 # the targets (which are not met: see BENCHMARKS.md).
 HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured 2026-12-01
-    # (fourth session), tuning (612) 80.8 / 87.8 / 64.2 %, 132 / 27; held-out 80.7 / 88.2 /
+    # (third session), tuning (612) 80.8 / 87.8 / 64.2 %, 132 / 27; held-out 80.7 / 88.2 /
     # 67.9 %, 55 / 19
     "tuning": {"hit_at_1": 0.78, "hit_at_3": 0.85, "answer_accuracy": 0.61,
                "false_refusals": 146, "false_answers": 34},
@@ -349,7 +349,7 @@ def test_eval_floors_with_hash_embedder(hash_reports: dict[str, ev.EvalReport], 
     assert not _above(r, HASH_FLOORS[name]), (_above(r, HASH_FLOORS[name]), r.to_dict())
 
 
-E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fourth session),
+E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (third session),
     # tuning (612) 83.8 / 91.6 / 59.7 %, 164 / 22; held-out 84.9 / 92.5 / 63.2 %, 74 / 14
     "tuning": {"hit_at_1": 0.81, "hit_at_3": 0.89, "answer_accuracy": 0.56,
                "false_refusals": 180, "false_answers": 29},
