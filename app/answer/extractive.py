@@ -131,11 +131,6 @@ def compose(p: Passage, sentence: str, info: QueryInfo, n: int = 1) -> str:
     return f"Theo {_doc_name(p)}: {body} [{n}]"
 
 
-def clause_context(hit: Hit) -> str:
-    """What every clause of a passage shares: its heading path."""
-    return hit.passage.section or ""
-
-
 def _full_text(p: Passage) -> str:
     """A passage with what names its document (issuer, place, number): the question may name
     the document while the passage itself does not repeat it."""
@@ -263,7 +258,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     candidates = []
     docs = document_coverage(question, pool, idf)
     for i, h in enumerate(pool):
-        sentence = best_sentence(h.passage.text, info, idf, clause_context(h))
+        sentence = best_sentence(h.passage.text, info, idf, h.passage.section or "")
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
         feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
@@ -322,8 +317,8 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
             answering.reverse()  # the plan the other one implements comes first
         ids = {h.passage.id for h in answering}
         ordered = answering + [h for h in hits if h.passage.id not in ids]
-        sentences = [best.sentence if h is chosen else best_sentence(h.passage.text, info, idf,
-                                                                     clause_context(h))
+        sentences = [best.sentence if h is chosen
+                     else best_sentence(h.passage.text, info, idf, h.passage.section or "")
                      for h in answering]
         cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)
                  for i, h in enumerate(ordered)]

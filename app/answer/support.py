@@ -36,6 +36,13 @@ def idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     return fn
 
 
+def _vocab_id(vocab: dict[str, int], token: str) -> int | None:
+    """The index's id of a syllable: its canonical form, or its accent-stripped view when typed
+    without accents (either view as a fallback)."""
+    i = vocab.get(token if has_diacritics(token) else STRIPPED + token)
+    return vocab.get(token) if i is None else i
+
+
 def _idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     n = max(1, len(bm25.ids))
     top = math.log(1 + n)
@@ -52,9 +59,7 @@ def _idf_function(bm25: Bm25Index) -> Callable[[str], float]:
         value = memo.get(token)
         if value is not None:
             return value
-        i = vocab.get(token if has_diacritics(token) else STRIPPED + token)
-        if i is None:
-            i = vocab.get(token)
+        i = _vocab_id(vocab, token)
         if i is None:
             value = unknown
         else:
@@ -78,8 +83,7 @@ def known_function(bm25: Bm25Index) -> Callable[[str], bool]:
         vocab = bm25.vocab if bm25.model is not None else {}
 
         def fn(token: str) -> bool:
-            key = token if has_diacritics(token) else STRIPPED + token
-            return key in vocab or token in vocab
+            return _vocab_id(vocab, token) is not None
 
         _KNOWN[bm25] = fn
     return fn

@@ -174,13 +174,10 @@ def _missing_key(question: str, text: str, idf: Callable[[str], float]) -> float
     """The largest IDF among the question's content words that ``text`` lacks, relative to the
     largest IDF among all its content words (0 when nothing is missing)."""
     accents = has_diacritics(question)
-    q = set(content_tokens(question, accents))
+    q = frozenset(content_tokens(question, accents))
     if not q:
         return 0.0
-    have = token_set(text, accents)
-    top = max(idf(t) for t in q) or 1.0
-    missing = [idf(t) for t in q - have if not t.isdigit()]
-    return max(missing, default=0.0) / top
+    return _missing(q, text, idf, accents, max(idf(t) for t in q))
 
 
 def _named(info: QueryInfo, hit: Hit, kb: KnowledgeBase) -> tuple[float, float]:
@@ -228,9 +225,10 @@ def _share(words: frozenset[str], text: str, idf: Callable[[str], float], accent
     return sum(idf(t) for t in words & have) / total if total else 1.0
 
 
-def _missing_rest(words: frozenset[str], text: str, idf: Callable[[str], float],
-                  accents: bool, top: float) -> float:
-    """The largest IDF among ``words`` missing from ``text``, relative to ``top``."""
+def _missing(words: frozenset[str], text: str, idf: Callable[[str], float],
+             accents: bool, top: float) -> float:
+    """The largest IDF among ``words`` (numbers aside) missing from ``text``, relative to
+    ``top``."""
     have = token_set(text, accents)
     return max((idf(t) for t in words - have if not t.isdigit()), default=0.0) / (top or 1.0)
 
@@ -322,12 +320,12 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "doc_cov_gap": max(docs) - docs[rank],
         "cov_rest": _share(rest, body, idf, accents),
         "cov_rest_context": _share(rest, context, idf, accents),
-        "missing_rest": _missing_rest(rest, body, idf, accents, top_idf),
+        "missing_rest": _missing(rest, body, idf, accents, top_idf),
         "lex_rank": _inverse_rank([h.lexical for h in hits], rank),
         "dense_rank": _inverse_rank([h.dense for h in hits], rank),
         "type_near_context": type_near(context, info, content) if typed else 0.0,
         "values_q": has_values,
         "values_match": matched,
-        "missing_known": _missing_rest(rest_known, body, idf, accents, top_idf),
+        "missing_known": _missing(rest_known, body, idf, accents, top_idf),
         "unknown_share": 1.0 - len(rest_known) / len(rest) if rest else 0.0,
     }
