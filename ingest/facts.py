@@ -10,7 +10,8 @@ questions are written, never one question):
 - ``LEVELS``: organisation levels (tỉnh, huyện, xã, chi hội) and how sections name them;
 - ``INTERROGATIVES``: question words → the kind of answer they ask for (a soft distribution);
 - ``PART_LABELS``: words that name the parts of a document (signature, recipients, header);
-- ``TARGET_CUES``: words that mark a target rather than the current state;
+- ``TARGET_CUES``, ``CURRENT_CUES``, ``NOW_CUES``, ``frame_years`` and ``time_frame``: the time
+  a question or a clause speaks of (a target year, the present state), and whether they differ;
 - ``SEPARATOR`` (`` › ``, between headings of a section path) and ``HEADING_LABEL`` (the typed
   numbering ``I.``, ``1.``, ``a)`` of a heading).
 
@@ -131,7 +132,48 @@ PART_LABELS = {
     "recipients": ("nơi nhận", "gửi", "gửi cho", "gửi đến", "gửi tới", "đơn vị nhận"),
     "header": ("ban hành", "số hiệu", "ngày ban hành", "ký hiệu", "cơ quan ban hành"),
 }
-TARGET_CUES = ("mục tiêu", "chỉ tiêu", "phấn đấu", "đến năm", "tầm nhìn", "đạt", "định hướng")
+# The time a text speaks of. A target: "mục tiêu", "phấn đấu", "đến năm 2030" ("đạt" is not one:
+# "tỷ lệ đô thị hóa đạt 24,5%" states the present as often as a goal). The present state, as a
+# section or clause names it ("Tình hình", "kết quả") and as a question asks for it ("hiện nay",
+# "hiện có", "bây giờ"; not the "hiện" of "thực hiện", "thể hiện", "phát hiện" …).
+TARGET_CUES = ("mục tiêu", "chỉ tiêu", "phấn đấu", "đến năm", "tầm nhìn")
+CURRENT_CUES = ("hiện nay", "tình hình", "kết quả", "hiện tại", "thực trạng")
+NOW_CUES = ("hiện nay", "hiện tại", "hiện giờ", "bây giờ", "hiện có", "hiện còn", "hiện đang",
+            "hiện là", "hiện đạt")
+_HIEN_COMPOUNDS = re.compile(r"\b(?:thuc|the|xuat|phat|bieu) hien\b")
+
+
+def _plain_cues(cues: Iterable[str], extra: str = "") -> re.Pattern[str]:
+    """Whole-word pattern over the accent-free forms of ``cues`` (plus ``extra``)."""
+    forms = [re.escape(strip_accents(c)) for c in cues] + ([extra] if extra else [])
+    return re.compile(rf"\b(?:{'|'.join(forms)})\b")
+
+
+_TARGET = _plain_cues(TARGET_CUES, r"den (?:19|20)\d\d")  # "đến 2030" too
+_CURRENT = _plain_cues(CURRENT_CUES)
+_NOW = _plain_cues(NOW_CUES)
+_FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
+_FRAME_YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/])")
+
+
+def frame_years(text: str) -> frozenset[str]:
+    """The years a text is framed by ("đến năm 2030", "giai đoạn 2023 - 2025"), not those of
+    its dates ("15/9/2020", "tháng 10/2020")."""
+    return frozenset(_FRAME_YEAR.findall(_FULL_DATE.sub(" ", text)))
+
+
+def time_frame(question: str, context: str) -> tuple[float, float, float]:
+    """How the time a question asks about agrees with a clause and its headings (``context``):
+    (the question names years and the context names others only; the question asks for the
+    present and the context speaks of a target, not of the present; the question asks for a
+    target and the context speaks of the present, not of a target). Each is 0 or 1."""
+    q, c = plain(question), plain(context)
+    q_years, c_years = frame_years(question), frame_years(context)
+    target_c, current_c = bool(_TARGET.search(c)), bool(_CURRENT.search(c))
+    years = float(bool(q_years) and bool(c_years) and not q_years & c_years)
+    now = float(bool(_NOW.search(_HIEN_COMPOUNDS.sub(" ", q))) and target_c and not current_c)
+    target = float(bool(_TARGET.search(q)) and current_c and not target_c)
+    return years, now, target
 
 
 def plain(text: str) -> str:

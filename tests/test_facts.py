@@ -11,11 +11,13 @@ from ingest.facts import (
     YEAR,
     answer_types,
     expand_abbreviations,
+    frame_years,
     has_cue,
     levels_named,
     person_names,
     split_clauses,
     states,
+    time_frame,
     type_compatibility,
 )
 from ingest.text import canonical, strip_accents
@@ -125,3 +127,33 @@ def test_abbreviations_replaced_and_typed_as_the_question_is() -> None:
     # near misses: "tu" and "kh" as ordinary syllables, a number not glued to a type code
     assert expand_abbreviations("tu học, khó khăn", keep=False) == "tu học, khó khăn"
     assert expand_abbreviations("năm 2030 đạt 58%", keep=False) == "năm 2030 đạt 58%"
+
+
+def test_frame_years_are_not_the_years_of_dates() -> None:
+    assert frame_years("giai đoạn 2023 - 2025, đến năm 2030") == {"2023", "2025", "2030"}
+    assert frame_years("hoàn thành trước ngày 15/9/2020; báo cáo tháng 10/2020") == set()
+    assert frame_years("Kế hoạch số 985-KH/HNDT; 4.500 khu dân cư; 2.030 hội viên") == set()
+
+
+@pytest.mark.parametrize(("question", "context", "expected"), [
+    # another year: the question asks for 2045, the clause is a 2025 target
+    ("Tỷ lệ che phủ rừng đến năm 2045 là bao nhiêu?",
+     "III. MỤC TIÊU › 2. Mục tiêu cụ thể đến năm 2025\n- Tỷ lệ che phủ rừng đạt 50%.", (1, 0, 0)),
+    ("ty le che phu rung nam 2025", "Mục tiêu cụ thể đến năm 2025\n- Tỷ lệ đạt 50%.", (0, 0, 0)),
+    # the present asked, a target found; typed without diacritics too
+    ("Hiện nay đón bao nhiêu lượt khách?", "III. MỤC TIÊU\n- Đón 3 triệu lượt khách mỗi năm.",
+     (0, 1, 0)),
+    ("hien co bao nhieu san pham ocop", "Phấn đấu đến năm 2030 có 60 sản phẩm OCOP.", (0, 1, 0)),
+    # a target asked, the present found
+    ("Mục tiêu tỷ lệ đô thị hóa đến 2030?", "I. TÌNH HÌNH\n- Tỷ lệ đô thị hóa đạt 24,5%.", (0, 0, 1)),
+    ("Mục tiêu tỷ lệ đô thị hóa?", "III. MỤC TIÊU\n- Tỷ lệ đô thị hóa đạt 35%.", (0, 0, 0)),
+    # near misses: the "hiện" of "thực hiện", "thể hiện", "phát hiện"; "đạt" alone; dates
+    ("Kế hoạch thực hiện có mấy nội dung?", "III. MỤC TIÊU\n- ba nội dung", (0, 0, 0)),
+    ("Nghị quyết thể hiện có rõ không?", "Mục tiêu tổng quát", (0, 0, 0)),
+    ("phat hien con thieu sot gi", "Mục tiêu đến năm 2030", (0, 0, 0)),
+    ("Tỷ lệ hộ nghèo đạt bao nhiêu?", "I. TÌNH HÌNH\n- còn 6,2%.", (0, 0, 0)),
+    ("Hạn báo cáo là ngày 15/9/2020 phải không?", "Kết quả năm 2021", (0, 0, 0)),
+])
+def test_time_frame_and_its_near_misses(question: str, context: str,
+                                        expected: tuple[int, int, int]) -> None:
+    assert time_frame(question, context) == tuple(float(x) for x in expected)

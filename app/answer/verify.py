@@ -6,7 +6,8 @@ the answering clause, the kind of fact asked for as a *soft* signal, whether tha
 next to the question's words, whether a document the question names is this one, is cited by
 it, or is missing; the question's words other than those naming the passage's document, found
 in the passage and in its clause with its heading; words the documents never use, apart from
-the rest; values the question states). One logistic model (``verifier.json``, fitted by ``python -m
+the rest; values the question states; whether the time the question asks about — years, the
+present, a target — differs from the one the clause and its headings speak of). One logistic model (``verifier.json``, fitted by ``python -m
 app.answer.fit`` on the tuning set with documents held out per fold) turns them into the
 probability that the passage answers; the best candidate is answered when that probability
 reaches the threshold stored with the model, and refused otherwise. No feature names a
@@ -37,6 +38,7 @@ from app.answer.sentences import (
 from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
 from app.search.query import QueryInfo
+from ingest.facts import time_frame
 from ingest.text import has_diacritics, strip_accents
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ FEATURES = (
     "org_level_match", "short_sentence", "list_q", "doc_cov", "doc_cov_gap",
     "cov_rest", "cov_rest_context", "missing_rest",
     "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
-    "missing_known", "unknown_share",
+    "missing_known", "unknown_share", "year_conflict", "now_conflict", "target_conflict",
 )
 
 
@@ -289,6 +291,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     has_values, matched = values_match(question, context)
     known = known_function(kb.bm25)
     rest_known = frozenset(t for t in rest if known(t))
+    years, now, target = time_frame(question, f"{p.section or ''}\n{sentence}")
     return {
         "rule_pick": 1.0 if rule_pick else 0.0,
         "bias_rank1": 1.0 if rank == 0 else 0.0,
@@ -328,4 +331,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "values_match": matched,
         "missing_known": _missing(rest_known, body, idf, accents, top_idf),
         "unknown_share": 1.0 - len(rest_known) / len(rest) if rest else 0.0,
+        "year_conflict": years,
+        "now_conflict": now,
+        "target_conflict": target,
     }
