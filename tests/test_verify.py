@@ -169,6 +169,16 @@ def test_threshold_utility_counts_refusals_and_wrong_answers() -> None:
     assert low["utility"] == 0 and low["false_answers"] == 1
 
 
+def test_threshold_choice_can_bound_false_answers() -> None:
+    table = [{"threshold": 0.4, "utility": 10.0, "false_answers": 30, "unanswerable": 100},
+             {"threshold": 0.6, "utility": 8.0, "false_answers": 12, "unanswerable": 100},
+             {"threshold": 0.8, "utility": 5.0, "false_answers": 5, "unanswerable": 100}]
+    assert fit.choose_threshold(table)["threshold"] == 0.4
+    assert fit.choose_threshold(table, 0.13)["threshold"] == 0.6
+    assert fit.choose_threshold(table, 0.05)["threshold"] == 0.8
+    assert fit.choose_threshold(table, 0.01)["threshold"] == 0.8  # none meets it: most careful
+
+
 def test_verifier_probability_and_contributions_agree() -> None:
     v = Verifier(("a", "b"), (0.0, 1.0), (1.0, 2.0), (2.0, -1.0), 0.5, 0.5)
     feats = {"a": 1.0, "b": 3.0}

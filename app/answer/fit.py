@@ -103,6 +103,20 @@ def _probs(rows: list[Row], mean: np.ndarray, scale: np.ndarray, w: np.ndarray, 
             for r in rows]
 
 
+def choose_threshold(table: list[dict[str, float]], max_false_answers: float | None = None
+                     ) -> dict[str, float]:
+    """The row of ``table`` (``outcomes`` per threshold) with the highest utility (ties: the
+    threshold nearest 0.5); with ``max_false_answers``, only among rows whose false answers are
+    at most that share of the unanswerable questions (the highest threshold when none is)."""
+    rows = table
+    if max_false_answers is not None:
+        rows = [r for r in table
+                if r["false_answers"] <= max_false_answers * max(1, r["unanswerable"])]
+        if not rows:
+            return max(table, key=lambda r: r["threshold"])
+    return max(rows, key=lambda r: (r["utility"], -abs(r["threshold"] - 0.5)))
+
+
 def outcomes(rows: list[Row], probs: list[np.ndarray], threshold: float) -> dict[str, float]:
     """What answering the most probable candidate at ``threshold`` gives, as ``hoctap eval``
     counts it (hit@1 here: the chosen passage when answering, else the first retrieved)."""
@@ -153,11 +167,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    ap.add_argument("--max-false-answers", type=float, default=None, metavar="RATE",
+                    help="only thresholds whose out-of-fold false answers stay at or below RATE "
+                         "of the unanswerable questions (default: no bound)")
     args = ap.parse_args(argv)
     rows = collect(load_devset(args.devset), args.cache, args.embed_model)
     oof = cross_validate(rows, args.folds)
     table = [outcomes(rows, oof, t) for t in THRESHOLDS]
-    best = max(table, key=lambda r: (r["utility"], -abs(r["threshold"] - 0.5)))
+    best = choose_threshold(table, args.max_false_answers)
     mean, scale, w, b = fit(rows)
     in_sample = outcomes(rows, _probs(rows, mean, scale, w, b), best["threshold"])
     verifier = Verifier(FEATURES, tuple(mean), tuple(scale), tuple(w), b, best["threshold"])
@@ -165,7 +182,10 @@ def main(argv: list[str] | None = None) -> int:
             "embed_model": args.embed_model or "e5", "wrong_cost": WRONG_COST, "C": C,
             "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
                               "answer or right refusal, -wrong_cost per wrong or false answer, "
-                              "0 per refused answerable question",
+                              "0 per refused answerable question"
+                              + ("" if args.max_false_answers is None else
+                                 f", among those with out-of-fold false answers at most "
+                                 f"{args.max_false_answers:.4f} of the unanswerable"),
             "cross_document_cv": best, "in_sample": in_sample}
     print(json.dumps(meta, ensure_ascii=False, indent=1))
     for r in table[::5]:
