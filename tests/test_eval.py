@@ -39,6 +39,7 @@ DEVSET = DATA / "devset.json"
 HELDOUT = DATA / "heldout.json"
 FRESH = DATA / "heldout-fresh.json"
 FRESH2 = DATA / "heldout-fresh2.json"
+FRESH3 = DATA / "heldout-fresh3.json"
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -87,7 +88,7 @@ def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     return cache[path]
 
 
-@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2])
+@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2, FRESH3])
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source)."""
@@ -325,12 +326,12 @@ def hash_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ev.EvalR
 # points lower so that noise-free regressions fail. They are floors against regressions, not
 # the issue's targets (which are not met: see BENCHMARKS.md).
 HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured 2026-12-01
-    # (fourth session, v6), tuning (612) 83.0 / 88.3 / 66.6 %, 127 / 29; held-out 82.1 / 88.2 /
-    # 68.4 %, 57 / 20
-    "tuning": {"hit_at_1": 0.80, "hit_at_3": 0.85, "answer_accuracy": 0.63,
-               "false_refusals": 141, "false_answers": 35},
-    "heldout": {"hit_at_1": 0.79, "hit_at_3": 0.85, "answer_accuracy": 0.65,
-                "false_refusals": 66, "false_answers": 25},
+    # (fourth session, v7c), tuning (612) 83.2 / 88.5 / 58.6 %, 170 / 19; held-out 82.1 / 88.7 /
+    # 61.8 %, 74 / 13
+    "tuning": {"hit_at_1": 0.80, "hit_at_3": 0.85, "answer_accuracy": 0.55,
+               "false_refusals": 185, "false_answers": 25},
+    "heldout": {"hit_at_1": 0.79, "hit_at_3": 0.85, "answer_accuracy": 0.58,
+                "false_refusals": 83, "false_answers": 18},
 }
 
 
@@ -349,12 +350,12 @@ def test_eval_floors_with_hash_embedder(hash_reports: dict[str, ev.EvalReport], 
     assert not _above(r, HASH_FLOORS[name]), (_above(r, HASH_FLOORS[name]), r.to_dict())
 
 
-E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fourth session, v6),
-    # tuning (612) 85.0 / 92.3 / 60.0 %, 167 / 24; held-out 86.3 / 92.5 / 64.2 %, 73 / 13
-    "tuning": {"hit_at_1": 0.82, "hit_at_3": 0.89, "answer_accuracy": 0.57,
-               "false_refusals": 182, "false_answers": 30},
-    "heldout": {"hit_at_1": 0.83, "hit_at_3": 0.89, "answer_accuracy": 0.61,
-                "false_refusals": 83, "false_answers": 19},
+E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fourth session, v7c),
+    # tuning (612) 85.4 / 91.8 / 57.3 %, 181 / 21; held-out 87.7 / 92.5 / 60.8 %, 80 / 11
+    "tuning": {"hit_at_1": 0.82, "hit_at_3": 0.89, "answer_accuracy": 0.54,
+               "false_refusals": 195, "false_answers": 27},
+    "heldout": {"hit_at_1": 0.84, "hit_at_3": 0.89, "answer_accuracy": 0.57,
+                "false_refusals": 90, "false_answers": 17},
 }
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from app.answer import fit
-from app.answer.sentences import best_sentence
+from app.answer.sentences import best_sentence, same_value
 from app.answer.verify import FEATURES, MODEL_PATH, Verifier, load_verifier, type_near, unit_match
 from app.search.query import analyse
 
@@ -80,6 +80,36 @@ def test_a_value_the_question_states_picks_its_clause() -> None:
              "- Tỷ lệ che phủ rừng đạt 52% trở lên.")
     q3 = analyse("Đến năm 2030 tỷ lệ che phủ rừng đạt bao nhiêu?")
     assert "52%" in best_sentence(text3, q3, lambda t: 1.0, "III. MỤC TIÊU › 3. Đến năm 2030")
+
+
+def test_words_naming_the_document_do_not_choose_the_clause() -> None:
+    # "Hội Cựu chiến binh" names the issuer: the "Thành phần" clause that repeats it is not the
+    # answer to "mấy buổi"
+    text = ("- Thành phần: Ban Chấp hành Hội Cựu chiến binh tỉnh, Chủ tịch các huyện.\n"
+            "- Thời gian: 01 buổi, ngày 18/9/2020.")
+    q = analyse("Hội Cựu chiến binh cấp tỉnh học mấy buổi?")
+    names = "Kế hoạch 27-KH/CCB Ban Chấp hành Hội Cựu chiến binh tỉnh Thanh Hóa"
+    assert best_sentence(text, q, lambda t: 1.0, "1. Cấp tỉnh", names).startswith("- Thời gian")
+    # when the question holds nothing but the document's words, they still count
+    q2 = analyse("Ban Chấp hành Hội Cựu chiến binh tỉnh?")
+    assert best_sentence(text, q2, lambda t: 1.0, "", names).startswith("- Thành phần")
+
+
+@pytest.mark.parametrize(("asked", "stated", "same"), [
+    ("31/8", "31/8/2020", True), ("5/10", "05/10/2020", True), ("05/10/2020", "5/10/2020", True),
+    ("31/8/2021", "31/8/2020", False), ("31/8", "30/8/2020", False), ("8", "8/2020", False),
+    ("4.500", "4.500", True), ("45", "4.500", False),
+])
+def test_a_date_typed_without_its_year_is_the_full_date(asked: str, stated: str,
+                                                        same: bool) -> None:
+    assert same_value(asked, stated) is same
+
+
+def test_a_partial_date_picks_the_clause_with_the_full_date() -> None:
+    text = ("- Thành phần: Ban Chấp hành Tỉnh hội, các báo cáo viên cấp tỉnh.\n"
+            "- Thời gian: hội nghị trực tuyến ngày 31/8/2020.")
+    q = analyse("bch tinh hoi hop online hom 31/8 dung k")
+    assert "31/8/2020" in best_sentence(text, q, lambda t: 1.0, "1. Cấp tỉnh")
 
 
 def test_values_match_counts_the_values_the_question_states() -> None:

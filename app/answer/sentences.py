@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from app.search.query import QueryInfo
@@ -79,20 +79,43 @@ VALUE_SHARE = 1.0
 _VALUE = re.compile(r"\d[\d/.,]*")
 
 
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+
+
 def question_values(question: str) -> frozenset[str]:
     """The numbers and dates a question states, as written (trailing punctuation dropped)."""
     return frozenset(v.rstrip("/.,") for v in _VALUE.findall(question))
 
 
+def same_value(asked: str, stated: str) -> bool:
+    """Whether a value as a member types it is one a text states: the same string, or the same
+    day and month (a date typed without its year or its leading zeros, "31/8", "5/10", is the
+    "31/8/2020", "05/10/2020" of the text; a year typed must agree)."""
+    if asked == stated:
+        return True
+    a, b = _DAY_MONTH.match(asked), _DAY_MONTH.match(stated)
+    return bool(a and b and int(a[1]) == int(b[1]) and int(a[2]) == int(b[2])
+                and (not a[3] or a[3] == b[3]))
+
+
+def shared_values(asked: Iterable[str], text: str) -> int:
+    """How many of the ``asked`` values ``text`` states (see ``same_value``)."""
+    stated = question_values(text)
+    return sum(any(same_value(v, s) for s in stated) for v in asked)
+
+
 def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
-                  context: str = "") -> str:
+                  context: str = "", names: str = "") -> str:
     """The clause of ``text`` that best answers the question (verbatim): the IDF-weighted share
     of the question's words it holds, plus ``TYPE_SHARE`` when it holds the kind of fact asked
     for (a date, a number …) and ``VALUE_SHARE`` for the values the question states.
 
     Words that ``context`` holds (the passage's heading path) are shared by every clause of the
     passage: they do not tell its clauses apart, so only the question's other words count (all
-    of them when the context holds every one); the same for values the context states."""
+    of them when the context holds every one); the same for values the context states. Words
+    of ``names`` (what names the passage's document: its type, number, title, issuer) say which
+    document the question is about, not which clause answers it: they do not count either,
+    unless nothing else is left. A date typed without its year matches the full date."""
     sentences = split_sentences(text)
     if not sentences:
         return text
@@ -100,6 +123,8 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     q = set(content_tokens(info.text, accents))
     if context:
         q = (q - token_set(context, accents)) or q
+    if names:
+        q = (q - token_set(names, accents)) or q
     total = sum(idf(t) for t in q) or 1.0
     bonus = _type_bonus(info.qtype)
     values = {v for v in question_values(info.text) - question_values(context)
@@ -111,7 +136,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         score = (sum(idf(t) for t in q & toks) / total + (TYPE_SHARE if bonus(s) else 0.0)
                  - 0.001 * i)
         if values:
-            score += VALUE_SHARE * len(values & question_values(s)) / len(values)
+            score += VALUE_SHARE * shared_values(values, s) / len(values)
         if score > best_score:
             best, best_score = s, score
     return best

@@ -33,6 +33,7 @@ from app.answer.sentences import (
     answers_type,
     content_tokens,
     question_values,
+    shared_values,
     token_set,
 )
 from app.answer.support import coverage, known_function
@@ -241,7 +242,7 @@ def values_match(question: str, text: str) -> tuple[float, float]:
     values = question_values(question)
     if not values:
         return 0.0, 0.0
-    return 1.0, len(values & question_values(text)) / len(values)
+    return 1.0, shared_values(values, text) / len(values)
 
 
 def _inverse_rank(values: Sequence[float], i: int) -> float:
