@@ -326,12 +326,12 @@ def hash_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ev.EvalR
 # points lower so that noise-free regressions fail. They are floors against regressions, not
 # the targets (which are not met: see BENCHMARKS.md).
 HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured 2026-12-01
-    # (fourth session, v7c), tuning (612) 83.2 / 88.5 / 58.6 %, 170 / 19; held-out 82.1 / 88.7 /
-    # 61.8 %, 74 / 13
-    "tuning": {"hit_at_1": 0.80, "hit_at_3": 0.85, "answer_accuracy": 0.55,
-               "false_refusals": 185, "false_answers": 25},
-    "heldout": {"hit_at_1": 0.79, "hit_at_3": 0.85, "answer_accuracy": 0.58,
-                "false_refusals": 83, "false_answers": 18},
+    # (fourth session, v8), tuning (762) 75.3 / 84.3 / 51.3 %, 248 / 24; held-out 82.1 / 88.2 /
+    # 63.7 %, 70 / 14
+    "tuning": {"hit_at_1": 0.72, "hit_at_3": 0.81, "answer_accuracy": 0.48,
+               "false_refusals": 262, "false_answers": 30},
+    "heldout": {"hit_at_1": 0.79, "hit_at_3": 0.85, "answer_accuracy": 0.60,
+                "false_refusals": 80, "false_answers": 19},
 }
 
 
@@ -350,12 +350,12 @@ def test_eval_floors_with_hash_embedder(hash_reports: dict[str, ev.EvalReport], 
     assert not _above(r, HASH_FLOORS[name]), (_above(r, HASH_FLOORS[name]), r.to_dict())
 
 
-E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fourth session, v7c),
-    # tuning (612) 85.4 / 91.8 / 57.3 %, 181 / 21; held-out 87.7 / 92.5 / 60.8 %, 80 / 11
-    "tuning": {"hit_at_1": 0.82, "hit_at_3": 0.89, "answer_accuracy": 0.54,
-               "false_refusals": 195, "false_answers": 27},
-    "heldout": {"hit_at_1": 0.84, "hit_at_3": 0.89, "answer_accuracy": 0.57,
-                "false_refusals": 90, "false_answers": 17},
+E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fourth session, v8),
+    # tuning (762) 77.8 / 87.7 / 47.8 %, 276 / 23; held-out 88.2 / 92.5 / 61.3 %, 79 / 10
+    "tuning": {"hit_at_1": 0.75, "hit_at_3": 0.85, "answer_accuracy": 0.45,
+               "false_refusals": 290, "false_answers": 29},
+    "heldout": {"hit_at_1": 0.85, "hit_at_3": 0.89, "answer_accuracy": 0.58,
+                "false_refusals": 89, "false_answers": 16},
 }
 
 
