@@ -308,6 +308,14 @@ def test_eval_command_prints_both_sets_side_by_side(
     assert eval_command.run(parser.parse_args(["eval", "--heldout", *common]), settings) == 0
     text = capsys.readouterr().out
     assert "heldout · when" in text and "tuning" not in text
+    # a later held-out batch is its own set, after the others
+    fresh = tmp_path / "heldout-fresh9.json"
+    fresh.write_text(heldout.read_text(encoding="utf-8"), encoding="utf-8")
+    assert eval_command.run(parser.parse_args(["eval", "--json", *common, "--also", str(fresh)]),
+                            settings) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == ["tuning", "heldout", "heldout-fresh9"]
+    assert out["heldout-fresh9"]["questions"] == 2
 
 
 # --- the engine's floors -----------------------------------------------------------------

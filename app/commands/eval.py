@@ -3,8 +3,9 @@ accuracy, false refusals, false answers, median citation), per document, kind, g
 
 Each question runs against its own library (``tests/data/libraries.json``), indexed by the
 harness in a cache folder and reused while unchanged. ``--heldout`` runs only the held-out set,
-``--tuning`` only the tuning set; ``--index DIR`` runs the tuning set against an existing index
-instead (the behaviour before libraries).
+``--tuning`` only the tuning set; ``--also FILE …`` adds later held-out batches, each reported
+as its own set; ``--index DIR`` runs the tuning set against an existing index instead (the
+behaviour before libraries).
 """
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help="tệp câu hỏi điều chỉnh")
     p.add_argument("--heldout-file", type=Path, default=DEFAULT_HELDOUT,
                    help="tệp câu hỏi kiểm tra riêng")
+    p.add_argument("--also", type=Path, nargs="+", default=[], metavar="FILE",
+                   help="thêm các bộ kiểm tra riêng khác, mỗi tệp một cột "
+                        "(more held-out batches, each its own set, named by its file)")
     p.add_argument("--index", type=Path,
                    help="chạy bộ điều chỉnh trên chỉ mục này thay vì các thư viện")
     p.add_argument("--embed-model", help="'hash' (thử nghiệm) hoặc thư mục mô hình; mặc định e5")
@@ -60,11 +64,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         sets["tuning"] = load_devset(args.devset)
     if not args.tuning:
         sets["heldout"] = load_devset(args.heldout_file)
+    for path in args.also:
+        sets[path.stem] = load_devset(path)
     if args.index is not None and "tuning" in sets:
         kb = KnowledgeBase.open(settings)
         reports["tuning"] = evaluate(lambda q: answer_question(kb, q), sets.pop("tuning"))
     reports |= evaluate_sets(sets, settings, args.cache)
-    reports = {k: reports[k] for k in ("tuning", "heldout") if k in reports}
+    order = ("tuning", "heldout", *(path.stem for path in args.also))
+    reports = {k: reports[k] for k in order if k in reports}
     if args.json:
         print(json.dumps({k: r.to_dict() for k, r in reports.items()}, ensure_ascii=False,
                          indent=2))
