@@ -152,14 +152,13 @@ def _plain_cues(cues: Iterable[str], extra: str = "") -> re.Pattern[str]:
 _TARGET = _plain_cues(TARGET_CUES, r"den (?:19|20)\d\d")  # "đến 2030" too
 _CURRENT = _plain_cues(CURRENT_CUES)
 _NOW = _plain_cues(NOW_CUES)
-_FULL_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
 _FRAME_YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/])")
 
 
 def frame_years(text: str) -> frozenset[str]:
     """The years a text is framed by ("đến năm 2030", "giai đoạn 2023 - 2025"), not those of
     its dates ("15/9/2020", "tháng 10/2020")."""
-    return frozenset(_FRAME_YEAR.findall(_FULL_DATE.sub(" ", text)))
+    return frozenset(_FRAME_YEAR.findall(DATE.sub(" ", text)))
 
 
 def time_frame(question: str, context: str) -> tuple[float, float, float]:

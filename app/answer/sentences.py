@@ -77,9 +77,7 @@ TYPE_SHARE = 0.5
 # không?"), times the share of them it states (years and document numbers excepted).
 VALUE_SHARE = 1.0
 _VALUE = re.compile(r"\d[\d/.,]*")
-
-
-_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")  # a value that is a date
 
 
 def question_values(question: str) -> frozenset[str]:
