@@ -25,7 +25,7 @@ from app.search.hybrid import (
     passage_facts,
     passage_levels,
 )
-from app.search.query import QueryInfo, analyse
+from app.search.query import Query, QueryInfo, prepare
 from ingest.records import Passage
 from ingest.settings import Settings
 from ingest.store import DocumentRecord, Store
@@ -157,10 +157,6 @@ class KnowledgeBase:
         return True
 
     # ---- search ---------------------------------------------------------------------------
-    def analyse(self, query: str) -> QueryInfo:
-        """The parsed question (type, named documents, levels)."""
-        return analyse(query)
-
     def _dense(self, query: str) -> np.ndarray:
         """Cosine per passage for the dense candidates, 0 elsewhere."""
         out = np.zeros(len(self.passages), dtype=np.float32)
@@ -171,16 +167,19 @@ class KnowledgeBase:
                 out[i] = max(cos, 1e-6)
         return out
 
-    def search(self, query: str, k: int = 5, sources: Sequence[str] | None = None) -> list[Hit]:
-        """The ``k`` best passages for ``query`` (optionally only from ``sources``)."""
-        if not self.passages or not query.strip():
+    def search(self, query: str | Query, k: int = 5, sources: Sequence[str] | None = None
+               ) -> list[Hit]:
+        """The ``k`` best passages for ``query`` (a question as typed, or one already
+        ``prepare``d), optionally only from ``sources``."""
+        q = prepare(query) if isinstance(query, str) else query
+        if not self.passages or not q.search_text.strip():
             return []
-        info = analyse(query)
+        info = q.search_info
         if "header" in info.kinds and not self.holds_named_document(info):
             # "ban hành ngày nào" asks for a header only about a document the library holds
             info = replace(info, kinds=tuple(k for k in info.kinds if k != "header"))
-        lex = self.bm25.scores(query)
-        dense = self._dense(query)
+        lex = self.bm25.scores(q.search_text)
+        dense = self._dense(q.search_text)
         score = fuse(lex, dense, self._sources, self._levels, self._kinds, info,
                      doc_boosts(info, self._identities, self._parents), self._headings,
                      self._facts)

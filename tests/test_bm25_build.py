@@ -78,3 +78,16 @@ def test_build_from_nothing_and_a_next_generation_agree_with_the_plain_build(
         plain = _plain_build(ids, body)
         for q in ("học tập nghị quyết", "12/QĐ-UBND", "ngay 1 thang 2", "kinh phí"):
             assert np.array_equal(idx.scores(q), plain.scores(q)), q
+
+
+def test_document_frequency_counts_passages_in_either_view(tmp_path: Path) -> None:
+    texts = ["Thanh Hóa học tập nghị quyết", "Hội nông dân Thanh Hoá", "kế hoạch hành động"]
+    index = Bm25Index.build([f"p{i}" for i in range(3)], texts)
+    assert index.document_frequency("hóa") == 2  # both tone placements, one canonical form
+    assert index.document_frequency("hoa") == 2  # typed without accents: the stripped view
+    assert index.document_frequency("hoạch") == 1
+    assert index.document_frequency("thời") is None and index.document_frequency("") is None
+    saved = cached_bm25(tmp_path, "g1", [f"p{i}" for i in range(3)], texts)
+    again = cached_bm25(tmp_path, "g1", [f"p{i}" for i in range(3)], texts)  # read back
+    assert saved.document_frequency("hoa") == again.document_frequency("hoa") == 2
+    assert Bm25Index.build_from_tokens([], []).document_frequency("hóa") is None

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from app.knowledge import KnowledgeBase
 from app.search import bm25 as bm25_module
-from app.search.query import analyse
+from app.search.query import analyse, prepare
 from ingest.embed.base import HashEmbedder
 from ingest.pipeline import ingest
 from ingest.settings import Settings
@@ -87,3 +88,28 @@ def test_query_analysis() -> None:
     assert analyse("Hội Nông dân cấp huyện học xong khi nào?").levels == ("huyen",)
     assert analyse("Ai ký kế hoạch?").kinds == ("signature",)
     assert analyse("Tỉnh hội giao những nội dung gì").org_level == "tinh"
+
+
+def test_prepared_query_spells_out_abbreviations_for_search_and_parse() -> None:
+    q = prepare("HND tỉnh học NQ58 xong khi nào?")
+    assert "HND (hội nông dân)" in q.search_text  # search reads both forms
+    assert "HND" not in q.text and "hội nông dân tỉnh" in q.text
+    assert q.info.org_level == "tinh"  # "HND (hội nông dân) tỉnh" would not name the level
+    assert q.info.docs[0].number == "58" and q.asked.startswith("HND tỉnh")
+
+
+def test_search_takes_a_prepared_query_and_answering_parses_it_once(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.answer.extractive import extractive_answer
+    from app.search import query as query_module
+
+    asked = "HND cấp huyện phải học xong NQ58 trước ngày nào?"
+    assert ([h.passage.id for h in kb.search(prepare(asked), 5)]
+            == [h.passage.id for h in kb.search(asked, 5)])
+    calls: list[str] = []
+    real = query_module.analyse
+    for name, module in list(sys.modules.items()):  # wherever the parser was imported to
+        if name.startswith("app.") and getattr(module, "analyse", None) is real:
+            monkeypatch.setattr(module, "analyse", lambda text: calls.append(text) or real(text))
+    extractive_answer(kb, asked)
+    assert len(calls) == 1

@@ -29,8 +29,7 @@ from app.answer.verify import (
     features,
     load_verifier,
 )
-from app.search.query import QueryInfo, analyse
-from ingest.facts import expand_abbreviations
+from app.search.query import QueryInfo, prepare
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -239,11 +238,10 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     question asks for a kind of passage (who signed, where it is sent, when it was issued),
     also the passages of that kind of the documents already among the candidates."""
     asked = question
-    question = expand_abbreviations(asked, keep=False)  # "HND" → "hội nông dân", "NQ58" …
-    info = analyse(question)
+    query = prepare(asked)  # "HND" → "hội nông dân", "NQ58" …: parsed once, searched with
+    question, info = query.text, query.info
     missing = missing_documents(info, kb.records.values())
-    # search with both forms: documents write "Hội CCB" as often as "Hội Cựu chiến binh"
-    found = distinct(kb.search(expand_abbreviations(asked), k=POOL))
+    found = distinct(kb.search(query, k=POOL))
     hits = found[:max(k, CANDIDATES)]
     idf = idf_function(kb.bm25)
     kind = embedder_kind(kb.embedder.id)

@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from app.answer.sentences import content_tokens, token_set
 from app.search.bm25 import Bm25Index
-from app.search.tokens import STRIPPED
 from ingest.text import has_diacritics, search_tokens
 
 # Chosen on tests/data/devset.json: below this coverage a passage does not hold the question's
@@ -36,21 +35,12 @@ def idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     return fn
 
 
-def _vocab_id(vocab: dict[str, int], token: str) -> int | None:
-    """The index's id of a syllable: its canonical form, or its accent-stripped view when typed
-    without accents (either view as a fallback)."""
-    i = vocab.get(token if has_diacritics(token) else STRIPPED + token)
-    return vocab.get(token) if i is None else i
-
-
 def _idf_function(bm25: Bm25Index) -> Callable[[str], float]:
     n = max(1, len(bm25.ids))
     top = math.log(1 + n)
     unknown = top * 0.6  # unknown words count, but a paraphrase must not sink an answer
     if bm25.model is None:
         return lambda t: top
-    vocab = bm25.vocab
-    indptr = bm25.model.scores["indptr"]  # per-token postings: document frequency
     memo: dict[str, float] = {}
 
     def idf(token: str) -> float:
@@ -59,11 +49,10 @@ def _idf_function(bm25: Bm25Index) -> Callable[[str], float]:
         value = memo.get(token)
         if value is not None:
             return value
-        i = _vocab_id(vocab, token)
-        if i is None:
+        df = bm25.document_frequency(token)
+        if df is None:
             value = unknown
         else:
-            df = int(indptr[i + 1] - indptr[i])
             value = math.log(1 + (n - df + 0.5) / (df + 0.5))
         memo[token] = value
         return value
@@ -80,10 +69,8 @@ def known_function(bm25: Bm25Index) -> Callable[[str], bool]:
     do not treat."""
     fn = _KNOWN.get(bm25)
     if fn is None:
-        vocab = bm25.vocab if bm25.model is not None else {}
-
         def fn(token: str) -> bool:
-            return _vocab_id(vocab, token) is not None
+            return bm25.document_frequency(token) is not None
 
         _KNOWN[bm25] = fn
     return fn

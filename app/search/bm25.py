@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from app.search.token_ids import document_token_ids
-from app.search.tokens import document_tokens, query_views
+from app.search.tokens import STRIPPED, document_tokens, query_views
+from ingest.text import has_diacritics
 
 STRIPPED_WEIGHT = 0.5  # the stripped view adds recall when the query has diacritics
 RECIPE = "2"  # bump when tokens or indexed texts change: cached indexes are then rebuilt
@@ -180,6 +181,20 @@ class Bm25Index:
         if not known:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+    def document_frequency(self, token: str) -> int | None:
+        """How many passages hold the syllable ``token`` (its canonical form, ``hóa``, or its
+        accent-stripped view when typed without accents, ``hoa``; either view as a fallback);
+        None when the index does not know it."""
+        if self.model is None or not token:
+            return None
+        i = self.vocab.get(token if has_diacritics(token) else STRIPPED + token)
+        if i is None:
+            i = self.vocab.get(token)
+        if i is None:
+            return None
+        indptr = self.model.scores["indptr"]  # per-token postings
+        return int(indptr[i + 1] - indptr[i])
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (aligned with ``ids``)."""

@@ -5,9 +5,10 @@ Everything is matched on the accent-stripped form, so "cap huyen" and "cấp huy
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ingest.facts import expand_abbreviations
 from ingest.text import strip_accents
 
 # Document types as written in questions (stripped form) → the type as documents print it.
@@ -79,9 +80,42 @@ class QueryInfo:
     types_named: tuple[str, ...] = ()  # document types the question names, with or without number
 
 
+@dataclass(frozen=True)
+class Query:
+    """One question, prepared once (``prepare``) and passed along from search to answer."""
+
+    asked: str  # as typed
+    search_text: str  # abbreviations spelled out beside them: what BM25 and the embedder read
+    info: QueryInfo  # the parse of the question with its abbreviations spelled out in place
+
+    @property
+    def text(self) -> str:
+        """The question with its abbreviations spelled out ("hội nông dân" for "HND")."""
+        return self.info.text
+
+    @property
+    def search_info(self) -> QueryInfo:
+        """The parse with the words of ``search_text`` (matched against document names and
+        headings, which write "Hội CCB" as often as "Hội Cựu chiến binh")."""
+        return replace(self.info, text=self.search_text, plain=plain_form(self.search_text))
+
+
+def prepare(asked: str) -> Query:
+    """The question as typed, spelled out and parsed. Search reads the form that keeps the
+    abbreviation beside its expansion (documents write "Hội CCB" as often as "Hội Cựu chiến
+    binh"); the parse reads the form without it, so that "HND tỉnh" names the tỉnh level."""
+    return Query(asked, expand_abbreviations(asked),
+                 analyse(expand_abbreviations(asked, keep=False)))
+
+
+def plain_form(text: str) -> str:
+    """``text`` accent-stripped, lower case, single-spaced: the form questions are parsed in."""
+    return re.sub(r"\s+", " ", strip_accents(text)).strip()
+
+
 def analyse(question: str) -> QueryInfo:
     """Parse a question (any accents, any tone spelling)."""
-    plain = re.sub(r"\s+", " ", strip_accents(question)).strip()
+    plain = plain_form(question)
     qtype = next((name for name, pat in QTYPES if re.search(pat, plain)), None)
     docs: list[DocRef] = []
     for m in _NUMBER_AFTER_TYPE.finditer(plain):
