@@ -40,6 +40,7 @@ HELDOUT = DATA / "heldout.json"
 FRESH = DATA / "heldout-fresh.json"
 FRESH2 = DATA / "heldout-fresh2.json"
 FRESH3 = DATA / "heldout-fresh3.json"
+FRESH4 = DATA / "heldout-fresh4.json"
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     return cache[path]
 
 
-@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2, FRESH3])
+@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2, FRESH3, FRESH4])
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source)."""
@@ -334,11 +335,11 @@ def hash_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ev.EvalR
 # points lower so that noise-free regressions fail. They are floors against regressions, not
 # the issue's targets (which are not met: see BENCHMARKS.md).
 HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured 2026-12-01
-    # (fourth session, v8), tuning (762) 75.3 / 84.3 / 51.3 %, 248 / 24; held-out 82.1 / 88.2 /
-    # 63.7 %, 70 / 14
-    "tuning": {"hit_at_1": 0.72, "hit_at_3": 0.81, "answer_accuracy": 0.48,
-               "false_refusals": 262, "false_answers": 30},
-    "heldout": {"hit_at_1": 0.79, "hit_at_3": 0.85, "answer_accuracy": 0.60,
+    # (fifth session, v9), tuning (1,062) 70.5 / 80.9 / 42.8 %, 405 / 39; held-out 83.5 / 88.2 /
+    # 63.2 %, 70 / 15
+    "tuning": {"hit_at_1": 0.67, "hit_at_3": 0.78, "answer_accuracy": 0.40,
+               "false_refusals": 425, "false_answers": 46},
+    "heldout": {"hit_at_1": 0.80, "hit_at_3": 0.85, "answer_accuracy": 0.60,
                 "false_refusals": 80, "false_answers": 19},
 }
 
@@ -358,11 +359,11 @@ def test_eval_floors_with_hash_embedder(hash_reports: dict[str, ev.EvalReport], 
     assert not _above(r, HASH_FLOORS[name]), (_above(r, HASH_FLOORS[name]), r.to_dict())
 
 
-E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fourth session, v8),
-    # tuning (762) 77.8 / 87.7 / 47.8 %, 276 / 23; held-out 88.2 / 92.5 / 61.3 %, 79 / 10
-    "tuning": {"hit_at_1": 0.75, "hit_at_3": 0.85, "answer_accuracy": 0.45,
-               "false_refusals": 290, "false_answers": 29},
-    "heldout": {"hit_at_1": 0.85, "hit_at_3": 0.89, "answer_accuracy": 0.58,
+E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fifth session, v9),
+    # tuning (1,062) 73.8 / 85.8 / 38.6 %, 449 / 38; held-out 86.3 / 92.5 / 62.3 %, 76 / 10
+    "tuning": {"hit_at_1": 0.71, "hit_at_3": 0.83, "answer_accuracy": 0.36,
+               "false_refusals": 465, "false_answers": 46},
+    "heldout": {"hit_at_1": 0.83, "hit_at_3": 0.89, "answer_accuracy": 0.58,
                 "false_refusals": 89, "false_answers": 16},
 }
 
