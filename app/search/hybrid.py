@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from app.search.query import QueryInfo, section_levels
+from ingest.facts import DATE, YEAR
 from ingest.records import DocumentMeta, Passage
 from ingest.text import has_diacritics, search_tokens, strip_accents, tokens
 
@@ -123,8 +124,6 @@ def passage_levels(passages: Sequence[Passage]) -> list[frozenset[str]]:
 _NUMBERING = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
 
 
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}", re.I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DIGIT = re.compile(r"\d")
 _NGAY = re.compile(r"ngày", re.I)  # with "/", what any date must contain: a cheap first test
 
@@ -138,9 +137,9 @@ def passage_facts(passages: Sequence[Passage]) -> list[frozenset[str]]:
             out.append(none)
             continue
         kinds = {"count"}
-        if ("/" in p.text or _NGAY.search(p.text)) and _DATE.search(p.text):
+        if ("/" in p.text or _NGAY.search(p.text)) and DATE.search(p.text):
             kinds.add("date")
-        if ("19" in p.text or "20" in p.text) and _YEAR.search(p.text):
+        if ("19" in p.text or "20" in p.text) and YEAR.search(p.text):
             kinds.add("year")
         out.append(frozenset(kinds))
     return out
