@@ -238,7 +238,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     question asks for a kind of passage (who signed, where it is sent, when it was issued),
     also the passages of that kind of the documents already among the candidates."""
     asked = question
-    query = prepare(asked)  # "HND" → "hội nông dân", "NQ58" …: parsed once, searched with
+    query = prepare(asked)  # "HND" → "hội nông dân", "NQ58" …: spelled out and parsed once
     question, info = query.text, query.info
     missing = missing_documents(info, kb.records.values())
     found = distinct(kb.search(query, k=POOL))
