@@ -17,8 +17,10 @@ import numpy as np
 from app.search.bm25 import Bm25Index, cached_bm25
 from app.search.hybrid import (
     DocIdentity,
+    Signals,
+    combine,
     doc_boosts,
-    fuse,
+    fusion_signals,
     heading_words,
     identity,
     parents,
@@ -167,6 +169,19 @@ class KnowledgeBase:
                 out[i] = max(cos, 1e-6)
         return out
 
+    def signals(self, query: str | Query) -> Signals:
+        """What the fused score of every passage is made of for ``query`` (a question as
+        typed, or one already ``prepare``d)."""
+        q = prepare(query) if isinstance(query, str) else query
+        info = q.search_info
+        if "header" in info.kinds and not self.holds_named_document(info):
+            # "ban hành ngày nào" asks for a header only about a document the library holds
+            info = replace(info, kinds=tuple(k for k in info.kinds if k != "header"))
+        return fusion_signals(self.bm25.scores(q.search_text), self._dense(q.search_text),
+                              self._sources, self._levels, self._kinds, info,
+                              doc_boosts(info, self._identities, self._parents),
+                              self._headings, self._facts)
+
     def search(self, query: str | Query, k: int = 5, sources: Sequence[str] | None = None
                ) -> list[Hit]:
         """The ``k`` best passages for ``query`` (a question as typed, or one already
@@ -174,20 +189,13 @@ class KnowledgeBase:
         q = prepare(query) if isinstance(query, str) else query
         if not self.passages or not q.search_text.strip():
             return []
-        info = q.search_info
-        if "header" in info.kinds and not self.holds_named_document(info):
-            # "ban hành ngày nào" asks for a header only about a document the library holds
-            info = replace(info, kinds=tuple(k for k in info.kinds if k != "header"))
-        lex = self.bm25.scores(q.search_text)
-        dense = self._dense(q.search_text)
-        score = fuse(lex, dense, self._sources, self._levels, self._kinds, info,
-                     doc_boosts(info, self._identities, self._parents), self._headings,
-                     self._facts)
+        sig = self.signals(q)
+        score = combine(sig)
         if sources is not None:
             allowed = set(sources)
             score = np.where([s in allowed for s in self._sources], score, -np.inf)
         order = np.argsort(-score, kind="stable")[:k]
-        return [Hit(self.passages[i], float(score[i]), float(lex[i]), float(dense[i]))
+        return [Hit(self.passages[i], float(score[i]), float(sig.lex[i]), float(sig.dense[i]))
                 for i in order if np.isfinite(score[i]) and score[i] > 0]
 
     @property

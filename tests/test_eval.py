@@ -41,6 +41,7 @@ FRESH = DATA / "heldout-fresh.json"
 FRESH2 = DATA / "heldout-fresh2.json"
 FRESH3 = DATA / "heldout-fresh3.json"
 FRESH4 = DATA / "heldout-fresh4.json"
+FRESH5 = DATA / "heldout-fresh5.json"
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     return cache[path]
 
 
-@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2, FRESH3, FRESH4])
+@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2, FRESH3, FRESH4, FRESH5])
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source)."""

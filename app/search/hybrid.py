@@ -5,10 +5,12 @@ Scores are on the RRF scale: rank 1 in one list is worth ``1 / (K + 1)``.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -17,15 +19,49 @@ from ingest.facts import DATE, YEAR
 from ingest.records import DocumentMeta, Passage
 from ingest.text import has_diacritics, search_tokens, strip_accents, tokens
 
-K = 60
-W_LEX = 1.0
-W_DENSE = 1.0
-B_DOC = 0.02  # a named document (number, place, issuing level) ≈ one first rank
-B_LEVEL = 0.012  # a section about the level the question names
-PARENT_PRIOR = 0.5  # share of B_DOC given to documents that other documents implement
-B_HEAD = 0.012  # a heading whose words the question repeats ("tài liệu học tập gồm những gì")
-B_TYPE = 0.006  # holds the kind of fact asked for (a date for "ngày nào", a year, a number)
-B_KIND = 0.02  # the kind of passage asked for: "ai ký" → signature, "gửi đến" → recipients
+K = 60  # reciprocal-rank fusion: a passage at rank r gets weight / (K + r) from each ranking
+W_LEX = 1.0  # BM25's ranking; every other weight is relative to it
+PARENT_PRIOR = 0.5  # share of the document weight given to documents others implement
+FUSION_PATH = Path(__file__).with_name("fusion.json")
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How the fused score weighs its signals beside BM25's reciprocal rank. The defaults
+    were set by hand in earlier rounds; ``python -m app.search.fit`` fits them on the tuning
+    set and writes ``fusion.json``, which replaces them when present (fitted weights were
+    measured and not shipped: bench/notes/issue-8-round6.md)."""
+
+    dense: float = 1.0  # the dense ranking's reciprocal rank
+    document: float = 0.02  # the document the question names (number, place, issuing level)
+    level: float = 0.012  # a section about the level the question names
+    heading: float = 0.012  # a heading whose words the question repeats ("tài liệu … gồm gì")
+    fact: float = 0.006  # holds the kind of fact asked for (a date for "ngày nào", a number)
+    kind: float = 0.02  # the kind of passage asked for: "ai ký" → signature, "gửi" → recipients
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: Path = FUSION_PATH) -> FusionWeights:
+    """The fitted fusion weights, or the defaults when none are stored."""
+    if not path.exists():
+        return FusionWeights()
+    return FusionWeights(**json.loads(path.read_text(encoding="utf-8"))["weights"])
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per passage, what its fused score is made of for one question."""
+
+    lex: np.ndarray  # BM25 score
+    dense: np.ndarray  # cosine (0 outside the dense candidates)
+    lex_rank: np.ndarray
+    dense_rank: np.ndarray
+    fact: np.ndarray  # 1: states the kind of fact asked for
+    heading: np.ndarray  # 0..1: the question repeats a heading above it
+    document: np.ndarray  # 0..1: the question names its document (``doc_boosts``)
+    level: np.ndarray  # 1: a section about the level the question names
+    kind: np.ndarray  # 1: the kind of passage asked for
+
 
 # Words every issuer of this kind shares: naming them does not single out a document.
 _GENERIC = set(
@@ -171,22 +207,32 @@ def heading_match(info: QueryInfo, headings: Sequence[tuple[frozenset[str], ...]
     return out
 
 
-def fuse(lex: np.ndarray, dense: np.ndarray, sources: Sequence[str],
-         levels: Sequence[frozenset[str]], kinds: Sequence[str], info: QueryInfo,
-         boosts: dict[str, float],
-         headings: Sequence[tuple[frozenset[str], ...]] | None = None,
-         facts: Sequence[frozenset[str]] | None = None) -> np.ndarray:
-    """Final score per passage: weighted RRF of both rankings plus the boosts."""
-    score = W_LEX / (K + ranks(lex)) + W_DENSE / (K + ranks(dense))
+def fusion_signals(lex: np.ndarray, dense: np.ndarray, sources: Sequence[str],
+            levels: Sequence[frozenset[str]], kinds: Sequence[str], info: QueryInfo,
+            boosts: dict[str, float],
+            headings: Sequence[tuple[frozenset[str], ...]] | None = None,
+            facts: Sequence[frozenset[str]] | None = None) -> Signals:
+    """The signals of every passage for the question ``info`` (``lex``/``dense``: the two
+    rankings' scores, aligned with ``sources``)."""
+    zero = np.zeros(len(lex))
+    fact = zero
     if facts is not None and info.qtype in ("date", "year", "count"):
-        score += B_TYPE * np.array([1.0 if info.qtype in f else 0.0 for f in facts])
-    if headings is not None:
-        score += B_HEAD * heading_match(info, headings)
-    if boosts:
-        score += B_DOC * np.array([boosts.get(s, 0.0) for s in sources])
+        fact = np.array([1.0 if info.qtype in f else 0.0 for f in facts])
+    heading = heading_match(info, headings) if headings is not None else zero
+    document = np.array([boosts.get(s, 0.0) for s in sources]) if boosts else zero
+    level = zero
     if info.levels:
         wanted = set(info.levels)
-        score += B_LEVEL * np.array([1.0 if lv & wanted else 0.0 for lv in levels])
-    if info.kinds:
-        score += B_KIND * np.array([1.0 if k in info.kinds else 0.0 for k in kinds])
-    return score
+        level = np.array([1.0 if lv & wanted else 0.0 for lv in levels])
+    kind = np.array([1.0 if k in info.kinds else 0.0 for k in kinds]) if info.kinds else zero
+    return Signals(lex, dense, ranks(lex), ranks(dense), fact, heading, document, level, kind)
+
+
+def combine(s: Signals, w: FusionWeights | None = None) -> np.ndarray:
+    """Final score per passage: weighted reciprocal-rank fusion of both rankings plus the
+    weighted boosts (``w``: ``load_weights()`` unless given)."""
+    w = w or load_weights()
+    return (W_LEX / (K + s.lex_rank) + w.dense / (K + s.dense_rank) + w.fact * s.fact
+            + w.heading * s.heading + w.document * s.document + w.level * s.level
+            + w.kind * s.kind)
+
