@@ -208,10 +208,10 @@ def heading_match(info: QueryInfo, headings: Sequence[tuple[frozenset[str], ...]
 
 
 def fusion_signals(lex: np.ndarray, dense: np.ndarray, sources: Sequence[str],
-            levels: Sequence[frozenset[str]], kinds: Sequence[str], info: QueryInfo,
-            boosts: dict[str, float],
-            headings: Sequence[tuple[frozenset[str], ...]] | None = None,
-            facts: Sequence[frozenset[str]] | None = None) -> Signals:
+                   levels: Sequence[frozenset[str]], kinds: Sequence[str], info: QueryInfo,
+                   boosts: dict[str, float],
+                   headings: Sequence[tuple[frozenset[str], ...]] | None = None,
+                   facts: Sequence[frozenset[str]] | None = None) -> Signals:
     """The signals of every passage for the question ``info`` (``lex``/``dense``: the two
     rankings' scores, aligned with ``sources``)."""
     zero = np.zeros(len(lex))
