@@ -15,6 +15,7 @@ imports only what the engine has always exposed (``answer_question``, ``Knowledg
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import shutil
@@ -109,6 +110,20 @@ def load_devset(path: Path) -> list[dict[str, Any]]:
     """The questions of a development set file."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return list(data["questions"] if isinstance(data, dict) else data)
+
+
+def fit_parser(description: str, out: Path) -> argparse.ArgumentParser:
+    """The options of every fit on the tuning set (``python -m app.answer.fit``,
+    ``python -m app.search.fit``): which questions, where the libraries are cached, which
+    embedder, how many document-grouped folds, where the fitted file goes."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--devset", type=Path, default=DEVSET)
+    ap.add_argument("--cache", type=Path, default=None)
+    ap.add_argument("--embed-model", default=None, help="'hash' for a quick look; default e5")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=out)
+    ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    return ap
 
 
 def norm(text: str) -> str:

@@ -15,7 +15,6 @@ has its own model in the file, since their cosines live on different scales.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
@@ -163,15 +162,9 @@ def cross_validate(rows: list[Row], folds: int) -> list[np.ndarray]:
 
 def main(argv: list[str] | None = None) -> int:
     """Fit, cross-validate, choose the threshold, write the model file."""
-    from app.answer.evaluate import DEVSET, load_devset
+    from app.answer.evaluate import fit_parser, load_devset
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--devset", type=Path, default=DEVSET)
-    ap.add_argument("--cache", type=Path, default=None)
-    ap.add_argument("--embed-model", default=None, help="'hash' for a quick look; default e5")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    ap = fit_parser(__doc__.splitlines()[0], MODEL_PATH)
     ap.add_argument("--max-false-answers", type=float, default=MAX_FALSE_ANSWERS, metavar="RATE",
                     help="only thresholds whose out-of-fold false answers stay at or below RATE "
                          f"of the unanswerable questions (default {MAX_FALSE_ANSWERS}; 1: no bound)")

@@ -15,7 +15,6 @@ changes the verifier's candidates: refit it too (``python -m app.answer.fit``).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import asdict, dataclass, fields, replace
@@ -123,15 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     """Fit, cross-validate, write the weights."""
     from sklearn.model_selection import GroupKFold
 
-    from app.answer.evaluate import DEVSET, load_devset
+    from app.answer.evaluate import fit_parser, load_devset
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--devset", type=Path, default=DEVSET)
-    ap.add_argument("--cache", type=Path, default=None)
-    ap.add_argument("--embed-model", default=None, help="'hash' for a quick look; default e5")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--out", type=Path, default=FUSION_PATH)
-    ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    ap = fit_parser(__doc__.splitlines()[0], FUSION_PATH)
     args = ap.parse_args(argv)
     cases = collect(load_devset(args.devset), args.cache, args.embed_model)
     oof: list[int | None] = [None] * len(cases)
