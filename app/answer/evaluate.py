@@ -20,7 +20,7 @@ import hashlib
 import json
 import shutil
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -311,6 +311,27 @@ def build_library(name: str, settings: Settings, cache: Path | None = None,
         ingest(s, passages, rebuild=stamp.exists())
         stamp.write_text(fp)
     return KnowledgeBase.open(s, embedder)
+
+
+def tuning_questions(questions: Iterable[dict[str, Any]], cache: Path | None,
+                     embed_model: str | None
+                     ) -> Iterator[tuple[dict[str, Any], KnowledgeBase, str]]:
+    """Each question with its library (built once, shared; ``embed_model`` ``hash`` for the
+    test double, else the settings' embedder) and the document it is about, copies of one
+    document counted as one: the group whole documents are held out by in the fits."""
+    from ingest.settings import Settings
+
+    settings = Settings.from_env()
+    if embed_model:
+        settings = replace(settings, embed_model=embed_model)
+    originals = same_document()
+    kbs: dict[str, KnowledgeBase] = {}
+    for q in questions:
+        lib = _key(q, "library")
+        if lib not in kbs:
+            kbs[lib] = build_library(lib, settings, cache)
+        doc = q.get("doc") or lib
+        yield q, kbs[lib], originals.get(doc, doc)
 
 
 def evaluate_sets(sets: dict[str, Sequence[dict[str, Any]]], settings: Settings,

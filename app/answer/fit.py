@@ -50,23 +50,11 @@ class Row:
 def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
             ) -> list[Row]:
     """Candidates and labels of every question, each against its library."""
-    from dataclasses import replace
-
-    from app.answer.evaluate import _key, build_library, norm, same_document, wanted_passages
+    from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.extractive import analyse_candidates, answer_from
-    from ingest.settings import Settings
 
-    settings = Settings.from_env()
-    if embed_model:
-        settings = replace(settings, embed_model=embed_model)
-    originals = same_document()
-    kbs: dict[str, Any] = {}
     rows = []
-    for q in questions:
-        lib = _key(q, "library")
-        if lib not in kbs:
-            kbs[lib] = build_library(lib, settings, cache)
-        kb = kbs[lib]
+    for q, kb, group in tuning_questions(questions, cache, embed_model):
         a = analyse_candidates(kb, q["question"])
         wants = wanted_passages(q) if q["answerable"] else []
         labels, feats = [], []
@@ -80,8 +68,7 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
             labels.append(1.0 if ok else 0.0)
             feats.append([c.features[n] for n in FEATURES])
         first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
-        doc = q.get("doc") or lib
-        rows.append(Row(q["question"], originals.get(doc, doc), bool(q["answerable"]),
+        rows.append(Row(q["question"], group, bool(q["answerable"]),
                         np.array(feats, dtype=float).reshape(-1, len(FEATURES)),
                         np.array(labels), first_hit))
     return rows

@@ -89,31 +89,22 @@ def search_weights(cases: list[Case], start: FusionWeights = START) -> FusionWei
 def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
             ) -> list[Case]:
     """The signals of every answerable tuning question, each against its library."""
-    from app.answer.evaluate import _key, build_library, norm, same_document, wanted_passages
+    from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.extractive import _copy_key
     from app.search.query import prepare
-    from ingest.settings import Settings
 
-    settings = Settings.from_env()
-    if embed_model:
-        settings = replace(settings, embed_model=embed_model)
-    originals = same_document()
-    libraries: dict[str, Any] = {}
+    libraries: dict[int, tuple[np.ndarray, list[str]]] = {}  # per library: copy ids, texts
     cases = []
-    for q in questions:
-        if not q["answerable"]:
-            continue
-        lib = _key(q, "library")
-        if lib not in libraries:
-            kb = build_library(lib, settings, cache)
+    for q, kb, group in tuning_questions((q for q in questions if q["answerable"]), cache,
+                                         embed_model):
+        if id(kb) not in libraries:
             keys: dict[tuple[str, str], int] = {}
             copy = np.array([keys.setdefault(_copy_key(p.section or "", p.text), len(keys))
                              for p in kb.passages])
-            libraries[lib] = (kb, copy, [norm(p.text) for p in kb.passages])
-        kb, copy, texts = libraries[lib]
+            libraries[id(kb)] = (copy, [norm(p.text) for p in kb.passages])
+        copy, texts = libraries[id(kb)]
         wants = wanted_passages(q)
-        doc = q.get("doc") or lib
-        cases.append(Case(originals.get(doc, doc), kb.signals(prepare(q["question"])),
+        cases.append(Case(group, kb.signals(prepare(q["question"])),
                           np.array([any(w in t for w in wants) for t in texts]), copy))
     return cases
 
