@@ -54,8 +54,8 @@ class Signals:
 
     lex: np.ndarray  # BM25 score
     dense: np.ndarray  # cosine (0 outside the dense candidates)
-    lex_rank: np.ndarray
-    dense_rank: np.ndarray
+    lex_rank: np.ndarray  # the two rankings (kept beside the scores: a fit recombines the
+    dense_rank: np.ndarray  # same signals under many weights)
     fact: np.ndarray  # 1: states the kind of fact asked for
     heading: np.ndarray  # 0..1: the question repeats a heading above it
     document: np.ndarray  # 0..1: the question names its document (``doc_boosts``)
