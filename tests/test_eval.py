@@ -33,15 +33,13 @@ from app.commands import eval as eval_command
 from ingest.passages import make_passages
 from ingest.readers import read_document
 from ingest.settings import Settings
+from ingest.text import strip_accents
 
 DATA = Path(__file__).parent / "data"
 DEVSET = DATA / "devset.json"
 HELDOUT = DATA / "heldout.json"
-FRESH = DATA / "heldout-fresh.json"
-FRESH2 = DATA / "heldout-fresh2.json"
-FRESH3 = DATA / "heldout-fresh3.json"
-FRESH4 = DATA / "heldout-fresh4.json"
-FRESH5 = DATA / "heldout-fresh5.json"
+FRESH = [DATA / f"heldout-fresh{n}.json" for n in ("", 2, 3, 4, 5, 6, 7, 8)]  # later batches
+BATCH6 = DATA / "devset-batch6.json"  # written for tuning, not in the shipped fit (BENCHMARKS.md)
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -83,6 +81,18 @@ def test_heldout_is_well_formed() -> None:
     assert "Kế hoạch này gửi cho những đơn vị nào?" in quoted
 
 
+def test_no_held_out_question_is_a_tuning_question() -> None:
+    """The held-out sets stay out of what the fits read: no question of them (compared
+    accent-stripped, lower case) is in the tuning set or in the batch kept for a later fit."""
+    def key(q: dict[str, Any]) -> str:
+        return " ".join(strip_accents(q["question"]).lower().split())
+
+    tuning = {key(q) for q in load_devset(DEVSET) + load_devset(BATCH6)}
+    for setfile in (HELDOUT, *FRESH):
+        both = {key(q) for q in load_devset(setfile)} & tuning
+        assert not both, (setfile.name, sorted(both)[:3])
+
+
 def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     if path not in cache:
         _, ps = make_passages(path.name, read_document(path, 10**8).blocks)
@@ -90,7 +100,7 @@ def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     return cache[path]
 
 
-@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, FRESH, FRESH2, FRESH3, FRESH4, FRESH5])
+@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, *FRESH, BATCH6])
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source)."""
@@ -336,11 +346,11 @@ def hash_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ev.EvalR
 # points lower so that noise-free regressions fail. They are floors against regressions, not
 # the issue's targets (which are not met: see BENCHMARKS.md).
 HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured 2026-12-01
-    # (fifth session, v9), tuning (1,062) 70.5 / 80.9 / 42.8 %, 405 / 39; held-out 83.5 / 88.2 /
-    # 63.2 %, 70 / 15
-    "tuning": {"hit_at_1": 0.67, "hit_at_3": 0.78, "answer_accuracy": 0.40,
-               "false_refusals": 425, "false_answers": 46},
-    "heldout": {"hit_at_1": 0.80, "hit_at_3": 0.85, "answer_accuracy": 0.60,
+    # (sixth session, v9c), tuning (1,051) 70.3 / 80.7 / 41.6 %, 414 / 33; held-out 83.5 / 88.2 /
+    # 61.8 %, 74 / 13
+    "tuning": {"hit_at_1": 0.67, "hit_at_3": 0.78, "answer_accuracy": 0.39,
+               "false_refusals": 435, "false_answers": 40},
+    "heldout": {"hit_at_1": 0.80, "hit_at_3": 0.85, "answer_accuracy": 0.59,
                 "false_refusals": 80, "false_answers": 19},
 }
 
@@ -360,8 +370,8 @@ def test_eval_floors_with_hash_embedder(hash_reports: dict[str, ev.EvalReport], 
     assert not _above(r, HASH_FLOORS[name]), (_above(r, HASH_FLOORS[name]), r.to_dict())
 
 
-E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (fifth session, v9),
-    # tuning (1,062) 73.8 / 85.8 / 38.6 %, 449 / 38; held-out 86.3 / 92.5 / 62.3 %, 76 / 10
+E5_FLOORS = {  # real e5, verifier fitted for it: measured 2026-12-01 (sixth session, v9c),
+    # tuning (1,051) 73.6 / 85.8 / 38.5 %, 445 / 37; held-out 86.3 / 92.9 / 62.7 %, 75 / 10
     "tuning": {"hit_at_1": 0.71, "hit_at_3": 0.83, "answer_accuracy": 0.36,
                "false_refusals": 465, "false_answers": 46},
     "heldout": {"hit_at_1": 0.83, "hit_at_3": 0.89, "answer_accuracy": 0.58,
