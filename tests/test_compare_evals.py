@@ -1,0 +1,47 @@
+"""``bench/compare_evals.py``: discordant questions between two eval outputs and the sign test."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.compare_evals import compare, main, sign_test
+
+
+def _report(missed: list[str], false: list[str], n: int = 6) -> dict:
+    failures = [{"question": q, "why": "false refusal"} for q in missed]
+    failures += [{"question": q, "why": "false answer"} for q in false]
+    return {"questions": n, "failures": failures}
+
+
+def test_counts_questions_right_or_false_by_one_side_only() -> None:
+    before = {"heldout": _report(["a", "b"], ["x"]), "tuning": _report([], [])}
+    after = {"heldout": _report(["b", "c", "d"], ["y"]), "tuning": _report([], [])}
+    (r,) = compare(before, after, ["heldout"])
+    assert (r.right_only_before, r.right_only_after) == (2, 1)  # c, d lost; a gained
+    assert (r.false_only_before, r.false_only_after) == (1, 1)
+    assert [p.name for p in compare(before, after)] == ["heldout", "tuning"]
+
+
+def test_sign_test_is_exact_and_two_sided() -> None:
+    assert sign_test(0, 0) == 1.0
+    assert sign_test(5, 5) == 1.0
+    assert sign_test(6, 0) == pytest.approx(2 / 64)
+    assert sign_test(10, 7) == sign_test(7, 10) == pytest.approx(0.6291, abs=1e-4)
+
+
+def test_sets_of_different_questions_are_refused() -> None:
+    with pytest.raises(ValueError):
+        compare({"h": _report([], [], 5)}, {"h": _report([], [], 6)})
+
+
+def test_command_prints_counts_never_questions(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"heldout": _report(["secret question"], [])}), encoding="utf-8")
+    b.write_text(json.dumps({"heldout": _report([], [])}), encoding="utf-8")
+    assert main([str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "only after   1 |" in out and "p = 1.00" in out
+    assert "secret" not in out
