@@ -143,6 +143,12 @@ def settle(page, timeout: float = 30_000) -> None:
     page.wait_for_function(SETTLED, timeout=timeout)
 
 
+def wait_for_fonts(page, timeout: float = 30_000) -> None:
+    """Wait until the page's fonts are loaded, within ``timeout`` ms (``document.fonts.ready``
+    awaited through ``evaluate`` has no timeout: a font that never settles hung a CI run)."""
+    page.wait_for_function("document.fonts.status === 'loaded'", timeout=timeout)
+
+
 def ask(page, question: str) -> None:
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
@@ -160,7 +166,7 @@ def screenshot(page, name: str, width: int) -> Path:
         .filter(e => e.scrollHeight > e.clientHeight + 2).map(e => e.scrollHeight), 900)""")
     page.set_viewport_size({"width": width, "height": min(int(height) + 200, 8000)})
     settle(page)
-    page.evaluate("document.fonts.ready")
+    wait_for_fonts(page)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}-{width}.png"
     page.screenshot(path=str(path))

@@ -17,6 +17,7 @@ from test_web_browser import (  # noqa: F401 - browser is a fixture
     need_chromium,
     serve,
     settle,
+    wait_for_fonts,
 )
 
 from ingest.embed.base import HashEmbedder
@@ -83,7 +84,7 @@ def test_no_page_requests_an_outside_host(hostile_url: str, browser) -> None:  #
         page.goto(hostile_url + path)
         page.get_by_text(marker).first.wait_for()
         settle(page)
-        page.evaluate("document.fonts.ready")
+        wait_for_fonts(page)
         page.wait_for_timeout(500)
         page.close()
     assert outside == [], outside
