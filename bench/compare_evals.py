@@ -18,8 +18,7 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
-NOT_RIGHT = ("false refusal", "wrong answer", "wrong passage")  # an answerable question missed
-FALSE_ANSWER = "false answer"  # an unanswerable question answered
+FALSE_ANSWER = "false answer"  # the ``why`` of an unanswerable question answered
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,12 @@ class Paired:
 
 
 def _missed(report: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """The answerable questions not answered right, and the unanswerable ones answered."""
+    """The answerable questions not answered right (by ``hoctap eval``'s own verdict, the
+    ``correct`` of a failure: a right answer cited from another passage is right), and the
+    unanswerable ones answered."""
     failures = report.get("failures", [])
-    return ({f["question"] for f in failures if f.get("why") in NOT_RIGHT},
+    return ({f["question"] for f in failures if f.get("why") != FALSE_ANSWER
+             and not f["correct"]},
             {f["question"] for f in failures if f.get("why") == FALSE_ANSWER})
 
 

@@ -9,9 +9,13 @@ import pytest
 from bench.compare_evals import compare, main, sign_test
 
 
-def _report(missed: list[str], false: list[str], n: int = 6) -> dict:
-    failures = [{"question": q, "why": "false refusal"} for q in missed]
+def _report(missed: list[str], false: list[str], n: int = 6,
+            cited_elsewhere: tuple[str, ...] = ()) -> dict:
+    failures = [{"question": q, "why": "false refusal", "correct": False} for q in missed]
     failures += [{"question": q, "why": "false answer"} for q in false]
+    # a right answer whose first citation is not the expected passage: a hit@1 failure only
+    failures += [{"question": q, "why": "wrong passage", "correct": True}
+                 for q in cited_elsewhere]
     return {"questions": n, "failures": failures}
 
 
@@ -22,6 +26,13 @@ def test_counts_questions_right_or_false_by_one_side_only() -> None:
     assert (r.right_only_before, r.right_only_after) == (2, 1)  # c, d lost; a gained
     assert (r.false_only_before, r.false_only_after) == (1, 1)
     assert [p.name for p in compare(before, after)] == ["heldout", "tuning"]
+
+
+def test_a_right_answer_cited_from_another_passage_counts_as_right() -> None:
+    before = {"heldout": _report(["a"], [])}
+    after = {"heldout": _report([], [], cited_elsewhere=("a",))}
+    (r,) = compare(before, after)
+    assert (r.right_only_before, r.right_only_after) == (0, 1)
 
 
 def test_sign_test_is_exact_and_two_sided() -> None:

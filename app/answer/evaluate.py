@@ -191,7 +191,7 @@ def failure(r: QuestionResult) -> dict[str, Any]:
                            "answer": r.answer, "cited": list(r.cited[:3])}
     if q["answerable"]:
         out |= {"why": "wrong passage" if r.rank != 1 else "wrong answer", "rank": r.rank,
-                "expected": q["answer_contains"]}
+                "expected": q["answer_contains"], "correct": r.correct}
         if not r.found:
             out["why"] = "false refusal"
     else:
