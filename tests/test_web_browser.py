@@ -145,7 +145,8 @@ def settle(page, timeout: float = 30_000) -> None:
 
 def wait_for_fonts(page, timeout: float = 30_000) -> None:
     """Wait until the page's fonts are loaded, within ``timeout`` ms (``document.fonts.ready``
-    awaited through ``evaluate`` has no timeout: a font that never settles hung a CI run)."""
+    awaited through ``evaluate`` has no timeout; it is the likeliest point of a CI run that hung
+    in a browser test, though that was not proven)."""
     page.wait_for_function("document.fonts.status === 'loaded'", timeout=timeout)
 
 
