@@ -1,0 +1,451 @@
+"""Probes for the answer verifier on the tuning set only (issue 8, round 8).
+
+    python -m bench.probe_verifier dump [--devset F] [--cache DIR] --out rows.pkl
+    python -m bench.probe_verifier lora rows.pkl [--folds 2] [--epochs 2] [--lr 5e-4]
+                                   [--rank 8] [--targets query,value] [--first 5]
+    python -m bench.probe_verifier frozen rows.pkl
+    python -m bench.probe_verifier stage2 rows.pkl
+    python -m bench.probe_verifier translation rows.pkl
+    python -m bench.probe_verifier batch rows.pkl other-rows.pkl
+    python -m bench.probe_verifier shift rows.pkl other-rows.pkl
+
+``dump`` runs every question of a tuning file against its library (as ``python -m
+app.answer.fit`` does) and keeps, per candidate, the verifier's features, its label and the
+texts a reader would read (the clause, its heading, the passage, what names the document).
+Every other command adds one score per candidate, computed out of fold by document (a
+question's document never trains what scores it), as one more verifier feature, and prints
+the out-of-fold utility of the refit verifier beside the shipped features' on the same rows
+and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-answer bound):
+
+- ``lora``: a cross-encoder: e5-small reads "query: <question> passage: <heading> <clause>"
+  as one input; low-rank adapters on its attention and a linear head on the mean-pooled
+  output are trained (bfloat16 autocast where the CPU has it);
+- ``frozen``: the same input through the unchanged e5, pooled by part (all tokens, the
+  question's, the clause's, the product of the two), and a logistic model on that;
+- ``stage2``: no new feature; a second model decides answer-or-refuse from the verifier's
+  out-of-fold probabilities of all candidates and question-level flags;
+- ``translation``: an IBM model 1 word-translation table (question words → clause words)
+  learned from the right candidates of the training folds; the feature is the IDF-weighted
+  share of the question's words found in the clause directly or through the table.
+
+``batch`` fits the shipped procedure on the first file's rows and reports it on the second's
+(``tests/data/devset-batch6.json``, never fitted on); ``shift`` shows which features lower the
+shipped verifier's logit of right first choices on the second file against the first.
+Nothing here reads a held-out set.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import math
+import pickle
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+Rows = list[dict[str, Any]]
+Extra = dict[tuple[int, int], float]
+
+
+def dump(devset: Path, cache: Path | None, out: Path) -> None:
+    """Candidates of every tuning question with features, labels and texts."""
+    from app.answer.evaluate import load_devset, norm, tuning_questions, wanted_passages
+    from app.answer.extractive import analyse_candidates, answer_from
+    from app.answer.verify import FEATURES
+
+    rows = []
+    for q, kb, group in tuning_questions(load_devset(devset), cache, None):
+        a = analyse_candidates(kb, q["question"])
+        wants = wanted_passages(q) if q["answerable"] else []
+        cands = []
+        for c in a.candidates:
+            ok = False
+            if q["answerable"]:
+                ans = answer_from(kb, a, c)
+                first = norm(ans.citations[0].text) if ans.citations else ""
+                ok = any(w in first for w in wants) and all(
+                    norm(w) in norm(ans.answer) for w in q["answer_contains"])
+            p = c.hit.passage
+            m = p.meta
+            cands.append({"sentence": c.sentence, "section": p.section or "", "text": p.text,
+                          "title": " ".join(x for x in (m.doc_type, m.number, m.issuer, m.title)
+                                            if x),
+                          "source": p.source, "label": float(ok),
+                          "x": [c.features[f] for f in FEATURES]})
+        first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
+        rows.append({"question": q["question"], "prepared": a.info.text, "group": group,
+                     "answerable": bool(q["answerable"]), "first_hit": first_hit,
+                     "cands": cands})
+    out.write_bytes(pickle.dumps(rows))
+    print(f"{len(rows)} questions, {sum(len(r['cands']) for r in rows)} candidates → {out}")
+
+
+def fit_rows(rows: Rows, extra: Extra | None = None) -> list[Any]:
+    """``app.answer.fit`` rows, with ``extra`` as one more feature column when given."""
+    from app.answer.fit import Row
+
+    out = []
+    for i, r in enumerate(rows):
+        x = np.array([c["x"] for c in r["cands"]], dtype=float)
+        if extra is not None and len(x):
+            x = np.hstack([x, np.array([[extra[(i, j)]] for j in range(len(x))])])
+        out.append(Row(r["question"], r["group"], r["answerable"], x,
+                       np.array([c["label"] for c in r["cands"]]), r["first_hit"]))
+    return out
+
+
+def report(name: str, rows: list[Any], folds: int = 5) -> dict[str, float]:
+    """Out-of-fold outcome at the threshold the shipped rule chooses."""
+    from app.answer.fit import (
+        MAX_FALSE_ANSWERS,
+        THRESHOLDS,
+        choose_threshold,
+        cross_validate,
+        outcomes,
+    )
+
+    oof = cross_validate(rows, folds)
+    best = choose_threshold([outcomes(rows, oof, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
+    print(f"{name}: threshold {best['threshold']:.2f} utility {best['utility']:.0f} "
+          f"accuracy {best['accuracy']:.3f} false refusals {best['false_refusals']} "
+          f"wrong {best['wrong_answers']} false answers {best['false_answers']}", flush=True)
+    return best
+
+
+def pair_text(question: str, c: dict[str, Any]) -> str:
+    """What the reader reads: the question, the clause's last heading, the clause."""
+    heading = c["section"].split(" › ")[-1] if c["section"] else ""
+    return f"query: {question} passage: {heading} {c['sentence']}".strip()
+
+
+def _folds(rows: Rows, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import GroupKFold
+
+    return list(GroupKFold(n_splits=n).split(rows, groups=[r["group"] for r in rows]))
+
+
+def _model_dir() -> Path:
+    from ingest.embed.e5convert import ensure_default_model
+    from ingest.settings import Settings
+
+    return ensure_default_model(Settings.from_env().model_cache_dir)
+
+
+def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tuple[str, ...],
+         first: int) -> Extra:
+    """Out-of-fold cross-encoder logits (see the module docstring)."""
+    import torch
+    from torch import nn
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.set_num_threads(2)
+    model_dir = _model_dir()
+    tok = AutoTokenizer.from_pretrained(model_dir)
+
+    class LoRA(nn.Module):
+        def __init__(self, base: nn.Linear) -> None:
+            super().__init__()
+            self.base = base
+            self.a = nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
+            self.b = nn.Parameter(torch.zeros(base.out_features, rank))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.base(x) + (x @ self.a.t() @ self.b.t()) * (16 / rank)  # α = 16
+
+    class Reader(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.enc = AutoModel.from_pretrained(model_dir, dtype=torch.float32)
+            for p in self.enc.parameters():
+                p.requires_grad = False
+            for layer in self.enc.encoder.layer:
+                for t in targets:
+                    setattr(layer.attention.self, t, LoRA(getattr(layer.attention.self, t)))
+            self.head = nn.Linear(self.enc.config.hidden_size, 1)
+
+        def forward(self, texts: list[str]) -> torch.Tensor:
+            e = tok(texts, truncation=True, max_length=128, padding=True, return_tensors="pt")
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                h = self.enc(**e).last_hidden_state
+            m = e["attention_mask"].unsqueeze(-1).float()
+            return self.head((h.float() * m).sum(1) / m.sum(1)).squeeze(-1)
+
+    def train(pairs: list[tuple[str, float]]) -> Reader:
+        torch.manual_seed(0)
+        rng = random.Random(0)
+        model = Reader()
+        params = [p for p in model.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+        pos = sum(y for _, y in pairs)
+        loss_f = nn.BCEWithLogitsLoss(
+            pos_weight=torch.tensor(min(4.0, (len(pairs) - pos) / max(1.0, pos))))
+        steps = epochs * math.ceil(len(pairs) / 16)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
+        model.train()
+        t0 = time.time()
+        for _ in range(epochs):
+            order = list(range(len(pairs)))
+            rng.shuffle(order)
+            batches = []
+            for k in range(0, len(order), 800):  # similar lengths together, for speed
+                chunk = sorted(order[k:k + 800], key=lambda i: len(pairs[i][0]))
+                batches += [chunk[j:j + 16] for j in range(0, len(chunk), 16)]
+            rng.shuffle(batches)
+            for b in batches:
+                loss = loss_f(model([pairs[i][0] for i in b]),
+                              torch.tensor([pairs[i][1] for i in b]))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+        print(f"  trained on {len(pairs)} pairs × {epochs} in {time.time() - t0:.0f} s",
+              flush=True)
+        return model.eval()
+
+    extra: Extra = {}
+    for train_idx, test_idx in _folds(rows, folds):
+        pairs = [(pair_text(rows[i]["prepared"], c), c["label"]) for i in train_idx
+                 for j, c in enumerate(rows[i]["cands"]) if j < first or c["label"]]
+        model = train(pairs)
+        keys = [(int(i), j) for i in test_idx for j in range(len(rows[i]["cands"]))]
+        texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j]) for i, j in keys]
+        with torch.no_grad():
+            for k in range(0, len(keys), 64):
+                for key, v in zip(keys[k:k + 64], model(texts[k:k + 64]).tolist(), strict=True):
+                    extra[key] = float(v)
+    return extra
+
+
+def frozen(rows: Rows) -> Extra:
+    """Out-of-fold logistic scores over the unchanged e5's joint encoding."""
+    import torch
+    from sklearn.linear_model import LogisticRegression
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.set_num_threads(2)
+    model_dir = _model_dir()
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    enc = AutoModel.from_pretrained(model_dir, dtype=torch.float32).eval()
+    keys = [(i, j) for i, r in enumerate(rows) for j in range(len(r["cands"]))]
+    x = np.zeros((len(keys), 4 * enc.config.hidden_size), dtype=np.float32)
+    with torch.no_grad():
+        for k in range(0, len(keys), 64):
+            batch = keys[k:k + 64]
+            texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j]) for i, j in batch]
+            e = tok(texts, truncation=True, max_length=128, padding=True, return_tensors="pt")
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                h = enc(**e).last_hidden_state.float()
+            for n, (i, _) in enumerate(batch):
+                length = int(e["attention_mask"][n].sum())
+                q = min(len(tok(f"query: {rows[i]['prepared']}")["input_ids"]) - 1, length - 1)
+                hq, hp = h[n, 1:q].mean(0), h[n, q:length].mean(0)
+                x[k + n] = torch.cat([h[n, :length].mean(0), hq, hp, hq * hp]).numpy()
+    y = np.array([rows[i]["cands"][j]["label"] for i, j in keys])
+    question = np.array([i for i, _ in keys])
+    extra: Extra = {}
+    for train_idx, test_idx in _folds(rows, 5):
+        tr, te = np.isin(question, train_idx), np.isin(question, test_idx)
+        mu, sd = x[tr].mean(0), x[tr].std(0) + 1e-6
+        model = LogisticRegression(C=0.1, max_iter=3000).fit((x[tr] - mu) / sd, y[tr])
+        for key, v in zip(np.array(keys)[te], model.decision_function((x[te] - mu) / sd),
+                          strict=True):
+            extra[(int(key[0]), int(key[1]))] = float(v)
+    return extra
+
+
+def stage2(rows: Rows) -> None:
+    """A second answer-or-refuse model against the first probability alone."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    from app.answer.fit import MAX_FALSE_ANSWERS, cross_validate
+    from app.answer.verify import FEATURES
+
+    fr = fit_rows(rows)
+    oof = cross_validate(fr, 5)
+    col = {f: k for k, f in enumerate(FEATURES)}
+    x, y, answerable, first, keep = [], [], [], [], []
+    for n, (r, d, p) in enumerate(zip(fr, rows, oof, strict=True)):
+        if not len(p):
+            continue
+        order = np.argsort(-p)
+        i, second = int(order[0]), (float(p[order[1]]) if len(p) > 1 else 0.0)
+        sources = [c["source"] for c in d["cands"]]
+        f = r.x[i]
+        x.append([p[i], math.log(p[i] / (1 - p[i] + 1e-9) + 1e-9), second, p[i] - second,
+                  i, i == 0, len(p) > 1 and sources[i] == sources[int(order[1])],
+                  (p >= 0.5 * p[i]).sum(), p.sum(), np.argmax(r.x[:, col["dense"]]) == i,
+                  np.argmax(r.x[:, col["lex_rel"]]) == i, len(d["question"].split()),
+                  f[col["unknown_share"]], f[col["typed_q"]], f[col["values_q"]],
+                  f[col["named_q"]], f[col["list_q"]], f[col["kind_wanted"]], len(set(sources))])
+        y.append(float(r.answerable and r.right[i] > 0))
+        answerable.append(r.answerable)
+        first.append(p[i])
+        keep.append(n)
+    xa, ya, ans = np.array(x, dtype=float), np.array(y), np.array(answerable)
+    sub = [rows[n] for n in keep]
+
+    def best(score: np.ndarray) -> str:
+        out = None
+        for t in np.unique(score):
+            a = score >= t
+            fa = int((a & ~ans).sum())
+            if fa <= MAX_FALSE_ANSWERS * (~ans).sum():
+                right, wrong = int((a & (ya == 1)).sum()), int((a & ans & (ya == 0)).sum())
+                u = right + int((~ans).sum()) - fa - wrong - fa
+                out = max(out or (u, right, wrong, fa), (u, right, wrong, fa))
+        assert out is not None
+        return f"utility {out[0]} right {out[1]} wrong {out[2]} false answers {out[3]}"
+
+    print(f"first probability: AUC {roc_auc_score(ya, first):.3f}, {best(np.array(first))}")
+    models = {"logistic": lambda: LogisticRegression(C=1.0, max_iter=3000),
+              "boosted": lambda: HistGradientBoostingClassifier(max_depth=3, learning_rate=0.05,
+                                                                max_iter=200)}
+    for name, make in models.items():
+        s = np.zeros(len(ya))
+        for tr, te in _folds(sub, 5):
+            mu, sd = xa[tr].mean(0), xa[tr].std(0) + 1e-9
+            s[te] = make().fit((xa[tr] - mu) / sd, ya[tr]).predict_proba((xa[te] - mu) / sd)[:, 1]
+        print(f"second stage, {name}: AUC {roc_auc_score(ya, s):.3f}, {best(s)}")
+
+
+def translation(rows: Rows) -> Extra:
+    """Out-of-fold translation-model coverage (see the module docstring)."""
+    from app.answer.sentences import content_tokens, token_set
+
+    texts = {c["text"] for r in rows for c in r["cands"]}
+    df = collections.Counter(t for x in texts for t in token_set(x, False))
+
+    def idf(t: str) -> float:
+        return math.log(1 + len(texts) / (1 + df.get(t, 0)))
+
+    def words(r: dict[str, Any], c: dict[str, Any]) -> tuple[set[str], frozenset[str]]:
+        q = set(content_tokens(r["prepared"], False)) - token_set(c["title"], False)
+        heading = c["section"].split(" › ")[-1] if c["section"] else ""
+        return {t for t in q if not t.isdigit()}, token_set(f"{heading} {c['sentence']}", False)
+
+    w = [[words(r, c) for c in r["cands"]] for r in rows]
+
+    def learn(idx: np.ndarray) -> dict[tuple[str, str], float]:
+        pairs = [(q, ctx) for i in idx for (q, ctx), c in zip(w[i], rows[i]["cands"], strict=True)
+                 if c["label"] and q]
+        t: dict[tuple[str, str], float] = collections.defaultdict(lambda: 1e-3)
+        for _ in range(5):
+            count: dict[tuple[str, str], float] = collections.defaultdict(float)
+            total: dict[str, float] = collections.defaultdict(float)
+            for q, ctx in pairs:
+                targets = [*ctx, "<null>"]
+                for a in q:
+                    z = sum(t[(a, b)] for b in targets)
+                    for b in targets:
+                        count[(a, b)] += t[(a, b)] / z
+                        total[a] += t[(a, b)] / z
+            t = collections.defaultdict(lambda: 1e-3,
+                                        {k: v / total[k[0]] for k, v in count.items()})
+        return dict(t)
+
+    extra: Extra = {}
+    for train_idx, test_idx in _folds(rows, 5):
+        table = learn(train_idx)
+        for i in test_idx:
+            for j, (q, ctx) in enumerate(w[i]):
+                whole = sum(idf(a) for a in q)
+                got = sum(idf(a) * (1.0 if a in ctx else max(
+                    (table.get((a, b), 0.0) for b in ctx), default=0.0)) for a in q)
+                extra[(int(i), j)] = got / whole if whole else 1.0
+    return extra
+
+
+def batch(rows: Rows, other: Rows) -> None:
+    """The shipped procedure fitted on ``rows``, reported on ``other``."""
+    from app.answer.fit import _probs, fit, outcomes
+
+    fr = fit_rows(rows)
+    best = report("fitted rows", fr)
+    o = fit_rows(other)
+    res = outcomes(o, _probs(o, *fit(fr)), best["threshold"])
+    print(f"other rows: right {round(res['accuracy'] * res['answerable'])} of "
+          f"{res['answerable']}, false refusals {res['false_refusals']}, wrong "
+          f"{res['wrong_answers']}, false answers {res['false_answers']} of {res['unanswerable']}")
+
+
+def shift(rows: Rows, other: Rows) -> None:
+    """Where the shipped verifier's logit differs, on right first choices, between two sets:
+    the mean contribution of each feature (weight × standardised value), ``other`` minus
+    ``rows``, the largest losses first."""
+    from app.answer.verify import FEATURES, load_verifier
+
+    v = load_verifier("e5")
+    assert v is not None
+    w, mean, scale = np.array(v.weights), np.array(v.mean), np.array(v.scale)
+
+    def contributions(rs: Rows) -> np.ndarray:
+        out = []
+        for r in rs:
+            if r["answerable"] and r["cands"]:
+                x = np.array([c["x"] for c in r["cands"]])
+                i = int(np.argmax((x - mean) / scale @ w))
+                if r["cands"][i]["label"]:
+                    out.append(w * (x[i] - mean) / scale)
+        return np.array(out)
+
+    a, b = contributions(rows), contributions(other)
+    print(f"right first choices: {len(a)} and {len(b)}; mean logit "
+          f"{a.sum(1).mean() + v.bias:+.2f} and {b.sum(1).mean() + v.bias:+.2f}")
+    diff = b.mean(0) - a.mean(0)
+    for k in np.argsort(diff)[:6]:
+        print(f"  {FEATURES[k]:18s} {diff[k]:+.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("dump")
+    d.add_argument("--devset", type=Path, default=Path("tests/data/devset.json"))
+    d.add_argument("--cache", type=Path, default=None)
+    d.add_argument("--out", type=Path, required=True)
+    lo = sub.add_parser("lora")
+    lo.add_argument("rows", type=Path)
+    lo.add_argument("--folds", type=int, default=2)
+    lo.add_argument("--epochs", type=int, default=2)
+    lo.add_argument("--lr", type=float, default=5e-4)
+    lo.add_argument("--rank", type=int, default=8)
+    lo.add_argument("--targets", default="query,value")
+    lo.add_argument("--first", type=int, default=5, help="negatives: the first N candidates")
+    for name in ("frozen", "stage2", "translation"):
+        sub.add_parser(name).add_argument("rows", type=Path)
+    for name in ("batch", "shift"):
+        b = sub.add_parser(name)
+        b.add_argument("rows", type=Path)
+        b.add_argument("other", type=Path)
+    args = ap.parse_args(argv)
+    if args.cmd == "dump":
+        dump(args.devset, args.cache, args.out)
+        return 0
+    rows = pickle.loads(args.rows.read_bytes())
+    if args.cmd == "stage2":
+        stage2(rows)
+        return 0
+    if args.cmd in ("batch", "shift"):
+        (batch if args.cmd == "batch" else shift)(rows, pickle.loads(args.other.read_bytes()))
+        return 0
+    report("shipped features", fit_rows(rows))
+    if args.cmd == "lora":
+        extra = lora(rows, args.folds, args.epochs, args.lr, args.rank,
+                     tuple(args.targets.split(",")), args.first)
+    elif args.cmd == "frozen":
+        extra = frozen(rows)
+    else:
+        extra = translation(rows)
+    report(f"with the {args.cmd} score", fit_rows(rows, extra))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

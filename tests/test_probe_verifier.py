@@ -1,0 +1,45 @@
+"""bench.probe_verifier: the out-of-fold probes behave (tiny made-up rows, no model)."""
+from __future__ import annotations
+
+import numpy as np
+
+from bench.probe_verifier import fit_rows, pair_text, translation
+
+
+def _rows(n: int = 20) -> list[dict]:
+    """Questions asking "hạn nộp" whose right clause says "gửi trước ngày …" (none of the
+    question's words), and a wrong clause without those either; each its own document."""
+    rows = []
+    for i in range(n):
+        right = {"sentence": f"Gửi trước ngày {i + 1}/9/2020", "section": "IV › Chế độ",
+                 "text": "", "title": "Kế hoạch", "source": f"d{i}", "label": 1.0, "x": [0.5]}
+        wrong = {"sentence": "Các cấp hội quán triệt nghị quyết", "section": "I › Mục đích",
+                 "text": "", "title": "Kế hoạch", "source": f"d{i}", "label": 0.0, "x": [0.4]}
+        rows.append({"question": f"hạn nộp báo cáo đợt {i}", "prepared": "hạn nộp",
+                     "group": f"d{i}", "answerable": True, "first_hit": True,
+                     "cands": [right, wrong]})
+    return rows
+
+
+def test_translation_learns_a_paraphrase_out_of_fold() -> None:
+    rows = _rows()
+    extra = translation(rows)
+    right = [extra[(i, 0)] for i in range(len(rows))]
+    wrong = [extra[(i, 1)] for i in range(len(rows))]
+    # no question word is in either clause: only the tables learned on the other documents
+    # ("hạn", "nộp" → "gửi", "trước", "ngày") tell the right clause from the wrong one
+    assert min(right) > 0.0 == max(wrong)
+
+
+def test_extra_score_becomes_one_more_feature_column() -> None:
+    rows = _rows(3)
+    plain = fit_rows(rows)
+    more = fit_rows(rows, {(i, j): 10.0 * i + j for i in range(3) for j in range(2)})
+    assert plain[0].x.shape == (2, 1) and more[2].x.shape == (2, 2)
+    assert np.allclose(more[2].x[:, 1], [20.0, 21.0])
+    assert list(more[0].right) == [1.0, 0.0]
+
+
+def test_pair_text_reads_the_question_the_last_heading_and_the_clause() -> None:
+    c = _rows(1)[0]["cands"][0]
+    assert pair_text("hạn nộp?", c) == "query: hạn nộp? passage: Chế độ Gửi trước ngày 1/9/2020"
