@@ -6,6 +6,7 @@
     python -m bench.probe_verifier frozen rows.pkl
     python -m bench.probe_verifier stage2 rows.pkl
     python -m bench.probe_verifier translation rows.pkl
+    python -m bench.probe_verifier relative rows.pkl [--features cov_rest_context,…]
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
     python -m bench.probe_verifier shift rows.pkl other-rows.pkl
 
@@ -26,7 +27,8 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
   out-of-fold probabilities of all candidates and question-level flags;
 - ``translation``: an IBM model 1 word-translation table (question words → clause words)
   learned from the right candidates of the training folds; the feature is the IDF-weighted
-  share of the question's words found in the clause directly or through the table.
+  share of the question's words found in the clause directly or through the table;
+- ``relative``: coverage features divided by the best candidate's of the same question.
 
 ``batch`` fits the shipped procedure on the first file's rows and reports it on the second's
 (``tests/data/devset-batch6.json``, never fitted on); ``shift`` shows which features lower the
@@ -362,6 +364,22 @@ def translation(rows: Rows) -> Extra:
     return extra
 
 
+def relative(rows: Rows, names: tuple[str, ...]) -> Extra:
+    """Each candidate's coverage features relative to the best candidate's for the same
+    question, summed (a question no passage covers well is not held against its best one)."""
+    from app.answer.verify import FEATURES
+
+    cols = [FEATURES.index(n) for n in names]
+    extra: Extra = {}
+    for i, r in enumerate(rows):
+        x = np.array([c["x"] for c in r["cands"]], dtype=float).reshape(-1, len(FEATURES))
+        top = x[:, cols].max(axis=0) if len(x) else np.ones(len(cols))
+        for j in range(len(x)):
+            extra[(i, j)] = float(sum(x[j, c] / (t or 1.0) for c, t in zip(cols, top,
+                                                                          strict=True)))
+    return extra
+
+
 def batch(rows: Rows, other: Rows) -> None:
     """The shipped procedure fitted on ``rows``, reported on ``other``."""
     from app.answer.fit import _probs, fit, outcomes
@@ -420,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     lo.add_argument("--first", type=int, default=5, help="negatives: the first N candidates")
     for name in ("frozen", "stage2", "translation"):
         sub.add_parser(name).add_argument("rows", type=Path)
+    rel = sub.add_parser("relative")
+    rel.add_argument("rows", type=Path)
+    rel.add_argument("--features", default="cov_rest_context")
     for name in ("batch", "shift"):
         b = sub.add_parser(name)
         b.add_argument("rows", type=Path)
@@ -441,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
                      tuple(args.targets.split(",")), args.first)
     elif args.cmd == "frozen":
         extra = frozen(rows)
+    elif args.cmd == "relative":
+        extra = relative(rows, tuple(args.features.split(",")))
     else:
         extra = translation(rows)
     report(f"with the {args.cmd} score", fit_rows(rows, extra))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.probe_verifier import fit_rows, pair_text, translation
+from bench.probe_verifier import fit_rows, pair_text, relative, translation
 
 
 def _rows(n: int = 20) -> list[dict]:
@@ -43,3 +43,16 @@ def test_extra_score_becomes_one_more_feature_column() -> None:
 def test_pair_text_reads_the_question_the_last_heading_and_the_clause() -> None:
     c = _rows(1)[0]["cands"][0]
     assert pair_text("hạn nộp?", c) == "query: hạn nộp? passage: Chế độ Gửi trước ngày 1/9/2020"
+
+
+def test_relative_coverage_is_one_for_the_best_candidate() -> None:
+    from app.answer.verify import FEATURES
+
+    rows = _rows(2)
+    col = FEATURES.index("cov_rest_context")
+    for r in rows:
+        for c, v in zip(r["cands"], (0.4, 0.8), strict=True):
+            c["x"] = [0.0] * len(FEATURES)
+            c["x"][col] = v
+    extra = relative(rows, ("cov_rest_context",))
+    assert extra[(0, 1)] == extra[(1, 1)] == 1.0 and extra[(0, 0)] == 0.5
