@@ -55,30 +55,21 @@ Extra = dict[tuple[int, int], float]
 
 def dump(devset: Path, cache: Path | None, out: Path) -> None:
     """Candidates of every tuning question with features, labels and texts."""
-    from app.answer.evaluate import load_devset, norm, tuning_questions, wanted_passages
-    from app.answer.extractive import analyse_candidates, answer_from
+    from app.answer.evaluate import load_devset
+    from app.answer.fit import labelled
     from app.answer.verify import FEATURES
 
     rows = []
-    for q, kb, group in tuning_questions(load_devset(devset), cache, None):
-        a = analyse_candidates(kb, q["question"])
-        wants = wanted_passages(q) if q["answerable"] else []
+    for q, group, a, labels, first_hit in labelled(load_devset(devset), cache, None):
         cands = []
-        for c in a.candidates:
-            ok = False
-            if q["answerable"]:
-                ans = answer_from(kb, a, c)
-                first = norm(ans.citations[0].text) if ans.citations else ""
-                ok = any(w in first for w in wants) and all(
-                    norm(w) in norm(ans.answer) for w in q["answer_contains"])
+        for c, label in zip(a.candidates, labels, strict=True):
             p = c.hit.passage
             m = p.meta
             cands.append({"sentence": c.sentence, "section": p.section or "", "text": p.text,
                           "title": " ".join(x for x in (m.doc_type, m.number, m.issuer, m.title)
                                             if x),
-                          "source": p.source, "label": float(ok),
+                          "source": p.source, "label": label,
                           "x": [c.features[f] for f in FEATURES]})
-        first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
         rows.append({"question": q["question"], "prepared": a.info.text, "group": group,
                      "answerable": bool(q["answerable"]), "first_hit": first_hit,
                      "cands": cands})

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from app.answer.verify import FEATURES, MODEL_PATH, Verifier, embedder_kind
+
+if TYPE_CHECKING:
+    from app.answer.extractive import Analysis
 
 WRONG_COST = 1.0  # a wrong answer loses this much more than a refusal of an answerable question
 C = 0.5  # inverse L2 strength of the logistic regression
@@ -47,17 +51,18 @@ class Row:
     first_hit: bool  # the first retrieved passage is the expected one (hit@1 when refusing)
 
 
-def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
-            ) -> list[Row]:
-    """Candidates and labels of every question, each against its library."""
+def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
+             ) -> Iterator[tuple[dict[str, Any], str, Analysis, list[float], bool]]:
+    """Each question with its group (the document held out with it), its candidates
+    (``analyse_candidates``), their labels (1 when answering from that candidate is right, as
+    ``hoctap eval`` judges it) and whether the first retrieved passage is the expected one."""
     from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.extractive import analyse_candidates, answer_from
 
-    rows = []
     for q, kb, group in tuning_questions(questions, cache, embed_model):
         a = analyse_candidates(kb, q["question"])
         wants = wanted_passages(q) if q["answerable"] else []
-        labels, feats = [], []
+        labels = []
         for c in a.candidates:
             ok = False
             if q["answerable"]:
@@ -66,12 +71,18 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
                 ok = any(w in first for w in wants) and all(
                     norm(w) in norm(ans.answer) for w in q["answer_contains"])
             labels.append(1.0 if ok else 0.0)
-            feats.append([c.features[n] for n in FEATURES])
         first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
-        rows.append(Row(q["question"], group, bool(q["answerable"]),
-                        np.array(feats, dtype=float).reshape(-1, len(FEATURES)),
-                        np.array(labels), first_hit))
-    return rows
+        yield q, group, a, labels, first_hit
+
+
+def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
+            ) -> list[Row]:
+    """Candidates and labels of every question, each against its library."""
+    return [Row(q["question"], group, bool(q["answerable"]),
+                np.array([[c.features[n] for n in FEATURES] for c in a.candidates],
+                         dtype=float).reshape(-1, len(FEATURES)),
+                np.array(labels), first_hit)
+            for q, group, a, labels, first_hit in labelled(questions, cache, embed_model)]
 
 
 def fit(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
