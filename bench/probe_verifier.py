@@ -7,6 +7,8 @@
     python -m bench.probe_verifier stage2 rows.pkl
     python -m bench.probe_verifier translation rows.pkl
     python -m bench.probe_verifier relative rows.pkl [--features cov_rest_context,…]
+    python -m bench.probe_verifier reader rows.pkl PAIRS.json… [--other other-rows.pkl]
+                                   [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
     python -m bench.probe_verifier shift rows.pkl other-rows.pkl
 
@@ -28,7 +30,10 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 - ``translation``: an IBM model 1 word-translation table (question words → clause words)
   learned from the right candidates of the training folds; the feature is the IDF-weighted
   share of the question's words found in the clause directly or through the table;
-- ``relative``: coverage features divided by the best candidate's of the same question.
+- ``relative``: coverage features divided by the best candidate's of the same question;
+- ``reader`` (round 9): the ``lora`` cross-encoder trained only on paraphrase items written
+  about *other* documents (a clause, a member-style question it answers, a near miss it does
+  not), so its scores of the tuning candidates are out of sample without folds.
 
 ``batch`` fits the shipped procedure on the first file's rows and reports it on the second's
 (``tests/data/devset-batch6.json``, never fitted on); ``shift`` shows which features lower the
@@ -60,7 +65,7 @@ def dump(devset: Path, cache: Path | None, out: Path) -> None:
     from app.answer.verify import FEATURES
 
     rows = []
-    for q, group, a, labels, first_hit in labelled(load_devset(devset), cache, None):
+    for q, group, a, labels, first_hit, _ in labelled(load_devset(devset), cache, None):
         cands = []
         for c, label in zip(a.candidates, labels, strict=True):
             p = c.hit.passage
@@ -128,9 +133,8 @@ def _model_dir() -> Path:
     return ensure_default_model(Settings.from_env().model_cache_dir)
 
 
-def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tuple[str, ...],
-         first: int) -> Extra:
-    """Out-of-fold cross-encoder logits (see the module docstring)."""
+def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...]) -> Any:
+    """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it."""
     import torch
     from torch import nn
     from transformers import AutoModel, AutoTokenizer
@@ -167,6 +171,13 @@ def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tup
             m = e["attention_mask"].unsqueeze(-1).float()
             return self.head((h.float() * m).sum(1) / m.sum(1)).squeeze(-1)
 
+        def scores(self, texts: list[str]) -> list[float]:
+            out: list[float] = []
+            with torch.no_grad():
+                for k in range(0, len(texts), 64):
+                    out += [float(v) for v in self(texts[k:k + 64]).tolist()]
+            return out
+
     def train(pairs: list[tuple[str, float]]) -> Reader:
         torch.manual_seed(0)
         rng = random.Random(0)
@@ -200,18 +211,84 @@ def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tup
               flush=True)
         return model.eval()
 
+    return train
+
+
+def _score_rows(model: Any, rows: Rows, idx: Any = None) -> Extra:
+    keys = [(int(i), j) for i in (range(len(rows)) if idx is None else idx)
+            for j in range(len(rows[i]["cands"]))]
+    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j]) for i, j in keys]
+    return dict(zip(keys, model.scores(texts), strict=True))
+
+
+def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tuple[str, ...],
+         first: int) -> Extra:
+    """Out-of-fold cross-encoder logits (see the module docstring)."""
+    train = _reader_trainer(epochs, lr, rank, targets)
     extra: Extra = {}
     for train_idx, test_idx in _folds(rows, folds):
         pairs = [(pair_text(rows[i]["prepared"], c), c["label"]) for i in train_idx
                  for j, c in enumerate(rows[i]["cands"]) if j < first or c["label"]]
-        model = train(pairs)
-        keys = [(int(i), j) for i in test_idx for j in range(len(rows[i]["cands"]))]
-        texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j]) for i, j in keys]
-        with torch.no_grad():
-            for k in range(0, len(keys), 64):
-                for key, v in zip(keys[k:k + 64], model(texts[k:k + 64]).tolist(), strict=True):
-                    extra[key] = float(v)
+        extra.update(_score_rows(train(pairs), rows, test_idx))
     return extra
+
+
+def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
+                     ) -> list[tuple[str, float]]:
+    """Reader training pairs from written paraphrase items (``heading``, ``clause``,
+    ``question``, ``near_miss``; about no document of the libraries): the question with its
+    clause (1), the near miss with the same clause (0), the question with ``negatives`` other
+    clauses of the same file (0)."""
+    import json
+
+    rng = random.Random(seed)
+    pairs: list[tuple[str, float]] = []
+    for f in files:
+        items = json.loads(f.read_text(encoding="utf-8"))
+        for k, it in enumerate(items):
+            cand = {"section": it.get("heading", ""), "sentence": it["clause"]}
+            pairs.append((pair_text(it["question"], cand), 1.0))
+            if it.get("near_miss"):
+                pairs.append((pair_text(it["near_miss"], cand), 0.0))
+            others = [j for j in range(len(items)) if j != k]
+            for j in rng.sample(others, min(negatives, len(others))):
+                o = items[j]
+                pairs.append((pair_text(it["question"],
+                                        {"section": o.get("heading", ""),
+                                         "sentence": o["clause"]}), 0.0))
+    return pairs
+
+
+def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
+           rank: int, targets: tuple[str, ...]) -> tuple[Extra, Extra | None]:
+    """A cross-encoder trained only on paraphrase items written about other documents, so
+    its scores of the tuning candidates (and of ``other``'s) are out of sample as they stand."""
+    from sklearn.metrics import roc_auc_score
+
+    pairs = paraphrase_pairs(files)
+    model = _reader_trainer(epochs, lr, rank, targets)(pairs)
+    extra = _score_rows(model, rows)
+    keys = list(extra)
+    y = [rows[i]["cands"][j]["label"] for i, j in keys]
+    print(f"  tuning candidates: pair AUC {roc_auc_score(y, [extra[k] for k in keys]):.3f}",
+          flush=True)
+    return extra, (_score_rows(model, other) if other is not None else None)
+
+
+def batch_extra(rows: Rows, other: Rows, extra: Extra | None, other_extra: Extra | None
+                ) -> dict[str, float]:
+    """The verifier fitted on ``rows`` (with ``extra`` when given) applied to ``other``."""
+    from app.answer.fit import _probs, fit, outcomes
+
+    fr = fit_rows(rows, extra)
+    best = report("fitted rows" + (" + extra" if extra is not None else ""), fr)
+    o = fit_rows(other, other_extra)
+    res = outcomes(o, _probs(o, *fit(fr)), best["threshold"])
+    print(f"other rows: right {round(res['accuracy'] * res['answerable'])} of "
+          f"{res['answerable']}, false refusals {res['false_refusals']}, wrong "
+          f"{res['wrong_answers']}, false answers {res['false_answers']} of {res['unanswerable']}",
+          flush=True)
+    return res
 
 
 def frozen(rows: Rows) -> Extra:
@@ -373,15 +450,7 @@ def relative(rows: Rows, names: tuple[str, ...]) -> Extra:
 
 def batch(rows: Rows, other: Rows) -> None:
     """The shipped procedure fitted on ``rows``, reported on ``other``."""
-    from app.answer.fit import _probs, fit, outcomes
-
-    fr = fit_rows(rows)
-    best = report("fitted rows", fr)
-    o = fit_rows(other)
-    res = outcomes(o, _probs(o, *fit(fr)), best["threshold"])
-    print(f"other rows: right {round(res['accuracy'] * res['answerable'])} of "
-          f"{res['answerable']}, false refusals {res['false_refusals']}, wrong "
-          f"{res['wrong_answers']}, false answers {res['false_answers']} of {res['unanswerable']}")
+    batch_extra(rows, other, None, None)
 
 
 def shift(rows: Rows, other: Rows) -> None:
@@ -427,6 +496,14 @@ def main(argv: list[str] | None = None) -> int:
     lo.add_argument("--rank", type=int, default=8)
     lo.add_argument("--targets", default="query,value")
     lo.add_argument("--first", type=int, default=5, help="negatives: the first N candidates")
+    rd = sub.add_parser("reader")
+    rd.add_argument("rows", type=Path)
+    rd.add_argument("pairs", type=Path, nargs="+", help="paraphrase item files (JSON)")
+    rd.add_argument("--other", type=Path, help="rows of a file never fitted on (batch 6)")
+    rd.add_argument("--epochs", type=int, default=2)
+    rd.add_argument("--lr", type=float, default=5e-4)
+    rd.add_argument("--rank", type=int, default=8)
+    rd.add_argument("--targets", default="query,value")
     for name in ("frozen", "stage2", "translation"):
         sub.add_parser(name).add_argument("rows", type=Path)
     rel = sub.add_parser("relative")
@@ -446,6 +523,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd in ("batch", "shift"):
         (batch if args.cmd == "batch" else shift)(rows, pickle.loads(args.other.read_bytes()))
+        return 0
+    if args.cmd == "reader":
+        other = pickle.loads(args.other.read_bytes()) if args.other else None
+        extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
+                                    tuple(args.targets.split(",")))
+        report("shipped features", fit_rows(rows))
+        report("with the reader score", fit_rows(rows, extra))
+        if other is not None:
+            batch_extra(rows, other, None, None)
+            batch_extra(rows, other, extra, other_extra)
         return 0
     report("shipped features", fit_rows(rows))
     if args.cmd == "lora":

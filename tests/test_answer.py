@@ -55,9 +55,35 @@ def test_named_organisation_wins_over_lookalike(lookalike_kb: KnowledgeBase) -> 
 
 def test_unanswerable_question_is_refused_with_labelled_suggestions(
         lookalike_kb: KnowledgeBase) -> None:
+    from app.answer.extractive import LIKELY, NOT_FOUND
+
     a = answer_question(lookalike_kb, "Giá lúa hôm nay bao nhiêu một cân?")
-    assert not a.found and "không có thông tin" in a.answer
+    assert not a.found and a.answer.startswith(LIKELY if a.likely else NOT_FOUND)
     assert a.suggestions == bool(a.citations)
+
+
+def test_refusal_says_likely_only_at_or_above_the_suggest_bar(
+        lookalike_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below the answer threshold, a refusal whose best candidate reaches the fitted suggest
+    bar says its first suggestion may hold the answer; below the bar it says nothing was
+    found. Either way nothing is stated as the answer."""
+    from dataclasses import replace
+
+    from app.answer import extractive
+    from app.answer.verify import load_verifier
+
+    q = "Theo kế hoạch của Hội Nông dân huyện Đông Sơn, chi hội phải học xong trước ngày nào?"
+    model = load_verifier("hash")
+    assert model is not None and model.suggest is not None and model.suggest < model.threshold
+    for bar, likely in ((0.0, True), (1.0, False)):
+        monkeypatch.setattr(extractive, "load_verifier",
+                            lambda kind, bar=bar: replace(model, threshold=1.0, suggest=bar))
+        a = answer_question(lookalike_kb, q)
+        assert not a.found and a.suggestions and a.likely is likely
+        assert a.answer.startswith(extractive.LIKELY if likely else extractive.NOT_FOUND)
+        assert "5/10/2020" not in a.answer  # the date is in the suggestion, not stated
+        assert a.citations[0].doc_number == "45-KH/HND"
+        assert a.to_dict()["likely"] is likely
 
 
 def test_missing_document_is_named(lookalike_kb: KnowledgeBase) -> None:

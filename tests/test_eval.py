@@ -160,6 +160,7 @@ class _Ans:
     found: bool
     answer: str
     citations: tuple[_Cite, ...]
+    likely: bool = False
 
 
 def _q(question: str, passage: str | None = None, answer: str = "", **extra: Any) -> dict:
@@ -210,6 +211,20 @@ def test_metrics_and_breakdowns() -> None:
     assert [f["why"] for f in r.failures] == ["wrong passage", "false refusal", "false answer"]
     assert [f.get("correct") for f in r.failures] == [False, False, None]  # the answer's verdict
     assert json.loads(json.dumps(r.to_dict()))["breakdown"]["kind"]["target"]["hit_at_3"] == 1.0
+
+
+def test_likely_refusals_are_counted_with_their_first_suggestion() -> None:
+    from dataclasses import replace
+
+    replies = {k: replace(v, likely=not v.found) for k, v in _REPLIES.items()}
+    replies["f"] = replace(replies["c"], citations=(_Cite("Thanh Hoá 2030"),))
+    questions = _SET + [_q("f", "Thanh Hóa 2030", "2030")]
+    r = evaluate(lambda question: replies[question], questions)
+    # "c" (answerable, right passage third), "e" (unanswerable), "f" (right passage first)
+    assert (r.likely_refusals, r.likely_right, r.likely_unanswerable) == (3, 1, 1)
+    assert (r.false_refusals, r.false_answers) == (2, 1)  # a likely refusal is a refusal
+    plain = evaluate(lambda question: _REPLIES[question], _SET)
+    assert (plain.likely_refusals, plain.likely_right) == (0, 0)
 
 
 def test_each_question_runs_against_its_own_library() -> None:

@@ -56,3 +56,24 @@ def test_relative_coverage_is_one_for_the_best_candidate() -> None:
             c["x"][col] = v
     extra = relative(rows, ("cov_rest_context",))
     assert extra[(0, 1)] == extra[(1, 1)] == 1.0 and extra[(0, 0)] == 0.5
+
+
+def test_paraphrase_pairs_pair_each_question_with_its_clause_and_negatives(tmp_path) -> None:
+    import json
+
+    from bench.probe_verifier import paraphrase_pairs
+
+    items = [{"heading": f"I › Mục {k}", "clause": f"Điều khoản số {k}.",
+              "question": f"hỏi {k}", "near_miss": f"hỏi gần {k}"} for k in range(4)]
+    f = tmp_path / "pairs.json"
+    f.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    pairs = paraphrase_pairs([f], negatives=2)
+    assert len(pairs) == 4 * 4  # the question, the near miss, two other clauses
+    assert ("query: hỏi 0 passage: Mục 0 Điều khoản số 0.", 1.0) in pairs
+    assert ("query: hỏi gần 0 passage: Mục 0 Điều khoản số 0.", 0.0) in pairs
+    positives = [t for t, y in pairs if y == 1.0]
+    assert len(positives) == 4
+    for text, y in pairs:  # a question meets another clause only as a negative
+        k = text.split("query: hỏi ")[1][0] if "hỏi gần" not in text else None
+        if k is not None and f"số {k}." not in text:
+            assert y == 0.0

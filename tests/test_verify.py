@@ -209,6 +209,24 @@ def test_threshold_choice_can_bound_false_answers() -> None:
     assert fit.choose_threshold(table, 0.01)["threshold"] == 0.8  # none meets it: most careful
 
 
+def test_suggest_bar_is_the_lowest_at_which_first_suggestions_are_right_half_the_time() -> None:
+    def row(answerable: bool, found_first: bool) -> fit.Row:
+        return fit.Row("q", "g", answerable, np.zeros((2, len(FEATURES))), np.zeros(2), False,
+                       np.array([found_first, False]))
+
+    # refused (best under 0.6) at 0.5, 0.4, 0.3, 0.2, 0.19: right, wrong, right, wrong
+    # (unanswerable), wrong; the sixth question is answered (0.9) and counts for nothing
+    rows = [row(True, True), row(True, False), row(True, True), row(False, False),
+            row(True, False), row(True, True)]
+    probs = [np.array([p, 0.05]) for p in (0.5, 0.4, 0.3, 0.2, 0.19)] + [np.array([0.9, 0.0])]
+    bar = fit.choose_suggest_bar(rows, probs, 0.6)
+    assert bar["suggest"] == 0.2  # 2 right of 4 at or above 0.2; 2 of 5 below it
+    assert bar["refusals"] == 5 and bar["likely_refusals"] == 4
+    assert bar["likely_right"] == 2 and bar["likely_unanswerable"] == 1
+    none_right = [row(r.answerable, False) for r in rows]
+    assert fit.choose_suggest_bar(none_right, probs, 0.6)["suggest"] == 0.6  # no tier
+
+
 def test_verifier_probability_and_contributions_agree() -> None:
     v = Verifier(("a", "b"), (0.0, 1.0), (1.0, 2.0), (2.0, -1.0), 0.5, 0.5)
     feats = {"a": 1.0, "b": 3.0}

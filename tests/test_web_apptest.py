@@ -110,12 +110,28 @@ def test_question_without_diacritics_is_answered(app_env: Settings) -> None:
 
 def test_not_found_says_so_and_labels_suggestions(app_env: Settings) -> None:
     at = ask(chat(), "Giá phân bón urê tháng này là bao nhiêu một bao?")
-    assert [w.value for w in at.warning][0].startswith(
-        "Các tài liệu trong thư viện không trả lời được câu hỏi này")
+    warning = [w.value for w in at.warning][0]
+    assert warning.startswith("hoctap không tìm thấy câu trả lời")
+    assert "có thể chứa" not in warning
     text = "\n".join(markdowns(at))
     assert "Nguồn trích dẫn" not in text
     if at.expander:  # nearest passages, shown only as suggestions
         assert "Gợi ý: những đoạn gần nhất (không phải câu trả lời)" in text
+
+
+def test_refusal_near_the_threshold_points_to_its_first_suggestion(
+        app_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the answer bar out of reach, a question the plan answers is refused, but its best
+    passage clears the suggest bar: the warning says [1] may hold the answer, nothing is
+    stated as the answer, and the passage is still shown as a suggestion."""
+    monkeypatch.setenv("HOCTAP_ANSWER_THRESHOLD", "1.0")
+    at = ask(chat(), "Hội Nông dân các huyện phải học tập xong trước ngày nào?")
+    warning = [w.value for w in at.warning][0]
+    assert warning.startswith("Chưa đủ chắc chắn để trả lời")
+    text = "\n".join(markdowns(at))
+    assert "Nguồn trích dẫn" not in text and "15/9/2020" not in warning
+    assert "Gợi ý: đoạn [1] có thể chứa câu trả lời (chưa phải câu trả lời)" in text
+    assert at.expander  # the suggested passages, with their context
 
 
 def test_question_naming_a_missing_document_says_which(app_env: Settings) -> None:

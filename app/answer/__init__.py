@@ -43,8 +43,8 @@ class Citation:
 class Answer:
     """The answer to one question.
 
-    ``found`` False: the documents do not contain it; ``citations`` are then only the nearest
-    passages (``suggestions`` True). ``mode``: ``extractive``, ``generative`` or ``fallback``
+    ``found`` False: no answer was found in the documents; ``citations`` are then only the
+    nearest passages (``suggestions`` True), and ``likely`` says the first of them may hold it. ``mode``: ``extractive``, ``generative`` or ``fallback``
     (a generative reply was rejected or failed; ``note`` says why).
     """
 
@@ -56,6 +56,7 @@ class Answer:
     missing_documents: tuple[str, ...] = ()
     mode: str = "extractive"
     note: str | None = None
+    likely: bool = False  # a refusal whose first suggestion may hold the answer
 
     def to_dict(self) -> dict[str, Any]:
         """The ``hoctap ask --json`` object."""
@@ -63,7 +64,7 @@ class Answer:
                 "citations": [c.to_dict() for c in self.citations],
                 "suggestions": self.suggestions,
                 "missing_documents": list(self.missing_documents), "mode": self.mode,
-                "note": self.note}
+                "note": self.note, "likely": self.likely}
 
 
 def answer_question(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:

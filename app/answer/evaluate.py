@@ -57,6 +57,11 @@ class Metrics:
     false_refusals: int
     false_answers: int
     median_citation_chars: float
+    # refusals that said their first suggestion may hold the answer ("likely" tier), those of
+    # them whose first suggestion is the expected passage, and those of unanswerable questions
+    likely_refusals: int = 0
+    likely_right: int = 0
+    likely_unanswerable: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class QuestionResult:
     answer: str
     citation_chars: tuple[int, ...]
     cited: tuple[str, ...] = ()
+    likely: bool = False  # a refusal that said its first suggestion may hold the answer
 
     @property
     def failed(self) -> bool:
@@ -147,12 +153,14 @@ def score_question(ask: AskFn, q: dict[str, Any]) -> QuestionResult:
     chars = tuple(len(c.text) for c in ans.citations)
     cited = tuple(str(getattr(c, "source", "")) for c in ans.citations)
     answer = str(ans.answer or "")
+    likely = bool(getattr(ans, "likely", False)) and not ans.found
     if not q["answerable"]:
-        return QuestionResult(q, None, bool(ans.found), not ans.found, answer, chars, cited)
+        return QuestionResult(q, None, bool(ans.found), not ans.found, answer, chars, cited,
+                              likely)
     wants = wanted_passages(q)
     rank = next((i + 1 for i, t in enumerate(texts) if any(w in t for w in wants)), None)
     ok = bool(ans.found) and all(norm(w) in norm(answer) for w in q["answer_contains"])
-    return QuestionResult(q, rank, bool(ans.found), ok, answer, chars, cited)
+    return QuestionResult(q, rank, bool(ans.found), ok, answer, chars, cited, likely)
 
 
 def score(ask: AskFn, questions: Iterable[dict[str, Any]]) -> list[QuestionResult]:
@@ -173,6 +181,9 @@ def metrics(results: Sequence[QuestionResult]) -> Metrics:
         false_refusals=sum(not r.found for r in ans),
         false_answers=sum(r.found for r in results if not r.question["answerable"]),
         median_citation_chars=float(statistics.median(lengths)) if lengths else 0.0,
+        likely_refusals=sum(r.likely for r in results),
+        likely_right=sum(r.likely and r.rank == 1 for r in ans),
+        likely_unanswerable=sum(r.likely for r in results if not r.question["answerable"]),
     )
 
 
@@ -362,7 +373,9 @@ def format_report(r: EvalReport, label: str = "hoctap") -> str:
             f"answer accuracy {r.answer_accuracy:.1%}\n"
             f"  false refusals {r.false_refusals}/{r.answerable}  "
             f"false answers {r.false_answers}/{r.unanswerable}  "
-            f"median citation {r.median_citation_chars:.0f} ký tự")
+            f"median citation {r.median_citation_chars:.0f} ký tự\n"
+            f"  likely refusals {r.likely_refusals} (first suggestion right {r.likely_right}, "
+            f"unanswerable {r.likely_unanswerable})")
 
 
 _COLUMNS = (("n", "questions"), ("hit@1", "hit_at_1"), ("hit@3", "hit_at_3"),

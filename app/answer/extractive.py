@@ -39,7 +39,11 @@ if TYPE_CHECKING:
 POOL = 60  # passages searched for candidates
 KIND_DOCUMENTS = 3  # documents whose passage of the kind asked for joins the candidates
 MAX_CITATION = 600  # longer passages are cut to the sentences around the highlight
-NOT_FOUND = "Các tài liệu trong thư viện không có thông tin để trả lời câu hỏi này."
+# A refusal states what the search found, not what the documents hold: out of fold, most
+# refusals are of questions the documents do answer (bench/notes/issue-8-round9.md).
+NOT_FOUND = "hoctap không tìm thấy câu trả lời trong các tài liệu của thư viện."
+LIKELY = ("Chưa đủ chắc chắn để trả lời. Đoạn [1] dưới đây có thể chứa câu trả lời; "
+          "hãy đọc và đối chiếu với văn bản.")
 SUGGEST = "Các đoạn gần nhất dưới đây chỉ để tham khảo, không phải câu trả lời."
 _LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}|[a-zđ])[.)]\s*")
 _LEAD = re.compile(r"^[-–•+*]\s*")
@@ -208,15 +212,18 @@ def compose_list(section: list[Passage], info: QueryInfo) -> str:
     return "\n".join(lines)
 
 
-def refusal(question: str, hits: list[Citation], missing: tuple[str, ...]) -> Answer:
-    """The ``found: false`` answer, nearest passages as labelled suggestions."""
-    text = NOT_FOUND
+def refusal(question: str, hits: list[Citation], missing: tuple[str, ...],
+            likely: bool = False) -> Answer:
+    """The ``found: false`` answer, nearest passages as labelled suggestions; ``likely``: the
+    first of them may hold the answer (the verifier's probability reached the suggest bar)."""
+    likely = likely and bool(hits)
+    text = LIKELY if likely else NOT_FOUND
     if missing:
         text += " Thư viện chưa có văn bản: " + ", ".join(missing) + "."
-    if hits:
+    if hits and not likely:
         text += " " + SUGGEST
     return Answer(question, False, text, tuple(hits), suggestions=bool(hits),
-                  missing_documents=missing)
+                  missing_documents=missing, likely=likely)
 
 
 @dataclass(frozen=True)
@@ -290,9 +297,12 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
         return refusal(question, [], missing)
     best, scored = decide(a, threshold=kb.settings.answer_threshold)
     if best is None:  # the nearest passages, the most probable first, as suggestions
-        near = [c.hit for c in sorted(scored, key=lambda c: (-c.probability, c.rank))[:3]]
-        return refusal(question, [citation(i + 1, h, None) for i, h in enumerate(near)],
-                       missing)
+        ranked = sorted(scored, key=lambda c: (-c.probability, c.rank))
+        model = load_verifier(a.embedder)
+        likely = bool(ranked) and model is not None and model.suggest is not None \
+            and ranked[0].probability >= model.suggest
+        return refusal(question, [citation(i + 1, c.hit, None) for i, c in enumerate(ranked[:3])],
+                       missing, likely)
     return answer_from(kb, a, best, k)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,10 @@ C = 0.5  # inverse L2 strength of the logistic regression
 # the out-of-fold rate of the verifier that had no such bound (21 of 160; round 5 in
 # bench/notes/issue-8-round5.md), so the bound keeps refits from answering more falsely.
 MAX_FALSE_ANSWERS = 0.13125
+# A refusal says the first suggestion may hold the answer ("likely" tier) when, out of fold,
+# it is the expected passage for at least this share of the refusals as probable or more
+# ("có thể chứa": more likely than not).
+SUGGEST_PRECISION = 0.5
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 
@@ -49,13 +53,16 @@ class Row:
     x: np.ndarray  # candidates × features
     right: np.ndarray  # 1 where answering from that candidate is right
     first_hit: bool  # the first retrieved passage is the expected one (hit@1 when refusing)
+    found: np.ndarray = field(  # 1 where that candidate's passage is the expected one
+        default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
-             ) -> Iterator[tuple[dict[str, Any], str, Analysis, list[float], bool]]:
+             ) -> Iterator[tuple[dict[str, Any], str, Analysis, list[float], bool, list[bool]]]:
     """Each question with its group (the document held out with it), its candidates
     (``analyse_candidates``), their labels (1 when answering from that candidate is right, as
-    ``hoctap eval`` judges it) and whether the first retrieved passage is the expected one."""
+    ``hoctap eval`` judges it), whether the first retrieved passage is the expected one, and
+    for each candidate whether its passage is the expected one (a right suggestion)."""
     from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.extractive import analyse_candidates, answer_from
 
@@ -72,7 +79,8 @@ def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: s
                     norm(w) in norm(ans.answer) for w in q["answer_contains"])
             labels.append(1.0 if ok else 0.0)
         first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
-        yield q, group, a, labels, first_hit
+        found = [any(w in norm(c.hit.passage.text) for w in wants) for c in a.candidates]
+        yield q, group, a, labels, first_hit, found
 
 
 def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
@@ -81,8 +89,8 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
     return [Row(q["question"], group, bool(q["answerable"]),
                 np.array([[c.features[n] for n in FEATURES] for c in a.candidates],
                          dtype=float).reshape(-1, len(FEATURES)),
-                np.array(labels), first_hit)
-            for q, group, a, labels, first_hit in labelled(questions, cache, embed_model)]
+                np.array(labels), first_hit, np.array(found, dtype=bool))
+            for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model)]
 
 
 def fit(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -145,6 +153,29 @@ def outcomes(rows: list[Row], probs: list[np.ndarray], threshold: float) -> dict
             "answerable": n_ans, "unanswerable": n_un, "hit_at_1_approx": hit1 / max(1, n_ans)}
 
 
+def choose_suggest_bar(rows: list[Row], probs: list[np.ndarray], threshold: float
+                       ) -> dict[str, float]:
+    """The bar of the "likely" refusal: the lowest probability (a step of ``THRESHOLDS``
+    below ``threshold``) at which the first suggestion — the most probable candidate — is the
+    expected passage for at least ``SUGGEST_PRECISION`` of the refusals at or above it; the
+    answer threshold itself (no such tier) when no bar reaches it."""
+    refused = []
+    for r, p in zip(rows, probs, strict=True):
+        if len(p) and p.max() < threshold:
+            i = int(np.argmax(p))
+            refused.append((float(p[i]), bool(r.answerable and len(r.found) and r.found[i]),
+                            r.answerable))
+    for bar in THRESHOLDS:
+        band = [x for x in refused if x[0] >= bar]
+        if bar < threshold and band and sum(x[1] for x in band) >= SUGGEST_PRECISION * len(band):
+            return {"suggest": bar, "likely_refusals": len(band),
+                    "likely_right": sum(x[1] for x in band),
+                    "likely_unanswerable": sum(not x[2] for x in band),
+                    "refusals": len(refused)}
+    return {"suggest": threshold, "likely_refusals": 0, "likely_right": 0,
+            "likely_unanswerable": 0, "refusals": len(refused)}
+
+
 def cross_validate(rows: list[Row], folds: int) -> list[np.ndarray]:
     """Out-of-fold probabilities, whole documents held out per fold."""
     from sklearn.model_selection import GroupKFold
@@ -171,9 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     oof = cross_validate(rows, args.folds)
     table = [outcomes(rows, oof, t) for t in THRESHOLDS]
     best = choose_threshold(table, args.max_false_answers)
+    likely = choose_suggest_bar(rows, oof, best["threshold"])
     mean, scale, w, b = fit(rows)
     in_sample = outcomes(rows, _probs(rows, mean, scale, w, b), best["threshold"])
-    verifier = Verifier(FEATURES, tuple(mean), tuple(scale), tuple(w), b, best["threshold"])
+    verifier = Verifier(FEATURES, tuple(mean), tuple(scale), tuple(w), b, best["threshold"],
+                        likely["suggest"])
     meta = {"fitted_on": str(args.devset.name), "questions": len(rows), "folds": args.folds,
             "embed_model": args.embed_model or "e5", "wrong_cost": WRONG_COST, "C": C,
             "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
@@ -182,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
                               + ("" if args.max_false_answers is None else
                                  f", among those with out-of-fold false answers at most "
                                  f"{args.max_false_answers:.4f} of the unanswerable"),
-            "cross_document_cv": best, "in_sample": in_sample}
+            "suggest_rule": "the lowest bar below the threshold at which the first suggestion "
+                            "of the out-of-fold refusals at or above it is the expected passage "
+                            f"for at least {SUGGEST_PRECISION:.0%} of them",
+            "cross_document_cv": best, "likely_refusals_cv": likely, "in_sample": in_sample}
     print(json.dumps(meta, ensure_ascii=False, indent=1))
     for r in table[::5]:
         print(f"  t={r['threshold']:.2f} acc={r['accuracy']:.3f} FR={r['false_refusals']} "

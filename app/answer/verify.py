@@ -76,7 +76,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Verifier:
-    """A fitted logistic model over ``FEATURES`` (standardised) and its answer threshold."""
+    """A fitted logistic model over ``FEATURES`` (standardised), its answer threshold, and the
+    bar at or above which a refusal says its first suggestion may hold the answer."""
 
     names: tuple[str, ...]
     mean: tuple[float, ...]
@@ -84,6 +85,7 @@ class Verifier:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    suggest: float | None = None  # refusals at or above it: "[1] may hold the answer"
 
     def probability(self, features: dict[str, float]) -> float:
         """P(this candidate answers the question)."""
@@ -101,7 +103,8 @@ class Verifier:
     def to_dict(self) -> dict[str, object]:
         """Plain dict (the model file's ``model`` entry)."""
         return {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
-                "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold}
+                "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold,
+                "suggest": self.threshold if self.suggest is None else self.suggest}
 
 
 def embedder_kind(embedder_id: str) -> str:
@@ -120,7 +123,8 @@ def load_verifier(kind: str = "e5", path: Path = MODEL_PATH) -> Verifier | None:
         return None
     m = entry["model"]
     return Verifier(tuple(m["names"]), tuple(m["mean"]), tuple(m["scale"]),
-                    tuple(m["weights"]), float(m["bias"]), float(m["threshold"]))
+                    tuple(m["weights"]), float(m["bias"]), float(m["threshold"]),
+                    float(m.get("suggest", m["threshold"])))
 
 
 _TYPE_WORD = {

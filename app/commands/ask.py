@@ -68,7 +68,9 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
     best, scored = decide(a, threshold=bar)
     model = load_verifier(a.embedder)
     threshold = f"{bar if bar is not None else model.threshold:.2f}" if model else "?"
-    lines = [f"\nVì sao (ngưỡng trả lời {threshold}; xác suất đoạn trả lời được câu hỏi):"]
+    suggest = f"; ngưỡng gợi ý {model.suggest:.2f}" if model and model.suggest is not None else ""
+    lines = [f"\nVì sao (ngưỡng trả lời {threshold}{suggest}; "
+             "xác suất đoạn trả lời được câu hỏi):"]
     for c in sorted(scored, key=lambda c: (-c.probability, c.rank)):
         p = c.hit.passage
         mark = "→" if best is not None and c.rank == best.rank else " "
@@ -81,5 +83,9 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
                      for n, w in model.contributions(c.features)[:top_features]]
             lines.append("      " + ", ".join(parts))
     if best is None:
-        lines.append("  Không đoạn nào đạt ngưỡng: từ chối trả lời.")
+        likely = bool(scored) and model is not None and model.suggest is not None and \
+            max(c.probability for c in scored) >= model.suggest
+        lines.append("  Không đoạn nào đạt ngưỡng: từ chối trả lời"
+                     + (", đoạn đầu tiên đạt ngưỡng gợi ý (có thể chứa câu trả lời)."
+                        if likely else "."))
     return "\n".join(lines)

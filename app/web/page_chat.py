@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.answer.extractive import LIKELY, NOT_FOUND
 from app.answer.followup import Turn, answer_document, understand
 from app.web.render import doc_label, escape_md, example_questions, highlight_md, neighbour_rows
 from app.web.resources import shared
@@ -72,9 +73,11 @@ def _show_answer(kb, answer, index: int, recent: bool = True) -> None:
         if answer.note:
             st.caption(escape_md(answer.note))
         label = "Nguồn trích dẫn"
+    elif getattr(answer, "likely", False):  # the first suggestion may hold the answer
+        st.warning(LIKELY + (" " + escape_md(answer.note) if answer.note else ""))
+        label = "Gợi ý: đoạn [1] có thể chứa câu trả lời (chưa phải câu trả lời)"
     else:
-        st.warning("Các tài liệu trong thư viện không trả lời được câu hỏi này."
-                   + (" " + escape_md(answer.note) if answer.note else ""))
+        st.warning(NOT_FOUND + (" " + escape_md(answer.note) if answer.note else ""))
         label = "Gợi ý: những đoạn gần nhất (không phải câu trả lời)"
     if not answer.citations:
         return
