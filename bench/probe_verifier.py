@@ -9,6 +9,7 @@
     python -m bench.probe_verifier relative rows.pkl [--features cov_rest_context,…]
     python -m bench.probe_verifier reader rows.pkl PAIRS.json… [--other other-rows.pkl]
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
+    python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
     python -m bench.probe_verifier shift rows.pkl other-rows.pkl
 
@@ -134,7 +135,8 @@ def _model_dir() -> Path:
 
 
 def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...]) -> Any:
-    """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it."""
+    """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it;
+    its ``load(path)`` attribute rebuilds one saved with ``save_reader``."""
     import torch
     from torch import nn
     from transformers import AutoModel, AutoTokenizer
@@ -211,7 +213,22 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...])
               flush=True)
         return model.eval()
 
+    def load(path: Path) -> Reader:
+        model = Reader()
+        missing = set(model.load_state_dict(torch.load(path), strict=False).unexpected_keys)
+        assert not missing, missing
+        return model.eval()
+
+    train.load = load  # type: ignore[attr-defined]
     return train
+
+
+def save_reader(model: Any, path: Path) -> None:
+    """The trained weights only (adapters and head), not the frozen encoder."""
+    import torch
+
+    trained = {n for n, p in model.named_parameters() if p.requires_grad}
+    torch.save({k: v for k, v in model.state_dict().items() if k in trained}, path)
 
 
 def _score_rows(model: Any, rows: Rows, idx: Any = None) -> Extra:
@@ -260,13 +277,16 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
 
 
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
-           rank: int, targets: tuple[str, ...]) -> tuple[Extra, Extra | None]:
+           rank: int, targets: tuple[str, ...], save: Path | None = None
+           ) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained only on paraphrase items written about other documents, so
     its scores of the tuning candidates (and of ``other``'s) are out of sample as they stand."""
     from sklearn.metrics import roc_auc_score
 
     pairs = paraphrase_pairs(files)
     model = _reader_trainer(epochs, lr, rank, targets)(pairs)
+    if save is not None:
+        save_reader(model, save)
     extra = _score_rows(model, rows)
     keys = list(extra)
     y = [rows[i]["cands"][j]["label"] for i, j in keys]
@@ -504,6 +524,14 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--lr", type=float, default=5e-4)
     rd.add_argument("--rank", type=int, default=8)
     rd.add_argument("--targets", default="query,value")
+    rd.add_argument("--save", type=Path, help="keep the trained adapters and head here")
+    ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
+                                        "rows with and without its score, applied to other rows")
+    ap_.add_argument("rows", type=Path)
+    ap_.add_argument("model", type=Path)
+    ap_.add_argument("others", type=Path, nargs="+")
+    ap_.add_argument("--rank", type=int, default=8)
+    ap_.add_argument("--targets", default="query,value")
     for name in ("frozen", "stage2", "translation"):
         sub.add_parser(name).add_argument("rows", type=Path)
     rel = sub.add_parser("relative")
@@ -527,12 +555,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "reader":
         other = pickle.loads(args.other.read_bytes()) if args.other else None
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
-                                    tuple(args.targets.split(",")))
+                                    tuple(args.targets.split(",")), args.save)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:
             batch_extra(rows, other, None, None)
             batch_extra(rows, other, extra, other_extra)
+        return 0
+    if args.cmd == "apply":
+        model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+        extra = _score_rows(model, rows)
+        for f in args.others:
+            other = pickle.loads(f.read_bytes())
+            print(f"== {f.name}", flush=True)
+            batch_extra(rows, other, None, None)
+            batch_extra(rows, other, extra, _score_rows(model, other))
         return 0
     report("shipped features", fit_rows(rows))
     if args.cmd == "lora":

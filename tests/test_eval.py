@@ -85,6 +85,9 @@ def test_no_held_out_question_is_a_tuning_question() -> None:
     """The held-out sets stay out of what the fits read: no question of them (compared
     accent-stripped, lower case) is in the tuning set or in the batch kept for a later fit."""
     tuning = {plain_form(q["question"]) for q in load_devset(DEVSET) + load_devset(BATCH6)}
+    for f in sorted((DATA.parent.parent / "bench" / "data").glob("paraphrase-pairs-*.json")):
+        items = json.loads(f.read_text(encoding="utf-8"))  # the reader probe's training items
+        tuning |= {plain_form(i[k]) for i in items for k in ("question", "near_miss")}
     for setfile in (HELDOUT, *FRESH):
         both = {plain_form(q["question"]) for q in load_devset(setfile)} & tuning
         assert not both, (setfile.name, sorted(both)[:3])
