@@ -84,6 +84,9 @@ def test_refusal_says_likely_only_at_or_above_the_suggest_bar(
         assert "5/10/2020" not in a.answer  # the date is in the suggestion, not stated
         assert a.citations[0].doc_number == "45-KH/HND"
         assert a.to_dict()["likely"] is likely
+        # a likely refusal marks the clause in [1]'s whole passage; a plain one marks nothing
+        assert ("5/10/2020" in (a.citations[0].highlight or "")) is likely
+        assert all(c.highlight is None for c in a.citations[1:])
 
 
 def test_missing_document_is_named(lookalike_kb: KnowledgeBase) -> None:

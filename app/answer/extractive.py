@@ -301,8 +301,11 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
         model = load_verifier(a.embedder)
         likely = bool(ranked) and model is not None and model.suggest is not None \
             and ranked[0].probability >= model.suggest
-        return refusal(question, [citation(i + 1, c.hit, None) for i, c in enumerate(ranked[:3])],
-                       missing, likely)
+        cites = [citation(i + 1, c.hit, None) for i, c in enumerate(ranked[:3])]
+        if likely and ranked[0].sentence and ranked[0].sentence in cites[0].text:
+            # the clause it would have answered with, marked in the whole passage (not cut)
+            cites[0] = replace(cites[0], highlight=ranked[0].sentence)
+        return refusal(question, cites, missing, likely)
     return answer_from(kb, a, best, k)
 
 
