@@ -215,8 +215,9 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...])
 
     def load(path: Path) -> Reader:
         model = Reader()
-        missing = set(model.load_state_dict(torch.load(path), strict=False).unexpected_keys)
-        assert not missing, missing
+        # only the trained weights were saved: the frozen encoder's are "missing" by design
+        unexpected = model.load_state_dict(torch.load(path), strict=False).unexpected_keys
+        assert not unexpected, unexpected
         return model.eval()
 
     train.load = load  # type: ignore[attr-defined]

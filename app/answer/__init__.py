@@ -44,8 +44,9 @@ class Answer:
     """The answer to one question.
 
     ``found`` False: no answer was found in the documents; ``citations`` are then only the
-    nearest passages (``suggestions`` True), and ``likely`` says the first of them may hold it. ``mode``: ``extractive``, ``generative`` or ``fallback``
-    (a generative reply was rejected or failed; ``note`` says why).
+    nearest passages (``suggestions`` True), and ``likely`` says the first of them may hold
+    it. ``mode``: ``extractive``, ``generative`` or ``fallback`` (a generative reply was
+    rejected or failed; ``note`` says why).
     """
 
     question: str

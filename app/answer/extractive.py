@@ -289,6 +289,14 @@ def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: floa
     return (best if best.probability >= bar else None), scored
 
 
+def likely_refusal(analysis: Analysis, scored: list[Candidate]) -> bool:
+    """Whether a refusal may point to its first suggestion: the best candidate's probability
+    reaches the suggest bar fitted with the model (``Verifier.suggest``)."""
+    model = load_verifier(analysis.embedder)
+    return bool(scored) and model is not None and model.suggest is not None \
+        and max(c.probability for c in scored) >= model.suggest
+
+
 def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     """See the module docstring."""
     a = analyse_candidates(kb, question, k)
@@ -298,9 +306,7 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     best, scored = decide(a, threshold=kb.settings.answer_threshold)
     if best is None:  # the nearest passages, the most probable first, as suggestions
         ranked = sorted(scored, key=lambda c: (-c.probability, c.rank))
-        model = load_verifier(a.embedder)
-        likely = bool(ranked) and model is not None and model.suggest is not None \
-            and ranked[0].probability >= model.suggest
+        likely = likely_refusal(a, scored)
         cites = [citation(i + 1, c.hit, None) for i, c in enumerate(ranked[:3])]
         if likely and ranked[0].sentence and ranked[0].sentence in cites[0].text:
             # the clause it would have answered with, marked in the whole passage (not cut)

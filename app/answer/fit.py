@@ -78,9 +78,8 @@ def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: s
                 ok = any(w in first for w in wants) and all(
                     norm(w) in norm(ans.answer) for w in q["answer_contains"])
             labels.append(1.0 if ok else 0.0)
-        first_hit = bool(a.hits) and any(w in norm(a.hits[0].passage.text) for w in wants)
         found = [any(w in norm(c.hit.passage.text) for w in wants) for c in a.candidates]
-        yield q, group, a, labels, first_hit, found
+        yield q, group, a, labels, bool(found) and found[0], found  # candidate 0 is hit 0
 
 
 def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None

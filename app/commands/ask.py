@@ -60,7 +60,7 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
     """Why the answer was chosen: each candidate passage with the verifier's probability that
     it answers, its scores and the features that weighed most (feature = value → share of the
     log-odds)."""
-    from app.answer.extractive import analyse_candidates, decide
+    from app.answer.extractive import analyse_candidates, decide, likely_refusal
     from app.answer.verify import load_verifier
 
     a = analyse_candidates(kb, question)
@@ -83,9 +83,7 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
                      for n, w in model.contributions(c.features)[:top_features]]
             lines.append("      " + ", ".join(parts))
     if best is None:
-        likely = bool(scored) and model is not None and model.suggest is not None and \
-            max(c.probability for c in scored) >= model.suggest
         lines.append("  Không đoạn nào đạt ngưỡng: từ chối trả lời"
                      + (", đoạn đầu tiên đạt ngưỡng gợi ý (có thể chứa câu trả lời)."
-                        if likely else "."))
+                        if likely_refusal(a, scored) else "."))
     return "\n".join(lines)

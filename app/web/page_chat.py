@@ -73,12 +73,11 @@ def _show_answer(kb, answer, index: int, recent: bool = True) -> None:
         if answer.note:
             st.caption(escape_md(answer.note))
         label = "Nguồn trích dẫn"
-    elif getattr(answer, "likely", False):  # the first suggestion may hold the answer
-        st.warning(LIKELY + (" " + escape_md(answer.note) if answer.note else ""))
-        label = "Gợi ý: đoạn [1] có thể chứa câu trả lời (chưa phải câu trả lời)"
-    else:
-        st.warning(NOT_FOUND + (" " + escape_md(answer.note) if answer.note else ""))
-        label = "Gợi ý: những đoạn gần nhất (không phải câu trả lời)"
+    else:  # likely: the first suggestion may hold the answer
+        st.warning((LIKELY if answer.likely else NOT_FOUND)
+                   + (" " + escape_md(answer.note) if answer.note else ""))
+        label = ("Gợi ý: đoạn [1] có thể chứa câu trả lời (chưa phải câu trả lời)"
+                 if answer.likely else "Gợi ý: những đoạn gần nhất (không phải câu trả lời)")
     if not answer.citations:
         return
     if not recent and not st.toggle(f"{label} ({len(answer.citations)})", key=f"src-{index}"):
