@@ -10,6 +10,7 @@
     python -m bench.probe_verifier reader rows.pkl PAIRS.json… [--other other-rows.pkl]
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
     python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
+    python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3]
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
     python -m bench.probe_verifier shift rows.pkl other-rows.pkl
 
@@ -35,6 +36,10 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 - ``reader`` (round 9): the ``lora`` cross-encoder trained only on paraphrase items written
   about *other* documents (a clause, a member-style question it answers, a near miss it does
   not), so its scores of the tuning candidates are out of sample without folds.
+
+``cascade`` (round 10) stacks a saved reader's score as ``apply`` does, but the reader reads only
+the ``--top`` candidates the shipped features rank highest, and only those can be answered; the
+threshold is chosen out of fold with that mask (the mask from out-of-fold shipped probabilities).
 
 ``batch`` fits the shipped procedure on the first file's rows and reports it on the second's
 (``tests/data/devset-batch6.json``, never fitted on); ``shift`` shows which features lower the
@@ -312,6 +317,54 @@ def batch_extra(rows: Rows, other: Rows, extra: Extra | None, other_extra: Extra
     return res
 
 
+def _masked(probs: list[np.ndarray], ranking: list[np.ndarray], top: int) -> list[np.ndarray]:
+    """``probs`` with every candidate outside the ``top`` best of ``ranking`` set to 0."""
+    out = []
+    for p, r in zip(probs, ranking, strict=True):
+        q = np.zeros_like(p)
+        keep = np.argsort(-r, kind="stable")[:top]
+        q[keep] = p[keep]
+        out.append(q)
+    return out
+
+
+def cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
+    """The reader's score stacked on the ``top`` candidates of the shipped verifier only
+    (module docstring); prints tuning (out of fold) and each other file's aggregates."""
+    from app.answer.fit import (
+        MAX_FALSE_ANSWERS,
+        THRESHOLDS,
+        _probs,
+        choose_threshold,
+        cross_validate,
+        fit,
+        outcomes,
+    )
+
+    def line(name: str, res: dict[str, float]) -> None:
+        print(f"  {name}: threshold {res['threshold']:.2f} utility {res['utility']:.0f} right "
+              f"{round(res['accuracy'] * res['answerable'])} of {res['answerable']}, false "
+              f"refusals {res['false_refusals']}, wrong {res['wrong_answers']}, false answers "
+              f"{res['false_answers']} of {res['unanswerable']}", flush=True)
+
+    base, stacked = fit_rows(rows), fit_rows(rows, extra)
+    oof0, oof1 = cross_validate(base, 5), cross_validate(stacked, 5)
+    masked = _masked(oof1, oof0, top)
+    t0 = choose_threshold([outcomes(base, oof0, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
+    t1 = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
+    print("== tuning, out of fold", flush=True)
+    line("shipped features", t0)
+    line(f"reader on the top {top}", t1)
+    m0, m1 = fit(base), fit(stacked)
+    for name, other, other_extra in others:
+        o0, o1 = fit_rows(other), fit_rows(other, other_extra)
+        p0 = _probs(o0, *m0)
+        print(f"== {name}", flush=True)
+        line("shipped features", outcomes(o0, p0, t0["threshold"]))
+        line(f"reader on the top {top}",
+             outcomes(o1, _masked(_probs(o1, *m1), p0, top), t1["threshold"]))
+
+
 def frozen(rows: Rows) -> Extra:
     """Out-of-fold logistic scores over the unchanged e5's joint encoding."""
     import torch
@@ -533,6 +586,13 @@ def main(argv: list[str] | None = None) -> int:
     ap_.add_argument("others", type=Path, nargs="+")
     ap_.add_argument("--rank", type=int, default=8)
     ap_.add_argument("--targets", default="query,value")
+    ca = sub.add_parser("cascade", help="a saved reader on the shipped verifier's top candidates")
+    ca.add_argument("rows", type=Path)
+    ca.add_argument("model", type=Path)
+    ca.add_argument("others", type=Path, nargs="*")
+    ca.add_argument("--top", type=int, default=3)
+    ca.add_argument("--rank", type=int, default=8)
+    ca.add_argument("--targets", default="query,value")
     for name in ("frozen", "stage2", "translation"):
         sub.add_parser(name).add_argument("rows", type=Path)
     rel = sub.add_parser("relative")
@@ -571,6 +631,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {f.name}", flush=True)
             batch_extra(rows, other, None, None)
             batch_extra(rows, other, extra, _score_rows(model, other))
+        return 0
+    if args.cmd == "cascade":
+        model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+        others = []
+        for f in args.others:
+            other = pickle.loads(f.read_bytes())
+            others.append((f.name, other, _score_rows(model, other)))
+        cascade(rows, _score_rows(model, rows), others, args.top)
         return 0
     report("shipped features", fit_rows(rows))
     if args.cmd == "lora":
