@@ -121,9 +121,10 @@ def report(name: str, rows: list[Any], folds: int = 5) -> dict[str, float]:
 
 
 def pair_text(question: str, c: dict[str, Any]) -> str:
-    """What the reader reads: the question, the clause's last heading, the clause."""
-    heading = c["section"].split(" › ")[-1] if c["section"] else ""
-    return f"query: {question} passage: {heading} {c['sentence']}".strip()
+    """What the reader reads (``app.answer.reader.pair_text``) for a dumped candidate."""
+    from app.answer.reader import pair_text as text
+
+    return text(question, c["section"], c["sentence"])
 
 
 def _folds(rows: Rows, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -220,8 +221,10 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...])
 
     def load(path: Path) -> Reader:
         model = Reader()
+        saved = ({k: torch.from_numpy(v) for k, v in np.load(path).items()}
+                 if path.suffix == ".npz" else torch.load(path))
         # only the trained weights were saved: the frozen encoder's are "missing" by design
-        unexpected = model.load_state_dict(torch.load(path), strict=False).unexpected_keys
+        unexpected = model.load_state_dict(saved, strict=False).unexpected_keys
         assert not unexpected, unexpected
         return model.eval()
 
@@ -230,11 +233,16 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...])
 
 
 def save_reader(model: Any, path: Path) -> None:
-    """The trained weights only (adapters and head), not the frozen encoder."""
+    """The trained weights only (adapters and head), not the frozen encoder: float32 arrays
+    in an ``.npz`` (the format ``app/answer/reader.py`` reads), else a torch file."""
     import torch
 
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
-    torch.save({k: v for k, v in model.state_dict().items() if k in trained}, path)
+    weights = {k: v for k, v in model.state_dict().items() if k in trained}
+    if path.suffix == ".npz":
+        np.savez(path, **{k: v.float().numpy() for k, v in weights.items()})
+    else:
+        torch.save(weights, path)
 
 
 def _score_rows(model: Any, rows: Rows, idx: Any = None) -> Extra:
@@ -317,24 +325,14 @@ def batch_extra(rows: Rows, other: Rows, extra: Extra | None, other_extra: Extra
     return res
 
 
-def _masked(probs: list[np.ndarray], ranking: list[np.ndarray], top: int) -> list[np.ndarray]:
-    """``probs`` with every candidate outside the ``top`` best of ``ranking`` set to 0."""
-    out = []
-    for p, r in zip(probs, ranking, strict=True):
-        q = np.zeros_like(p)
-        keep = np.argsort(-r, kind="stable")[:top]
-        q[keep] = p[keep]
-        out.append(q)
-    return out
-
-
-def cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
+def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
     """The reader's score stacked on the ``top`` candidates of the shipped verifier only
     (module docstring); prints tuning (out of fold) and each other file's aggregates."""
     from app.answer.fit import (
         MAX_FALSE_ANSWERS,
         THRESHOLDS,
         _probs,
+        cascade,
         choose_threshold,
         cross_validate,
         fit,
@@ -349,7 +347,7 @@ def cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top
 
     base, stacked = fit_rows(rows), fit_rows(rows, extra)
     oof0, oof1 = cross_validate(base, 5), cross_validate(stacked, 5)
-    masked = _masked(oof1, oof0, top)
+    masked = cascade(oof1, oof0, top)
     t0 = choose_threshold([outcomes(base, oof0, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
     t1 = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
     print("== tuning, out of fold", flush=True)
@@ -362,7 +360,7 @@ def cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top
         print(f"== {name}", flush=True)
         line("shipped features", outcomes(o0, p0, t0["threshold"]))
         line(f"reader on the top {top}",
-             outcomes(o1, _masked(_probs(o1, *m1), p0, top), t1["threshold"]))
+             outcomes(o1, cascade(_probs(o1, *m1), p0, top), t1["threshold"]))
 
 
 def frozen(rows: Rows) -> Extra:
@@ -638,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         for f in args.others:
             other = pickle.loads(f.read_bytes())
             others.append((f.name, other, _score_rows(model, other)))
-        cascade(rows, _score_rows(model, rows), others, args.top)
+        stacked_cascade(rows, _score_rows(model, rows), others, args.top)
         return 0
     report("shipped features", fit_rows(rows))
     if args.cmd == "lora":

@@ -43,6 +43,10 @@ class Settings:
     # None → the answer verifier's fitted threshold (app/answer/verifier.json); lower answers
     # more questions and states more wrong ones, higher refuses more (bench/notes/issue-8-verifier.md)
     answer_threshold: float | None = None
+    # the answer reader's compute (app/answer/reader.py): numpy (float32, loads fast: the
+    # command line), torch (bfloat16 products, ~3x faster per question once torch is loaded),
+    # or auto (torch when the process has already loaded it, else numpy)
+    reader_backend: str = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -66,6 +70,8 @@ class Settings:
             values["max_file_mb"] = float(env["HOCTAP_MAX_FILE_MB"])
         if env.get("HOCTAP_EMBED_DTYPE"):
             values["embed_dtype"] = env["HOCTAP_EMBED_DTYPE"]
+        if env.get("HOCTAP_READER_BACKEND"):
+            values["reader_backend"] = env["HOCTAP_READER_BACKEND"]
         if env.get("HOCTAP_ANSWER_THRESHOLD"):
             values["answer_threshold"] = float(env["HOCTAP_ANSWER_THRESHOLD"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -3,13 +3,22 @@ file is complete, cross-validation holds whole documents out, and ``--explain`` 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from app.answer import fit
 from app.answer.sentences import best_sentence, same_value
-from app.answer.verify import FEATURES, MODEL_PATH, Verifier, load_verifier, type_near, unit_match
+from app.answer.verify import (
+    FEATURES,
+    MODEL_PATH,
+    READER,
+    Verifier,
+    load_verifier,
+    type_near,
+    unit_match,
+)
 from app.search.query import analyse
 
 
@@ -143,8 +152,13 @@ def test_words_naming_the_document_are_not_asked_of_the_passage() -> None:
 def test_model_file_is_complete_and_cross_validated(kind: str) -> None:
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["models"][kind]["meta"]
     model = load_verifier(kind)
-    assert model is not None and model.names == FEATURES
-    assert 0.0 < model.threshold < 1.0
+    assert model is not None and 0.0 < model.threshold < 1.0
+    if kind == "e5":  # two stages: the reader's logit joins the features in the second
+        assert model.names == (*FEATURES, READER) and model.read == fit.READ
+        assert model.first is not None and model.first.names == FEATURES
+        assert meta["first_stage_cv"]["answerable"] == meta["cross_document_cv"]["answerable"]
+    else:
+        assert model.names == FEATURES and not model.reads
     cv = meta["cross_document_cv"]
     assert cv["answerable"] + cv["unanswerable"] == meta["questions"] >= 300
     assert meta["threshold_rule"] and meta["embed_model"].startswith(kind)
@@ -244,3 +258,65 @@ def test_known_words_are_those_the_documents_use() -> None:
     known = known_function(bm25)
     assert known("hội") and known("hoi") and known("viên")  # with or without accents
     assert not known("xong") and not known("thưởng")  # words the documents never use
+
+
+def _two_stages(read: int = 2) -> Verifier:
+    first = Verifier(("a",), (0.0,), (1.0,), (1.0,), 0.0, 0.5, 0.3)
+    return Verifier(("a", READER), (0.0, 0.0), (1.0, 1.0), (0.0, 1.0), 0.0, 0.5, 0.3, first, read)
+
+
+def _analysis(values: list[float]):  # type: ignore[no-untyped-def]
+    from app.answer.extractive import Analysis
+    from app.answer.verify import Candidate
+    from app.knowledge import Hit
+    from app.search.query import prepare
+    from ingest.records import DocumentMeta, Passage
+
+    cands = [Candidate(i, Hit(Passage(f"p{i}", "kh.txt", i, f"Câu {i}.", f"I › {i}. Mục", None,
+                                      "body", DocumentMeta()), 1.0), f"Câu {i}.", {"a": v})
+             for i, v in enumerate(values)]
+    return Analysis(prepare("Ai ký?").info, (), [c.hit for c in cands], cands, lambda t: 1.0)
+
+
+def test_the_reader_reads_only_the_first_stages_best_and_decides_among_them() -> None:
+    from app.answer.extractive import decide
+
+    asked: list[list[str]] = []
+
+    def read(texts: list[str]) -> list[float]:
+        asked.append(texts)
+        return [-3.0, 3.0]
+
+    best, scored = decide(_analysis([2.0, 1.0, 0.0, 1.5]), _two_stages(), read=read)
+    assert asked == [["query: Ai ký? passage: 0. Mục Câu 0.",
+                      "query: Ai ký? passage: 3. Mục Câu 3."]]  # the two the first stage ranks best
+    assert best is not None and best.rank == 3  # the reader's choice, over the first stage's
+    assert [c.probability for c in scored][1:3] == [0.0, 0.0]  # not read: not answered from
+    assert scored[3].features[READER] == 3.0 and READER not in scored[1].features
+    assert scored[3].probability == pytest.approx(1 / (1 + np.exp(-3.0)))
+
+
+def test_without_the_reader_the_first_stage_decides_with_its_own_threshold() -> None:
+    from app.answer.extractive import active_model, decide
+
+    a = replace(_analysis([2.0, 1.0]), embedder="e5")
+    shipped = load_verifier("e5")
+    assert shipped is not None and shipped.reads
+    assert active_model(a, None) == shipped.first
+    assert active_model(a, lambda texts: [0.0] * len(texts)) == shipped
+    first = _two_stages().first
+    best, _ = decide(a, first)
+    assert best is not None and best.rank == 0 and first is not None
+    assert best.probability == pytest.approx(1 / (1 + np.exp(-2.0)))
+
+
+def test_a_two_stage_model_survives_its_file() -> None:
+    v = _two_stages()
+    assert Verifier.from_dict(json.loads(json.dumps(v.to_dict()))) == v
+    one = v.first
+    assert one is not None and Verifier.from_dict(one.to_dict()) == one and not one.reads
+
+
+def test_cascade_keeps_the_rankings_best_only() -> None:
+    kept = fit.cascade([np.array([0.9, 0.8, 0.7, 0.6])], [np.array([0.1, 0.5, 0.4, 0.5])], 2)
+    assert kept[0].tolist() == [0.0, 0.8, 0.0, 0.6]  # ties: the higher-ranked first

@@ -10,7 +10,7 @@ the answering clause → cite. No single feature can veto an answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from app.answer.sentences import answers_type, best_sentence, split_sentences
 from app.answer.support import MIN_COVERAGE, coverage, idf_function
 from app.answer.verify import (
     CANDIDATES,
+    READER,
     Candidate,
     Verifier,
     document_coverage,
@@ -274,25 +275,74 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     return Analysis(info, missing, hits, candidates, idf, kind, asked)
 
 
-def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: float | None = None
-           ) -> tuple[Candidate | None, list[Candidate]]:
+Read = Callable[[list[str]], list[float]]  # the reader's logits of ``pair_text``s
+
+
+def reader_for(kb: KnowledgeBase, analysis: Analysis) -> Read | None:
+    """The reader's scoring function when the fitted model has a reader stage, else None."""
+    from app.answer.reader import load_reader
+
+    model = load_verifier(analysis.embedder)
+    if model is None or not model.reads:
+        return None
+    reader = load_reader(kb.settings.model_cache_dir, kb.settings.reader_backend)
+    return reader.scores if reader is not None else None
+
+
+def active_model(analysis: Analysis, read: Read | None) -> Verifier | None:
+    """The model that decides: the fitted one, or its first stage when the reader is absent."""
+    model = load_verifier(analysis.embedder)
+    if model is not None and model.reads and read is None:
+        return model.first
+    return model
+
+
+def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: float | None = None,
+           read: Read | None = None) -> tuple[Candidate | None, list[Candidate]]:
     """The candidate to answer from (None: refuse) and every candidate with its probability.
 
-    The candidate with the highest probability is chosen; it answers when that probability
-    reaches ``threshold`` (default: the one fitted with the model)."""
-    model = verifier or load_verifier(analysis.embedder)
+    With a two-stage model (``Verifier.reads``) the first stage ranks the candidates, ``read``
+    scores the ``read`` best of them, and the second stage gives their probabilities (the
+    others get 0). The candidate with the highest probability is chosen; it answers when that
+    probability reaches ``threshold`` (default: the one fitted with the model)."""
+    model = verifier or active_model(analysis, read)
     if model is None or not analysis.candidates:
         return None, analysis.candidates
-    scored = [replace(c, probability=model.probability(c.features)) for c in analysis.candidates]
+    if model.reads:
+        scored = second_stage(analysis, model, read)
+    else:
+        scored = [replace(c, probability=model.probability(c.features))
+                  for c in analysis.candidates]
     best = max(scored, key=lambda c: (c.probability, -c.rank))
     bar = model.threshold if threshold is None else threshold
     return (best if best.probability >= bar else None), scored
 
 
-def likely_refusal(analysis: Analysis, scored: list[Candidate]) -> bool:
+def second_stage(analysis: Analysis, model: Verifier, read: Read | None) -> list[Candidate]:
+    """The candidates with the second stage's probabilities (see ``decide``)."""
+    from app.answer.reader import pair_text
+
+    assert model.first is not None and read is not None, "a second stage needs the reader"
+    cands = analysis.candidates
+    first = [model.first.probability(c.features) for c in cands]
+    top = read_first(first, model.read)
+    logits = read([pair_text(analysis.info.text, cands[i].hit.passage.section or "",
+                             cands[i].sentence) for i in top])
+    out = [replace(c, probability=0.0) for c in cands]
+    for i, logit in zip(top, logits, strict=True):
+        feats = {**cands[i].features, READER: logit}
+        out[i] = replace(cands[i], features=feats, probability=model.probability(feats))
+    return out
+
+
+def read_first(probabilities: Sequence[float], n: int) -> list[int]:
+    """Indices of the ``n`` most probable candidates (ties: the higher-ranked first)."""
+    return sorted(range(len(probabilities)), key=lambda i: (-probabilities[i], i))[:n]
+
+
+def likely_refusal(model: Verifier | None, scored: list[Candidate]) -> bool:
     """Whether a refusal may point to its first suggestion: the best candidate's probability
-    reaches the suggest bar fitted with the model (``Verifier.suggest``)."""
-    model = load_verifier(analysis.embedder)
+    reaches the suggest bar fitted with the deciding model (``Verifier.suggest``)."""
     return bool(scored) and model is not None and model.suggest is not None \
         and max(c.probability for c in scored) >= model.suggest
 
@@ -303,10 +353,11 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     hits, missing = a.hits[:k], a.missing
     if not hits:
         return refusal(question, [], missing)
-    best, scored = decide(a, threshold=kb.settings.answer_threshold)
+    read = reader_for(kb, a)
+    best, scored = decide(a, threshold=kb.settings.answer_threshold, read=read)
     if best is None:  # the nearest passages, the most probable first, as suggestions
         ranked = sorted(scored, key=lambda c: (-c.probability, c.rank))
-        likely = likely_refusal(a, scored)
+        likely = likely_refusal(active_model(a, read), scored)
         cites = [citation(i + 1, c.hit, None) for i, c in enumerate(ranked[:3])]
         if likely and ranked[0].sentence and ranked[0].sentence in cites[0].text:
             # the clause it would have answered with, marked in the whole passage (not cut)

@@ -12,19 +12,25 @@ utility — +1 for a right answer or a right refusal, −``WRONG_COST`` for a fa
 answer, 0 for refusing an answerable question — so a wrong statement costs more than silence.
 The held-out set is never read here. Each embedder kind (``e5``; ``hash``, the test double)
 has its own model in the file, since their cosines live on different scales.
+
+For ``e5`` the model has two stages (``verify``'s docstring): the first stage as above; then
+the reader's logit (``app/answer/reader.py``, trained on other documents, so out of sample on
+every tuning candidate) joins the features of a second stage, fitted on the same rows; its
+threshold and suggest bar are chosen out of fold with only the first stage's ``READ`` best
+candidates (out of fold too) eligible, as at run time (bench/notes/issue-8-round10.md).
 """
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.answer.verify import FEATURES, MODEL_PATH, Verifier, embedder_kind
+from app.answer.verify import FEATURES, MODEL_PATH, READER, Verifier, embedder_kind
 
 if TYPE_CHECKING:
     from app.answer.extractive import Analysis
@@ -40,6 +46,7 @@ MAX_FALSE_ANSWERS = 0.13125
 # it is the expected passage for at least this share of the refusals as probable or more
 # ("có thể chứa": more likely than not).
 SUGGEST_PRECISION = 0.5
+READ = 3  # candidates the reader reads: the first stage's best (speed: ~10 ms each, torch)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 
@@ -82,14 +89,43 @@ def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: s
         yield q, group, a, labels, bool(found) and found[0], found  # candidate 0 is hit 0
 
 
-def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
-            ) -> list[Row]:
-    """Candidates and labels of every question, each against its library."""
-    return [Row(q["question"], group, bool(q["answerable"]),
-                np.array([[c.features[n] for n in FEATURES] for c in a.candidates],
-                         dtype=float).reshape(-1, len(FEATURES)),
-                np.array(labels), first_hit, np.array(found, dtype=bool))
-            for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model)]
+def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None,
+            read: Callable[[list[str]], list[float]] | None = None) -> list[Row]:
+    """Candidates and labels of every question, each against its library; with ``read`` (the
+    reader), its logit of every candidate as one more column, last."""
+    from app.answer.reader import pair_text
+
+    width = len(FEATURES) + (read is not None)
+    rows = []
+    for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model):
+        x = [[c.features[n] for n in FEATURES] for c in a.candidates]
+        if read is not None and x:
+            logits = read([pair_text(a.info.text, c.hit.passage.section or "", c.sentence)
+                           for c in a.candidates])
+            x = [row + [logit] for row, logit in zip(x, logits, strict=True)]
+        rows.append(Row(q["question"], group, bool(q["answerable"]),
+                        np.array(x, dtype=float).reshape(-1, width), np.array(labels),
+                        first_hit, np.array(found, dtype=bool)))
+    return rows
+
+
+def first_stage(rows: list[Row]) -> list[Row]:
+    """The rows without the reader's column."""
+    return [replace(r, x=r.x[:, :len(FEATURES)]) for r in rows]
+
+
+def cascade(probs: list[np.ndarray], ranking: list[np.ndarray], top: int) -> list[np.ndarray]:
+    """``probs`` with every candidate outside the ``top`` best of ``ranking`` set to 0 (as
+    ``extractive.decide`` does with a second stage)."""
+    from app.answer.extractive import read_first
+
+    out = []
+    for p, r in zip(probs, ranking, strict=True):
+        q = np.zeros_like(p)
+        keep = read_first(list(r), top)
+        q[keep] = p[keep]
+        out.append(q)
+    return out
 
 
 def fit(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -197,15 +233,36 @@ def main(argv: list[str] | None = None) -> int:
                     help="only thresholds whose out-of-fold false answers stay at or below RATE "
                          f"of the unanswerable questions (default {MAX_FALSE_ANSWERS}; 1: no bound)")
     args = ap.parse_args(argv)
-    rows = collect(load_devset(args.devset), args.cache, args.embed_model)
-    oof = cross_validate(rows, args.folds)
-    table = [outcomes(rows, oof, t) for t in THRESHOLDS]
+    kind = embedder_kind(args.embed_model or "e5")
+    read = None
+    if kind == "e5":
+        from app.answer.reader import load_reader
+        from ingest.settings import Settings
+
+        reader = load_reader(Settings.from_env().model_cache_dir, "torch")
+        read = reader.scores if reader is not None else None
+    rows = collect(load_devset(args.devset), args.cache, args.embed_model, read)
+    base = first_stage(rows)
+    oof = cross_validate(base, args.folds)
+    table = [outcomes(base, oof, t) for t in THRESHOLDS]
     best = choose_threshold(table, args.max_false_answers)
-    likely = choose_suggest_bar(rows, oof, best["threshold"])
-    mean, scale, w, b = fit(rows)
-    in_sample = outcomes(rows, _probs(rows, mean, scale, w, b), best["threshold"])
+    likely = choose_suggest_bar(base, oof, best["threshold"])
+    mean, scale, w, b = fit(base)
+    in_sample = outcomes(base, _probs(base, mean, scale, w, b), best["threshold"])
     verifier = Verifier(FEATURES, tuple(mean), tuple(scale), tuple(w), b, best["threshold"],
                         likely["suggest"])
+    stages = {}
+    if read is not None:  # the second stage, on the first stage's READ best (out of fold)
+        stages["first_stage_cv"] = best
+        masked = cascade(cross_validate(rows, args.folds), oof, READ)
+        table = [outcomes(rows, masked, t) for t in THRESHOLDS]
+        best = choose_threshold(table, args.max_false_answers)
+        likely = choose_suggest_bar(rows, masked, best["threshold"])
+        mean, scale, w, b = fit(rows)
+        in_sample = outcomes(rows, cascade(_probs(rows, mean, scale, w, b),
+                                           _probs(base, *fit(base)), READ), best["threshold"])
+        verifier = Verifier((*FEATURES, READER), tuple(mean), tuple(scale), tuple(w), b,
+                            best["threshold"], likely["suggest"], verifier, READ)
     meta = {"fitted_on": str(args.devset.name), "questions": len(rows), "folds": args.folds,
             "embed_model": args.embed_model or "e5", "wrong_cost": WRONG_COST, "C": C,
             "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
@@ -217,18 +274,19 @@ def main(argv: list[str] | None = None) -> int:
             "suggest_rule": "the lowest bar below the threshold at which the first suggestion "
                             "of the out-of-fold refusals at or above it is the expected passage "
                             f"for at least {SUGGEST_PRECISION:.0%} of them",
-            "cross_document_cv": best, "likely_refusals_cv": likely, "in_sample": in_sample}
+            "cross_document_cv": best, "likely_refusals_cv": likely, "in_sample": in_sample,
+            **stages}
     print(json.dumps(meta, ensure_ascii=False, indent=1))
     for r in table[::5]:
         print(f"  t={r['threshold']:.2f} acc={r['accuracy']:.3f} FR={r['false_refusals']} "
               f"wrong={r['wrong_answers']} FA={r['false_answers']} U={r['utility']:.0f}",
               file=sys.stderr)
-    print("weights:", {n: round(float(x), 2) for n, x in zip(FEATURES, w, strict=True)},
+    print("weights:", {n: round(float(x), 2) for n, x in zip(verifier.names, w, strict=True)},
           file=sys.stderr)
     if not args.dry_run:
         models = (json.loads(args.out.read_text(encoding="utf-8"))["models"]
                   if args.out.exists() else {})
-        models[embedder_kind(args.embed_model or "e5")] = {"meta": meta,
+        models[kind] = {"meta": meta,
                                                           "model": verifier.to_dict()}
         args.out.write_text(json.dumps({"models": dict(sorted(models.items()))},
                                        ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

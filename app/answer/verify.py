@@ -12,6 +12,13 @@ app.answer.fit`` on the tuning set with documents held out per fold) turns them 
 probability that the passage answers; the best candidate is answered when that probability
 reaches the threshold stored with the model, and refused otherwise. No feature names a
 question, and none is a veto on its own.
+
+The e5 model has two stages (bench/notes/issue-8-round10.md): the first stage, on the features
+above, ranks the candidates; the reader (``app/answer/reader.py``, a cross-encoder trained on
+paraphrases of other documents) reads the ``read`` best of them, and the second stage — the
+same features plus the reader's logit (``READER``) — gives their probabilities; the other
+candidates are not answered from. Without the reader the first stage decides alone, with its
+own threshold.
 """
 from __future__ import annotations
 
@@ -49,6 +56,7 @@ MODEL_PATH = Path(__file__).with_name("verifier.json")
 CANDIDATES = 8  # passages looked at per question
 WINDOW = 6  # words: a fact "next to" the question's words lies within this distance
 TYPED = ("date", "year", "duration", "count", "who")
+READER = "reader"  # the reader's logit: a feature of the second stage only
 
 FEATURES = (
     "rule_pick", "bias_rank1", "inv_rank", "fused_rel", "dense", "dense_gap", "lex_rel",
@@ -86,6 +94,13 @@ class Verifier:
     bias: float
     threshold: float
     suggest: float | None = None  # refusals at or above it: "[1] may hold the answer"
+    first: Verifier | None = None  # the first stage (ranks what the reader reads), if any
+    read: int = 0  # candidates the reader reads: the first stage's best
+
+    @property
+    def reads(self) -> bool:
+        """Whether this model is a second stage (it needs the reader's logit)."""
+        return self.first is not None and self.read > 0
 
     def probability(self, features: dict[str, float]) -> float:
         """P(this candidate answers the question)."""
@@ -102,9 +117,25 @@ class Verifier:
 
     def to_dict(self) -> dict[str, object]:
         """Plain dict (the model file's ``model`` entry)."""
-        return {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
-                "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold,
-                "suggest": self.threshold if self.suggest is None else self.suggest}
+        out: dict[str, object] = {
+            "names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
+            "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold,
+            "suggest": self.threshold if self.suggest is None else self.suggest}
+        if self.reads:
+            assert self.first is not None
+            out["read"] = self.read
+            out["first"] = self.first.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, m: dict[str, object]) -> Verifier:
+        """The inverse of ``to_dict``."""
+        first = m.get("first")
+        return cls(tuple(m["names"]), tuple(m["mean"]), tuple(m["scale"]),  # type: ignore[arg-type]
+                   tuple(m["weights"]), float(m["bias"]), float(m["threshold"]),  # type: ignore[arg-type]
+                   float(m.get("suggest", m["threshold"])),  # type: ignore[arg-type]
+                   cls.from_dict(first) if isinstance(first, dict) else None,
+                   int(m.get("read", 0)))  # type: ignore[call-overload]
 
 
 def embedder_kind(embedder_id: str) -> str:
@@ -121,10 +152,7 @@ def load_verifier(kind: str = "e5", path: Path = MODEL_PATH) -> Verifier | None:
     entry = json.loads(path.read_text(encoding="utf-8"))["models"].get(kind)
     if entry is None:
         return None
-    m = entry["model"]
-    return Verifier(tuple(m["names"]), tuple(m["mean"]), tuple(m["scale"]),
-                    tuple(m["weights"]), float(m["bias"]), float(m["threshold"]),
-                    float(m.get("suggest", m["threshold"])))
+    return Verifier.from_dict(entry["model"])
 
 
 _TYPE_WORD = {

@@ -60,13 +60,20 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
     """Why the answer was chosen: each candidate passage with the verifier's probability that
     it answers, its scores and the features that weighed most (feature = value → share of the
     log-odds)."""
-    from app.answer.extractive import analyse_candidates, decide, likely_refusal
-    from app.answer.verify import load_verifier
+    from app.answer.extractive import (
+        active_model,
+        analyse_candidates,
+        decide,
+        likely_refusal,
+        reader_for,
+    )
+    from app.answer.verify import READER
 
     a = analyse_candidates(kb, question)
     bar = kb.settings.answer_threshold
-    best, scored = decide(a, threshold=bar)
-    model = load_verifier(a.embedder)
+    read = reader_for(kb, a)
+    best, scored = decide(a, threshold=bar, read=read)
+    model = active_model(a, read)
     threshold = f"{bar if bar is not None else model.threshold:.2f}" if model else "?"
     suggest = f"; ngưỡng gợi ý {model.suggest:.2f}" if model and model.suggest is not None else ""
     lines = [f"\nVì sao (ngưỡng trả lời {threshold}{suggest}; "
@@ -79,11 +86,14 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
                      f"{p.section or 'phần mở đầu'}")
         lines.append(f"      câu: {c.sentence[:120]}")
         if model:
+            unread = model.reads and READER not in c.features
+            stage = model.first if unread and model.first is not None else model
             parts = [f"{n}={c.features[n]:.2f}→{w:+.2f}"
-                     for n, w in model.contributions(c.features)[:top_features]]
-            lines.append("      " + ", ".join(parts))
+                     for n, w in stage.contributions(c.features)[:top_features]]
+            lines.append("      " + ("(bộ đọc không đọc đoạn này; tầng đầu) " if unread else "")
+                         + ", ".join(parts))
     if best is None:
         lines.append("  Không đoạn nào đạt ngưỡng: từ chối trả lời"
                      + (", đoạn đầu tiên đạt ngưỡng gợi ý (có thể chứa câu trả lời)."
-                        if likely_refusal(a, scored) else "."))
+                        if likely_refusal(model, scored) else "."))
     return "\n".join(lines)

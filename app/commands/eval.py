@@ -58,6 +58,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.embed_model:
         settings = replace(settings, embed_model=args.embed_model)
+    if settings.reader_backend == "auto":  # a batch of questions: loading torch pays off
+        settings = replace(settings, reader_backend="torch")
     reports: dict[str, EvalReport] = {}
     sets = {}
     if not args.heldout:

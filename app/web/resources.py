@@ -9,6 +9,7 @@ once everywhere, BM25 included; a session mid-answer keeps the one it holds.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -61,10 +62,23 @@ def _load_embedder(settings: Settings, purpose: str) -> Embedder:
     return _Serialised(load_embedder(settings, purpose=purpose))
 
 
+def _load_reader(kb: KnowledgeBase) -> None:
+    """Load the answer reader now (torch's import costs seconds) when the verifier fitted for
+    the index's embedder has a reader stage."""
+    from app.answer.reader import load_reader
+    from app.answer.verify import embedder_kind, load_verifier
+
+    model = load_verifier(embedder_kind(kb.embedder.id))
+    if model is not None and model.reads:
+        load_reader(kb.settings.model_cache_dir, kb.settings.reader_backend)
+
+
 class Shared:
     """One per process: lazily loaded embedders and the current knowledge base."""
 
     def __init__(self, settings: Settings) -> None:
+        if settings.reader_backend == "auto":  # a long-running process: torch pays off
+            settings = replace(settings, reader_backend="torch")
         self.settings = settings
         self._lock = threading.RLock()
         self._query: Embedder | None = None
@@ -99,6 +113,7 @@ class Shared:
                 forget_cached_client(self.settings)
             self._kb = KnowledgeBase.open(self.settings, self.query_embedder())
             _ = self._kb.bm25  # build (or load) the lexical index now, not on the first question
+            _load_reader(self._kb)  # and the answer reader, when the fitted model reads
             return self._kb
 
     def forget(self) -> None:

@@ -1,0 +1,278 @@
+"""The reader: a cross-encoder that scores how well a clause answers a question.
+
+It is multilingual-e5-small (the converted model in the model cache, ``ingest.embed.e5convert``)
+reading ``query: <question> passage: <heading> <clause>`` as one input, with low-rank adapters
+on its attention's query and value projections and a linear head on the mean-pooled output
+(``reader.npz``: the adapters and the head only, float32). It was trained only on paraphrase
+items written about *other* documents (``bench/data/paraphrase-pairs-*.json``: a clause, a
+member-style question it answers, a near miss it does not), never on a tuning or held-out
+question:
+
+    python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
+        --epochs 1 --save app/answer/reader.npz
+
+Its logit is one feature of the answer verifier (``verify.READER``), read for the few candidates
+the verifier's first stage ranks highest (bench/notes/issue-8-round10.md).
+
+Two backends compute the same forward pass: ``numpy`` (float32; loads in well under a second,
+for the command line's cold start) and ``torch`` (bfloat16 matrix products where the CPU has
+them, as in training; ~5x faster per question, for long-running processes that have torch
+loaded: the web app, ``hoctap eval``, the fit). Their logits agree within ~0.03 (on a scale
+whose standard deviation is ~1.2).
+"""
+from __future__ import annotations
+
+import json
+import math
+import struct
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+READER_PATH = Path(__file__).with_name("reader.npz")
+MAX_TOKENS = 128  # as in training
+_HEADS = 12
+_LORA_SCALE = 16 / 8  # α / rank of the adapters (``bench.probe_verifier._reader_trainer``)
+_TARGETS = ("query", "value")
+
+
+def pair_text(question: str, section: str, clause: str) -> str:
+    """What the reader reads: the question, the clause's last heading, the clause."""
+    heading = section.split(" › ")[-1] if section else ""
+    return f"query: {question} passage: {heading} {clause}".strip()
+
+
+def _safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a ``.safetensors`` file, memory-mapped (nothing is read until used)."""
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + n)
+    kinds = {"F32": np.float32, "F16": np.float16}
+    out = {}
+    for name, t in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = t["data_offsets"]
+        out[name] = data[a:b].view(kinds[t["dtype"]]).reshape(t["shape"])
+    return out
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv: np.ndarray  # in × 3·hidden (query part pre-divided by √head size)
+    qkv_b: np.ndarray
+    out: np.ndarray
+    out_b: np.ndarray
+    ln1: tuple[np.ndarray, np.ndarray]
+    up: np.ndarray
+    up_b: np.ndarray
+    down: np.ndarray
+    down_b: np.ndarray
+    ln2: tuple[np.ndarray, np.ndarray]
+
+
+class Reader:
+    """The reader's weights (adapters merged into the encoder) and its forward pass."""
+
+    def __init__(self, model_dir: Path, adapters: Path = READER_PATH, backend: str = "auto"
+                 ) -> None:
+        from tokenizers import Tokenizer
+
+        t = _safetensors(model_dir / "model.safetensors")
+        ad = dict(np.load(adapters))
+        self.backend = _backend(backend)
+        self.word = t["embeddings.word_embeddings.weight"]  # memory-mapped: rows read on use
+        self.pos = (t["embeddings.position_embeddings.weight"]
+                    + t["embeddings.token_type_embeddings.weight"][0]).astype(np.float32)
+        self.ln0 = (np.asarray(t["embeddings.LayerNorm.weight"], np.float32),
+                    np.asarray(t["embeddings.LayerNorm.bias"], np.float32))
+        hidden = self.pos.shape[1]
+        scale = 1 / math.sqrt(hidden // _HEADS)
+
+        def linear(prefix: str) -> tuple[np.ndarray, np.ndarray]:
+            w = np.asarray(t[prefix + ".weight"], np.float32)
+            key = "enc." + prefix
+            if key + ".a" in ad:
+                w = w + _LORA_SCALE * ad[key + ".b"] @ ad[key + ".a"]
+            return w, np.asarray(t[prefix + ".bias"], np.float32)
+
+        self.layers = []
+        i = 0
+        while f"encoder.layer.{i}.output.dense.weight" in t:
+            p = f"encoder.layer.{i}."
+            (q, qb), (k, kb), (v, vb) = (linear(p + "attention.self." + n)
+                                         for n in ("query", "key", "value"))
+            o, ob = linear(p + "attention.output.dense")
+            up, upb = linear(p + "intermediate.dense")
+            down, downb = linear(p + "output.dense")
+            self.layers.append(_Layer(
+                np.ascontiguousarray(np.concatenate([q * scale, k, v]).T),
+                np.concatenate([qb * scale, kb, vb]), np.ascontiguousarray(o.T), ob,
+                (np.asarray(t[p + "attention.output.LayerNorm.weight"], np.float32),
+                 np.asarray(t[p + "attention.output.LayerNorm.bias"], np.float32)),
+                np.ascontiguousarray(up.T), upb, np.ascontiguousarray(down.T), downb,
+                (np.asarray(t[p + "output.LayerNorm.weight"], np.float32),
+                 np.asarray(t[p + "output.LayerNorm.bias"], np.float32))))
+            i += 1
+        self.head = ad["head.weight"].reshape(-1).astype(np.float32)
+        self.head_b = float(ad["head.bias"].reshape(-1)[0])
+        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tok.enable_truncation(MAX_TOKENS)
+        self._torch = _TorchOps(self) if self.backend == "torch" else None
+
+    def scores(self, texts: list[str]) -> list[float]:
+        """The reader's logit for each ``pair_text``: higher = the clause answers."""
+        if not texts:
+            return []
+        ids = [e.ids for e in self.tok.encode_batch(texts)]
+        ops = self._torch if self._torch is not None else _NumpyOps(self)
+        return ops.run(lambda: _forward(ops, ids))
+
+
+def _forward(ops: Any, ids: list[list[int]]) -> list[float]:
+    """The encoder over all inputs at once: their tokens packed into one matrix for the
+    token-wise products, attention within each input; the head on each input's mean."""
+    spans, pos, at = [], [], 0
+    for x in ids:
+        spans.append((at, at + len(x)))
+        pos += range(len(x))
+        at += len(x)
+    x = ops.layer_norm(ops.embed([t for x in ids for t in x], pos), ops.ln0)
+    h = ops.hidden
+    d = h // _HEADS
+    for qkv_w, qkv_b, o_w, o_b, ln1, up_w, up_b, dn_w, dn_b, ln2 in ops.layers:
+        qkv = ops.mm(x, qkv_w) + qkv_b
+        parts = []
+        for a, b in spans:
+            q, k, v = (qkv[a:b, j * h:(j + 1) * h].reshape(b - a, _HEADS, d).swapaxes(0, 1)
+                       for j in range(3))
+            parts.append((ops.softmax(q @ k.swapaxes(1, 2)) @ v).swapaxes(0, 1)
+                         .reshape(b - a, h))
+        x = ops.layer_norm(ops.mm(ops.cat(parts), o_w) + o_b + x, ln1)
+        x = ops.layer_norm(ops.mm(ops.gelu(ops.mm(x, up_w) + up_b), dn_w) + dn_b + x, ln2)
+    return [float(x[a:b].mean(0) @ ops.head) + ops.head_b for a, b in spans]
+
+
+class _NumpyOps:
+    """The forward pass's operations in numpy, float32."""
+
+    def __init__(self, r: Reader) -> None:
+        self.r, self.hidden, self.head, self.head_b = r, r.pos.shape[1], r.head, r.head_b
+        self.ln0 = r.ln0
+        self.layers = [(L.qkv, L.qkv_b, L.out, L.out_b, L.ln1, L.up, L.up_b, L.down, L.down_b,
+                        L.ln2) for L in r.layers]
+
+    def run(self, f: Any) -> Any:
+        return f()
+
+    def embed(self, ids: list[int], pos: list[int]) -> np.ndarray:
+        return self.r.word[ids].astype(np.float32) + self.r.pos[pos]
+
+    def mm(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return x @ w
+
+    def cat(self, parts: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts)
+
+    def softmax(self, a: np.ndarray) -> np.ndarray:
+        a = np.exp(a - a.max(-1, keepdims=True))
+        return a / a.sum(-1, keepdims=True)
+
+    def layer_norm(self, x: np.ndarray, wb: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        x = x - x.mean(-1, keepdims=True)
+        return x / np.sqrt((x * x).mean(-1, keepdims=True) + 1e-12) * wb[0] + wb[1]
+
+    def gelu(self, x: np.ndarray) -> np.ndarray:
+        """GELU with erf (as BERT's), erf by Abramowitz–Stegun 7.1.26 (error < 1.5e-7)."""
+        z = np.abs(x) * 0.7071067811865476
+        t = 1 / (1 + 0.3275911 * z)
+        poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t
+                + 0.254829592) * t
+        return 0.5 * x * (1 + np.sign(x) * (1 - poly * np.exp(-z * z)))
+
+
+class _TorchOps:
+    """The same operations in torch: matrix products in bfloat16 where the CPU multiplies it
+    natively (the reader was trained under bfloat16 autocast), float32 elsewhere."""
+
+    def __init__(self, r: Reader) -> None:
+        import torch
+
+        self.torch, self.r, self.hidden, self.head_b = torch, r, r.pos.shape[1], r.head_b
+        self.dtype = torch.bfloat16 if _has_bf16() else torch.float32
+
+        def m(a: np.ndarray) -> Any:
+            return torch.tensor(a).to(self.dtype)
+
+        def f(a: np.ndarray) -> Any:
+            return torch.tensor(np.asarray(a, dtype=np.float32))
+
+        self.pos, self.head = f(r.pos), f(r.head)
+        self.ln0 = (f(r.ln0[0]), f(r.ln0[1]))
+        self.layers = [(m(L.qkv), f(L.qkv_b), m(L.out), f(L.out_b), (f(L.ln1[0]), f(L.ln1[1])),
+                        m(L.up), f(L.up_b), m(L.down), f(L.down_b), (f(L.ln2[0]), f(L.ln2[1])))
+                       for L in r.layers]
+
+    def run(self, f: Any) -> Any:
+        with self.torch.inference_mode():
+            return f()
+
+    def embed(self, ids: list[int], pos: list[int]) -> Any:
+        return self.torch.from_numpy(self.r.word[ids].astype(np.float32)) + self.pos[pos]
+
+    def mm(self, x: Any, w: Any) -> Any:
+        return (x.to(self.dtype) @ w).float()
+
+    def cat(self, parts: list[Any]) -> Any:
+        return self.torch.cat(parts)
+
+    def softmax(self, a: Any) -> Any:
+        return self.torch.softmax(a, dim=-1)
+
+    def layer_norm(self, x: Any, wb: tuple[Any, Any]) -> Any:
+        return self.torch.nn.functional.layer_norm(x, (self.hidden,), *wb, eps=1e-12)
+
+    def gelu(self, x: Any) -> Any:
+        return self.torch.nn.functional.gelu(x)
+
+
+def _has_bf16() -> bool:
+    """Whether the CPU multiplies bfloat16 natively (AMX or AVX512-BF16)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " amx_bf16" in flags or " avx512_bf16" in flags
+
+
+def _backend(name: str) -> str:
+    """``numpy`` or ``torch``; ``auto``: torch when the process has already loaded it (a
+    long-running one), numpy otherwise (importing torch would cost seconds)."""
+    if name == "auto":
+        return "torch" if "torch" in sys.modules else "numpy"
+    if name not in ("numpy", "torch"):
+        raise ValueError(f"reader backend: numpy, torch or auto, not {name!r}")
+    return name
+
+
+def load_reader(model_cache_dir: Path, backend: str = "auto") -> Reader | None:
+    """The reader over the converted e5 model in ``model_cache_dir`` (converted on first use),
+    or None when ``reader.npz`` is missing; one per process and backend."""
+    return _load(Path(model_cache_dir), _backend(backend))
+
+
+@lru_cache(maxsize=2)
+def _load(model_cache_dir: Path, backend: str) -> Reader | None:
+    from ingest.embed.e5convert import DEFAULT_MODEL_NAME, ensure_default_model
+
+    if not READER_PATH.exists():
+        return None
+    model_dir = model_cache_dir / DEFAULT_MODEL_NAME
+    if not (model_dir / "model.safetensors").exists():  # verified once when converted
+        model_dir = ensure_default_model(model_cache_dir)
+    return Reader(model_dir, READER_PATH, backend)

@@ -1,0 +1,55 @@
+"""The answer reader (``app/answer/reader.py``) with the real model: its two backends compute the
+same logits, and it prefers the clause that answers (it was trained on other documents only)."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from app.answer.reader import Reader, load_reader, pair_text
+from ingest.settings import Settings
+
+
+def test_it_reads_the_question_the_last_heading_and_the_clause() -> None:
+    assert pair_text("Ai ký?", "III. TỔ CHỨC › 2. Cấp huyện", "Đồng chí A ký.") == \
+        "query: Ai ký? passage: 2. Cấp huyện Đồng chí A ký."
+
+
+def test_an_unknown_backend_is_refused() -> None:
+    from app.answer.reader import _backend
+
+    with pytest.raises(ValueError, match="numpy, torch or auto"):
+        _backend("onnx")
+    import torch  # noqa: F401  (a process that has torch loaded reads with it)
+
+    assert "torch" in sys.modules and _backend("auto") == "torch"
+
+
+@pytest.fixture(scope="module")
+def readers() -> tuple[Reader, Reader]:
+    cache = Settings.from_env().model_cache_dir
+    numpy_reader, torch_reader = load_reader(cache, "numpy"), load_reader(cache, "torch")
+    assert numpy_reader is not None and torch_reader is not None
+    return numpy_reader, torch_reader
+
+
+# From the seed plan 985-KH/HNDT (the reader never saw it): a question, the clause that answers
+# it, and clauses of the same plan that do not.
+QUESTION = "Hội Nông dân cấp huyện phải học xong Nghị quyết 58 trước ngày nào?"
+SECTION = "III. KẾ HOẠCH HỌC TẬP, QUÁN TRIỆT › 2. Hội Nông dân các huyện, thị, thành phố"
+RIGHT = "- Thời gian: ½ ngày, hoàn thành trước ngày 15/9/2020."
+WRONG = ("- Thành phần: Ban Chấp hành huyện Hội, Chủ tịch, Phó Chủ tịch Hội Nông dân các xã, "
+         "phường, thị trấn.",
+         "Các huyện Hội báo cáo kết quả học tập, quán triệt về Tỉnh Hội qua Ban Tuyên giáo.")
+
+
+def test_both_backends_give_the_same_logits(readers: tuple[Reader, Reader]) -> None:
+    texts = [pair_text(QUESTION, SECTION, c) for c in (RIGHT, *WRONG)] + [""]
+    a, b = (r.scores(texts) for r in readers)
+    assert len(a) == len(texts) and a == pytest.approx(b, abs=0.1)
+    assert readers[0].scores([]) == []
+
+
+def test_the_clause_that_answers_scores_highest(readers: tuple[Reader, Reader]) -> None:
+    right, *wrong = readers[1].scores([pair_text(QUESTION, SECTION, c) for c in (RIGHT, *WRONG)])
+    assert right > max(wrong)
