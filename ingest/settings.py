@@ -43,10 +43,12 @@ class Settings:
     # None → the answer verifier's fitted threshold (app/answer/verifier.json); lower answers
     # more questions and states more wrong ones, higher refuses more (bench/notes/issue-8-verifier.md)
     answer_threshold: float | None = None
-    # the answer reader's compute (app/answer/reader.py): numpy (float32, loads fast: the
-    # command line), torch (bfloat16 products, ~3x faster per question once torch is loaded),
-    # or auto (torch when the process has already loaded it, else numpy)
-    reader_backend: str = "auto"
+    # the answer reader (app/answer/reader.py): off (default: the verifier's first stage
+    # decides alone), numpy (float32, loads fast: the command line), torch (bfloat16 products,
+    # faster once torch is loaded), or auto (torch when the process has loaded it, else numpy).
+    # It answers more member-style questions right but costs ~60 / ~110 ms per question (p50 /
+    # p95, torch, 20,000 passages), over the warm p95 budget (bench/notes/issue-8-round10.md)
+    reader_backend: str = "off"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

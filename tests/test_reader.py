@@ -18,11 +18,12 @@ def test_it_reads_the_question_the_last_heading_and_the_clause() -> None:
 def test_an_unknown_backend_is_refused() -> None:
     from app.answer.reader import _backend
 
-    with pytest.raises(ValueError, match="numpy, torch or auto"):
+    with pytest.raises(ValueError, match="numpy, torch, auto or off"):
         _backend("onnx")
     import torch  # noqa: F401  (a process that has torch loaded reads with it)
 
     assert "torch" in sys.modules and _backend("auto") == "torch"
+    assert load_reader(Settings.from_env().model_cache_dir, "off") is None
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +54,20 @@ def test_both_backends_give_the_same_logits(readers: tuple[Reader, Reader]) -> N
 def test_the_clause_that_answers_scores_highest(readers: tuple[Reader, Reader]) -> None:
     right, *wrong = readers[1].scores([pair_text(QUESTION, SECTION, c) for c in (RIGHT, *WRONG)])
     assert right > max(wrong)
+
+
+def test_the_command_line_reads_without_importing_torch() -> None:
+    """A fresh process (``hoctap ask``) gets the numpy backend: importing torch would cost
+    seconds of its cold start."""
+    import subprocess
+    from pathlib import Path
+
+    code = ("import sys\nfrom app.answer.reader import load_reader\n"
+            "from ingest.settings import Settings\n"
+            "r = load_reader(Settings.from_env().model_cache_dir)\n"
+            "s = r.scores(['query: Ai ký? passage: Nơi nhận Như trên.'])\n"
+            "print(r.backend, 'torch' in sys.modules, len(s))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["numpy", "False", "1"]

@@ -305,7 +305,7 @@ def test_without_the_reader_the_first_stage_decides_with_its_own_threshold() -> 
     assert active_model(a, None) == shipped.first
     assert active_model(a, lambda texts: [0.0] * len(texts)) == shipped
     first = _two_stages().first
-    best, _ = decide(a, first)
+    best, _ = decide(a, _two_stages())  # a second stage given no reader: the first decides
     assert best is not None and best.rank == 0 and first is not None
     assert best.probability == pytest.approx(1 / (1 + np.exp(-2.0)))
 

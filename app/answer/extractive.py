@@ -280,18 +280,20 @@ Read = Callable[[list[str]], list[float]]  # the reader's logits of ``pair_text`
 
 def reader_for(kb: KnowledgeBase, analysis: Analysis) -> Read | None:
     """The reader's scoring function when the fitted model has a reader stage, else None."""
-    from app.answer.reader import load_reader
-
     model = load_verifier(analysis.embedder)
     if model is None or not model.reads:
         return None
+    from app.answer.reader import load_reader
+
     reader = load_reader(kb.settings.model_cache_dir, kb.settings.reader_backend)
     return reader.scores if reader is not None else None
 
 
-def active_model(analysis: Analysis, read: Read | None) -> Verifier | None:
-    """The model that decides: the fitted one, or its first stage when the reader is absent."""
-    model = load_verifier(analysis.embedder)
+def active_model(analysis: Analysis, read: Read | None, verifier: Verifier | None = None
+                 ) -> Verifier | None:
+    """The model that decides: ``verifier`` (default: the one fitted for the index's
+    embedder), or its first stage when it needs the reader and there is none."""
+    model = verifier or load_verifier(analysis.embedder)
     if model is not None and model.reads and read is None:
         return model.first
     return model
@@ -305,7 +307,7 @@ def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: floa
     scores the ``read`` best of them, and the second stage gives their probabilities (the
     others get 0). The candidate with the highest probability is chosen; it answers when that
     probability reaches ``threshold`` (default: the one fitted with the model)."""
-    model = verifier or active_model(analysis, read)
+    model = active_model(analysis, read, verifier)
     if model is None or not analysis.candidates:
         return None, analysis.candidates
     if model.reads:
@@ -322,7 +324,7 @@ def second_stage(analysis: Analysis, model: Verifier, read: Read | None) -> list
     """The candidates with the second stage's probabilities (see ``decide``)."""
     from app.answer.reader import pair_text
 
-    assert model.first is not None and read is not None, "a second stage needs the reader"
+    assert model.first is not None and read is not None  # see active_model
     cands = analysis.candidates
     first = [model.first.probability(c.features) for c in cands]
     top = read_first(first, model.read)

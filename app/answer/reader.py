@@ -12,7 +12,9 @@ question:
         --epochs 1 --save app/answer/reader.npz
 
 Its logit is one feature of the answer verifier (``verify.READER``), read for the few candidates
-the verifier's first stage ranks highest (bench/notes/issue-8-round10.md).
+the verifier's first stage ranks highest (bench/notes/issue-8-round10.md). It is off unless
+``Settings.reader_backend`` turns it on: it answers more member-style questions right but
+costs ~60 / ~110 ms a question (p50 / p95), over the warm budget.
 
 Two backends compute the same forward pass: ``numpy`` (float32; loads in well under a second,
 for the command line's cold start) and ``torch`` (bfloat16 matrix products where the CPU has
@@ -142,7 +144,9 @@ def _forward(ops: Any, ids: list[list[int]]) -> list[float]:
         spans.append((at, at + len(x)))
         pos += range(len(x))
         at += len(x)
-    x = ops.layer_norm(ops.embed([t for x in ids for t in x], pos), ops.ln0)
+    tokens = [t for x in ids for t in x]
+    pad = -at % ops.rows  # padding rows (token 0 at position 0) that no span reads
+    x = ops.layer_norm(ops.embed(tokens + [0] * pad, pos + [0] * pad), ops.ln0)
     h = ops.hidden
     d = h // _HEADS
     for qkv_w, qkv_b, o_w, o_b, ln1, up_w, up_b, dn_w, dn_b, ln2 in ops.layers:
@@ -153,6 +157,7 @@ def _forward(ops: Any, ids: list[list[int]]) -> list[float]:
                        for j in range(3))
             parts.append((ops.softmax(q @ k.swapaxes(1, 2)) @ v).swapaxes(0, 1)
                          .reshape(b - a, h))
+        parts.append(qkv[at:, 2 * h:])  # the padding rows: anything of the right width
         x = ops.layer_norm(ops.mm(ops.cat(parts), o_w) + o_b + x, ln1)
         x = ops.layer_norm(ops.mm(ops.gelu(ops.mm(x, up_w) + up_b), dn_w) + dn_b + x, ln2)
     return [float(x[a:b].mean(0) @ ops.head) + ops.head_b for a, b in spans]
@@ -160,6 +165,8 @@ def _forward(ops: Any, ids: list[list[int]]) -> list[float]:
 
 class _NumpyOps:
     """The forward pass's operations in numpy, float32."""
+
+    rows = 1  # BLAS takes any number of rows alike
 
     def __init__(self, r: Reader) -> None:
         self.r, self.hidden, self.head, self.head_b = r, r.pos.shape[1], r.head, r.head_b
@@ -199,6 +206,10 @@ class _NumpyOps:
 class _TorchOps:
     """The same operations in torch: matrix products in bfloat16 where the CPU multiplies it
     natively (the reader was trained under bfloat16 autocast), float32 elsewhere."""
+
+    # oneDNN compiles a bfloat16 kernel for each new number of rows (~2 ms each time): padding
+    # to a multiple keeps to a few shapes (3x faster per question, measured)
+    rows = 64
 
     def __init__(self, r: Reader) -> None:
         import torch
@@ -251,18 +262,19 @@ def _has_bf16() -> bool:
 
 
 def _backend(name: str) -> str:
-    """``numpy`` or ``torch``; ``auto``: torch when the process has already loaded it (a
-    long-running one), numpy otherwise (importing torch would cost seconds)."""
+    """``numpy``, ``torch`` or ``off`` (no reader); ``auto``: torch when the process has
+    already loaded it (a long-running one), numpy otherwise (importing torch costs seconds)."""
     if name == "auto":
         return "torch" if "torch" in sys.modules else "numpy"
-    if name not in ("numpy", "torch"):
-        raise ValueError(f"reader backend: numpy, torch or auto, not {name!r}")
+    if name not in ("numpy", "torch", "off"):
+        raise ValueError(f"reader backend: numpy, torch, auto or off, not {name!r}")
     return name
 
 
 def load_reader(model_cache_dir: Path, backend: str = "auto") -> Reader | None:
     """The reader over the converted e5 model in ``model_cache_dir`` (converted on first use),
-    or None when ``reader.npz`` is missing; one per process and backend."""
+    or None when ``reader.npz`` is missing or the backend is ``off``; one per process and
+    backend."""
     return _load(Path(model_cache_dir), _backend(backend))
 
 
@@ -270,7 +282,7 @@ def load_reader(model_cache_dir: Path, backend: str = "auto") -> Reader | None:
 def _load(model_cache_dir: Path, backend: str) -> Reader | None:
     from ingest.embed.e5convert import DEFAULT_MODEL_NAME, ensure_default_model
 
-    if not READER_PATH.exists():
+    if backend == "off" or not READER_PATH.exists():
         return None
     model_dir = model_cache_dir / DEFAULT_MODEL_NAME
     if not (model_dir / "model.safetensors").exists():  # verified once when converted
