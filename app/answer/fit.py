@@ -46,7 +46,7 @@ MAX_FALSE_ANSWERS = 0.13125
 # it is the expected passage for at least this share of the refusals as probable or more
 # ("có thể chứa": more likely than not).
 SUGGEST_PRECISION = 0.5
-READ = 3  # candidates the reader reads: the first stage's best (speed: ~10 ms each, torch)
+READ = 3  # candidates the reader reads: the first stage's best (~55 ms for three, torch)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 
@@ -286,8 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         models = (json.loads(args.out.read_text(encoding="utf-8"))["models"]
                   if args.out.exists() else {})
-        models[kind] = {"meta": meta,
-                                                          "model": verifier.to_dict()}
+        models[kind] = {"meta": meta, "model": verifier.to_dict()}
         args.out.write_text(json.dumps({"models": dict(sorted(models.items()))},
                                        ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
