@@ -278,9 +278,10 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
 Read = Callable[[list[str]], list[float]]  # the reader's logits of ``pair_text``s
 
 
-def reader_for(kb: KnowledgeBase, analysis: Analysis) -> Read | None:
-    """The reader's scoring function when the fitted model has a reader stage, else None."""
-    model = load_verifier(analysis.embedder)
+def reader_for(kb: KnowledgeBase, kind: str) -> Read | None:
+    """The reader's scoring function when the model fitted for embedder ``kind`` has a reader
+    stage and the settings turn the reader on, else None."""
+    model = load_verifier(kind)
     if model is None or not model.reads:
         return None
     from app.answer.reader import load_reader
@@ -355,7 +356,7 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     hits, missing = a.hits[:k], a.missing
     if not hits:
         return refusal(question, [], missing)
-    read = reader_for(kb, a)
+    read = reader_for(kb, a.embedder)
     best, scored = decide(a, threshold=kb.settings.answer_threshold, read=read)
     if best is None:  # the nearest passages, the most probable first, as suggestions
         ranked = sorted(scored, key=lambda c: (-c.probability, c.rank))

@@ -247,8 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     table = [outcomes(base, oof, t) for t in THRESHOLDS]
     best = choose_threshold(table, args.max_false_answers)
     likely = choose_suggest_bar(base, oof, best["threshold"])
-    mean, scale, w, b = fit(base)
-    in_sample = outcomes(base, _probs(base, mean, scale, w, b), best["threshold"])
+    first = fit(base)
+    mean, scale, w, b = first
+    in_sample = outcomes(base, _probs(base, *first), best["threshold"])
     verifier = Verifier(FEATURES, tuple(mean), tuple(scale), tuple(w), b, best["threshold"],
                         likely["suggest"])
     stages = {}
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         likely = choose_suggest_bar(rows, masked, best["threshold"])
         mean, scale, w, b = fit(rows)
         in_sample = outcomes(rows, cascade(_probs(rows, mean, scale, w, b),
-                                           _probs(base, *fit(base)), READ), best["threshold"])
+                                           _probs(base, *first), READ), best["threshold"])
         verifier = Verifier((*FEATURES, READER), tuple(mean), tuple(scale), tuple(w), b,
                             best["threshold"], likely["suggest"], verifier, READ)
     meta = {"fitted_on": str(args.devset.name), "questions": len(rows), "folds": args.folds,

@@ -71,7 +71,7 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
 
     a = analyse_candidates(kb, question)
     bar = kb.settings.answer_threshold
-    read = reader_for(kb, a)
+    read = reader_for(kb, a.embedder)
     best, scored = decide(a, threshold=bar, read=read)
     model = active_model(a, read)
     threshold = f"{bar if bar is not None else model.threshold:.2f}" if model else "?"

@@ -62,17 +62,6 @@ def _load_embedder(settings: Settings, purpose: str) -> Embedder:
     return _Serialised(load_embedder(settings, purpose=purpose))
 
 
-def _load_reader(kb: KnowledgeBase) -> None:
-    """Load the answer reader now (torch's import costs seconds) when the verifier fitted for
-    the index's embedder has a reader stage."""
-    from app.answer.reader import load_reader
-    from app.answer.verify import embedder_kind, load_verifier
-
-    model = load_verifier(embedder_kind(kb.embedder.id))
-    if model is not None and model.reads:
-        load_reader(kb.settings.model_cache_dir, kb.settings.reader_backend)
-
-
 class Shared:
     """One per process: lazily loaded embedders and the current knowledge base."""
 
@@ -101,6 +90,8 @@ class Shared:
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base of the current index generation (raises ``IndexNotFound``)."""
+        from app.answer.extractive import reader_for
+        from app.answer.verify import embedder_kind
         from app.knowledge import KnowledgeBase
 
         with self._lock:
@@ -113,7 +104,8 @@ class Shared:
                 forget_cached_client(self.settings)
             self._kb = KnowledgeBase.open(self.settings, self.query_embedder())
             _ = self._kb.bm25  # build (or load) the lexical index now, not on the first question
-            _load_reader(self._kb)  # and the answer reader, when the fitted model reads
+            # and the answer reader, when it is on (torch's import costs seconds)
+            reader_for(self._kb, embedder_kind(self._kb.embedder.id))
             return self._kb
 
     def forget(self) -> None:
