@@ -43,12 +43,12 @@ class Settings:
     # None → the answer verifier's fitted threshold (app/answer/verifier.json); lower answers
     # more questions and states more wrong ones, higher refuses more (bench/notes/issue-8-verifier.md)
     answer_threshold: float | None = None
-    # the answer reader (app/answer/reader.py): off (default: the verifier's first stage
-    # decides alone), numpy (float32, loads fast: the command line), torch (bfloat16 products,
-    # faster once torch is loaded), or auto (torch when the process has loaded it, else numpy).
-    # It answers more member-style questions right but costs ~60 / ~110 ms per question (p50 /
-    # p95, torch, 20,000 passages), over the warm p95 budget (bench/notes/issue-8-round10.md)
-    reader_backend: str = "off"
+    # the answer reader (app/answer/reader.py): auto (default: torch when the process has
+    # loaded it — the web app and `hoctap eval` load it —, else numpy), numpy (float32, loads
+    # fast: the command line), torch (bfloat16 products, faster once torch is loaded), or off
+    # (the verifier's first stage decides alone). It answers more member-style questions right
+    # at ~1.35x the warm time of the engine without it (bench/notes/issue-8-round11.md)
+    reader_backend: str = "auto"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 
 from app.answer.reader import Reader, load_reader, pair_text
@@ -24,6 +25,13 @@ def test_an_unknown_backend_is_refused() -> None:
 
     assert "torch" in sys.modules and _backend("auto") == "torch"
     assert load_reader(Settings.from_env().model_cache_dir, "off") is None
+
+
+def test_the_reader_is_on_by_default() -> None:
+    """Since round 11 (bench/notes/issue-8-round11.md) the default engine reads: ``auto``."""
+    settings = Settings.from_env({"HOCTAP_MODEL_CACHE": str(Settings.from_env().model_cache_dir)})
+    assert settings.reader_backend == "auto"
+    assert load_reader(settings.model_cache_dir, settings.reader_backend) is not None
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +79,37 @@ def test_the_command_line_reads_without_importing_torch() -> None:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["numpy", "False", "1"]
+
+
+def test_a_worker_thread_reads_on_one_torch_thread_and_gives_it_back(
+        readers: tuple[Reader, Reader]) -> None:
+    """The web app answers in Streamlit's worker threads: there the torch pass runs on one
+    thread (bench/notes/issue-8-round11.md), with the same logits, and torch's setting is
+    restored."""
+    import threading
+
+    import torch
+
+    torch_reader = readers[1]
+    texts = [pair_text(QUESTION, SECTION, c) for c in (RIGHT, *WRONG)]
+    before = torch.get_num_threads()
+    seen: list[object] = []
+    real = torch.set_num_threads
+
+    def spy(n: int) -> None:
+        seen.append((threading.current_thread() is threading.main_thread(), n))
+        real(n)
+
+    torch.set_num_threads = spy  # type: ignore[assignment]
+    try:
+        main = torch_reader.scores(texts)
+        out: list[list[float]] = []
+        worker = threading.Thread(target=lambda: out.append(torch_reader.scores(texts)))
+        worker.start()
+        worker.join()
+    finally:
+        torch.set_num_threads = real  # type: ignore[assignment]
+    assert seen == [(False, 1), (False, before)]  # the main thread's call set nothing
+    assert np.allclose(out[0], main, atol=0.05)
+    assert torch.get_num_threads() == before
+

@@ -291,9 +291,20 @@ def test_the_reader_reads_only_the_first_stages_best_and_decides_among_them() ->
     assert asked == [["query: Ai ký? passage: 0. Mục Câu 0.",
                       "query: Ai ký? passage: 3. Mục Câu 3."]]  # the two the first stage ranks best
     assert best is not None and best.rank == 3  # the reader's choice, over the first stage's
-    assert [c.probability for c in scored][1:3] == [0.0, 0.0]  # not read: not answered from
-    assert scored[3].features[READER] == 3.0 and READER not in scored[1].features
-    assert scored[3].probability == pytest.approx(1 / (1 + np.exp(-3.0)))
+    # the most probable first; those not read (not answered from) in the first stage's order
+    assert [c.rank for c in scored] == [3, 0, 1, 2]
+    assert [c.probability for c in scored][2:] == [0.0, 0.0]
+    assert scored[0].features[READER] == 3.0 and READER not in scored[2].features
+    assert scored[0].probability == pytest.approx(1 / (1 + np.exp(-3.0)))
+
+
+def test_a_one_candidate_reader_keeps_the_first_stages_order_for_the_rest() -> None:
+    from app.answer.extractive import decide
+
+    best, scored = decide(_analysis([0.0, 1.0, 2.0]), _two_stages(read=1),
+                          read=lambda texts: [-9.0] * len(texts))
+    assert best is None  # the one read candidate is refused by the reader
+    assert [c.rank for c in scored] == [2, 1, 0]  # suggestions: the first stage's order
 
 
 def test_without_the_reader_the_first_stage_decides_with_its_own_threshold() -> None:

@@ -302,40 +302,46 @@ def active_model(analysis: Analysis, read: Read | None, verifier: Verifier | Non
 
 def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: float | None = None,
            read: Read | None = None) -> tuple[Candidate | None, list[Candidate]]:
-    """The candidate to answer from (None: refuse) and every candidate with its probability.
+    """The candidate to answer from (None: refuse) and every candidate with its probability,
+    the most probable first (ties: the higher-ranked first).
 
     With a two-stage model (``Verifier.reads``) the first stage ranks the candidates, ``read``
-    scores the ``read`` best of them, and the second stage gives their probabilities (the
-    others get 0). The candidate with the highest probability is chosen; it answers when that
-    probability reaches ``threshold`` (default: the one fitted with the model)."""
+    scores the ``read`` best of them, and the second stage gives their probabilities; the
+    others get 0 and follow in the first stage's order (a refusal's suggestions). The first
+    candidate is chosen; it answers when its probability reaches ``threshold`` (default: the
+    one fitted with the model)."""
     model = active_model(analysis, read, verifier)
     if model is None or not analysis.candidates:
         return None, analysis.candidates
     if model.reads:
         scored = second_stage(analysis, model, read)
     else:
-        scored = [replace(c, probability=model.probability(c.features))
-                  for c in analysis.candidates]
-    best = max(scored, key=lambda c: (c.probability, -c.rank))
+        scored = _most_probable_first([replace(c, probability=model.probability(c.features))
+                                       for c in analysis.candidates])
+    best = scored[0]
     bar = model.threshold if threshold is None else threshold
     return (best if best.probability >= bar else None), scored
 
 
+def _most_probable_first(cands: list[Candidate]) -> list[Candidate]:
+    return sorted(cands, key=lambda c: (-c.probability, c.rank))
+
+
 def second_stage(analysis: Analysis, model: Verifier, read: Read | None) -> list[Candidate]:
-    """The candidates with the second stage's probabilities (see ``decide``)."""
+    """The candidates with the second stage's probabilities, in order (see ``decide``)."""
     from app.answer.reader import pair_text
 
     assert model.first is not None and read is not None  # see active_model
     cands = analysis.candidates
-    first = [model.first.probability(c.features) for c in cands]
-    top = read_first(first, model.read)
+    order = read_first([model.first.probability(c.features) for c in cands], len(cands))
+    top, rest = order[:model.read], order[model.read:]
     logits = read([pair_text(analysis.info.text, cands[i].hit.passage.section or "",
                              cands[i].sentence) for i in top])
-    out = [replace(c, probability=0.0) for c in cands]
+    read_ones = []
     for i, logit in zip(top, logits, strict=True):
         feats = {**cands[i].features, READER: logit}
-        out[i] = replace(cands[i], features=feats, probability=model.probability(feats))
-    return out
+        read_ones.append(replace(cands[i], features=feats, probability=model.probability(feats)))
+    return _most_probable_first(read_ones) + [replace(cands[i], probability=0.0) for i in rest]
 
 
 def read_first(probabilities: Sequence[float], n: int) -> list[int]:
@@ -359,12 +365,11 @@ def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
     read = reader_for(kb, a.embedder)
     best, scored = decide(a, threshold=kb.settings.answer_threshold, read=read)
     if best is None:  # the nearest passages, the most probable first, as suggestions
-        ranked = sorted(scored, key=lambda c: (-c.probability, c.rank))
         likely = likely_refusal(active_model(a, read), scored)
-        cites = [citation(i + 1, c.hit, None) for i, c in enumerate(ranked[:3])]
-        if likely and ranked[0].sentence and ranked[0].sentence in cites[0].text:
+        cites = [citation(i + 1, c.hit, None) for i, c in enumerate(scored[:3])]
+        if likely and scored[0].sentence and scored[0].sentence in cites[0].text:
             # the clause it would have answered with, marked in the whole passage (not cut)
-            cites[0] = replace(cites[0], highlight=ranked[0].sentence)
+            cites[0] = replace(cites[0], highlight=scored[0].sentence)
         return refusal(question, cites, missing, likely)
     return answer_from(kb, a, best, k)
 

@@ -46,7 +46,9 @@ MAX_FALSE_ANSWERS = 0.13125
 # it is the expected passage for at least this share of the refusals as probable or more
 # ("có thể chứa": more likely than not).
 SUGGEST_PRECISION = 0.5
-READ = 3  # candidates the reader reads: the first stage's best (~55 ms for three, torch)
+# candidates the reader reads, the first stage's best: reading 3 gained nothing on tuning, batch 6
+# or fresh13-14 and cost 3x the time (bench/notes/issue-8-round11.md)
+READ = 1
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 

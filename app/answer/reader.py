@@ -11,10 +11,10 @@ question:
     python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
         --epochs 1 --save app/answer/reader.npz
 
-Its logit is one feature of the answer verifier (``verify.READER``), read for the few candidates
-the verifier's first stage ranks highest (bench/notes/issue-8-round10.md). It is off unless
-``Settings.reader_backend`` turns it on: it answers more member-style questions right but
-costs ~60 / ~110 ms a question (p50 / p95), over the warm budget.
+Its logit is one feature of the answer verifier (``verify.READER``), read for the candidate the
+verifier's first stage ranks highest (bench/notes/issue-8-round10.md, -round11.md). It is on by
+default (``Settings.reader_backend`` ``auto``): it answers more member-style questions right, at
+~1.35x the warm time of the engine without it.
 
 Two backends compute the same forward pass: ``numpy`` (float32; loads in well under a second,
 for the command line's cold start) and ``torch`` (bfloat16 matrix products where the CPU has
@@ -28,6 +28,7 @@ import json
 import math
 import struct
 import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -228,8 +229,23 @@ class _TorchOps:
                               f(L.down_b), (f(L.ln2[0]), f(L.ln2[1]))) for L in r.layers]
 
     def run(self, f: Any) -> Any:
-        with self.torch.inference_mode():
-            return f()
+        """``f``; on one torch thread when called from a thread other than the main one (the
+        web app: Streamlit answers each question in a new thread). There a team of OpenMP
+        threads is made for each new thread (one candidate: 17 ms against 13.5 on one thread)
+        and keeps spinning after the pass, taking a core from the rest of the app (answer p50
+        0.46 s against 0.32 s; bench/notes/issue-8-round11.md). The main thread keeps its team
+        (9–10 ms)."""
+        torch = self.torch
+        threads = torch.get_num_threads()
+        worker = threading.current_thread() is not threading.main_thread()
+        if worker:
+            torch.set_num_threads(1)
+        try:
+            with torch.inference_mode():
+                return f()
+        finally:
+            if worker:
+                torch.set_num_threads(threads)
 
     def embed(self, ids: list[int], pos: list[int]) -> Any:
         return self.torch.from_numpy(self.r.word[ids].astype(np.float32)) + self.pos[pos]

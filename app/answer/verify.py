@@ -17,9 +17,9 @@ The e5 model has two stages (bench/notes/issue-8-round10.md): the first stage, o
 above, ranks the candidates; the reader (``app/answer/reader.py``, a cross-encoder trained on
 paraphrases of other documents) reads the ``read`` best of them, and the second stage — the
 same features plus the reader's logit (``READER``) — gives their probabilities; the other
-candidates are not answered from. Without the reader — the default, ``reader_backend`` ``off``:
-it costs more time than the warm budget allows — the first stage decides alone, with its own
-threshold.
+candidates are not answered from. The reader is on by default (bench/notes/issue-8-round11.md);
+without it (``reader_backend`` ``off``, or another embedder's model) the first stage decides
+alone, with its own threshold.
 """
 from __future__ import annotations
 

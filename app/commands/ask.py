@@ -78,7 +78,7 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
     suggest = f"; ngưỡng gợi ý {model.suggest:.2f}" if model and model.suggest is not None else ""
     lines = [f"\nVì sao (ngưỡng trả lời {threshold}{suggest}; "
              "xác suất đoạn trả lời được câu hỏi):"]
-    for c in sorted(scored, key=lambda c: (-c.probability, c.rank)):
+    for c in scored:  # the most probable first
         p = c.hit.passage
         mark = "→" if best is not None and c.rank == best.rank else " "
         lines.append(f" {mark} #{c.rank + 1} p={c.probability:.2f} · fused {c.hit.score:.4f} · "
