@@ -324,6 +324,7 @@ def decide(analysis: Analysis, verifier: Verifier | None = None, threshold: floa
 
 
 def _most_probable_first(cands: list[Candidate]) -> list[Candidate]:
+    """``cands`` by probability, highest first (ties: the higher-ranked first)."""
     return sorted(cands, key=lambda c: (-c.probability, c.rank))
 
 
