@@ -3,6 +3,7 @@ same logits, and it prefers the clause that answers (it was trained on other doc
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -68,7 +69,6 @@ def test_the_command_line_reads_without_importing_torch() -> None:
     """A fresh process (``hoctap ask``) gets the numpy backend: importing torch would cost
     seconds of its cold start."""
     import subprocess
-    from pathlib import Path
 
     code = ("import sys\nfrom app.answer.reader import load_reader\n"
             "from ingest.settings import Settings\n"
@@ -113,3 +113,32 @@ def test_a_worker_thread_reads_on_one_torch_thread_and_gives_it_back(
     assert np.allclose(out[0], main, atol=0.05)
     assert torch.get_num_threads() == before
 
+
+
+def test_threads_asking_at_once_get_one_reader(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """The web app loads the reader in the background while a first question may need it:
+    ``load_reader`` builds it once (the cache behind it is stood in for by a slow one)."""
+    import threading
+    import time
+    from functools import lru_cache
+
+    from app.answer import reader
+
+    built: list[object] = []
+
+    @lru_cache(maxsize=2)
+    def slow(model_cache_dir: Path, backend: str) -> object:
+        time.sleep(0.2)  # a load takes seconds: the others arrive while it runs
+        built.append(object())
+        return built[-1]
+
+    monkeypatch.setattr(reader, "_load", slow)
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(load_reader(tmp_path, "numpy")))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(built) == 1 and got == built * 4

@@ -276,11 +276,16 @@ def _backend(name: str) -> str:
     return name
 
 
+_LOADING = threading.Lock()
+
+
 def load_reader(model_cache_dir: Path, backend: str = "auto") -> Reader | None:
     """The reader over the converted e5 model in ``model_cache_dir`` (converted on first use),
     or None when ``reader.npz`` is missing or the backend is ``off``; one per process and
-    backend."""
-    return _load(Path(model_cache_dir), _backend(backend))
+    backend, also when threads ask at once (the web app loads it in the background while a
+    first question may already need it)."""
+    with _LOADING:
+        return _load(Path(model_cache_dir), _backend(backend))
 
 
 @lru_cache(maxsize=2)

@@ -104,8 +104,10 @@ class Shared:
                 forget_cached_client(self.settings)
             self._kb = KnowledgeBase.open(self.settings, self.query_embedder())
             _ = self._kb.bm25  # build (or load) the lexical index now, not on the first question
-            # and the answer reader, when it is on (torch's import costs seconds)
-            reader_for(self._kb, embedder_kind(self._kb.embedder.id))
+            # and the answer reader, when it is on: in the background, so that the page need not
+            # wait for torch's import (seconds); a question asked meanwhile waits for it
+            threading.Thread(target=reader_for, args=(self._kb, embedder_kind(self._kb.embedder.id)),
+                             name="hoctap-reader-preload", daemon=True).start()
             return self._kb
 
     def forget(self) -> None:
