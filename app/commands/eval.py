@@ -54,12 +54,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         format_side_by_side,
         load_devset,
     )
+    from app.answer.reader import many_questions
     from app.knowledge import KnowledgeBase
 
     if args.embed_model:
         settings = replace(settings, embed_model=args.embed_model)
-    if settings.reader_backend == "auto":  # a batch of questions: loading torch pays off
-        settings = replace(settings, reader_backend="torch")
+    settings = replace(settings, reader_backend=many_questions(settings.reader_backend))
     reports: dict[str, EvalReport] = {}
     sets = {}
     if not args.heldout:

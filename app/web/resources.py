@@ -66,9 +66,9 @@ class Shared:
     """One per process: lazily loaded embedders and the current knowledge base."""
 
     def __init__(self, settings: Settings) -> None:
-        if settings.reader_backend == "auto":  # a long-running process: torch pays off
-            settings = replace(settings, reader_backend="torch")
-        self.settings = settings
+        from app.answer.reader import many_questions
+
+        self.settings = replace(settings, reader_backend=many_questions(settings.reader_backend))
         self._lock = threading.RLock()
         self._query: Embedder | None = None
         self._kb: KnowledgeBase | None = None
