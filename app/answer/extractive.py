@@ -330,19 +330,23 @@ def _most_probable_first(cands: list[Candidate]) -> list[Candidate]:
 
 def second_stage(analysis: Analysis, model: Verifier, read: Read | None) -> list[Candidate]:
     """The candidates with the second stage's probabilities, in order (see ``decide``)."""
-    from app.answer.reader import pair_text
-
     assert model.first is not None and read is not None  # see active_model
     cands = analysis.candidates
     order = read_first([model.first.probability(c.features) for c in cands], len(cands))
     top, rest = order[:model.read], order[model.read:]
-    logits = read([pair_text(analysis.info.text, cands[i].hit.passage.section or "",
-                             cands[i].sentence) for i in top])
+    logits = read([reader_text(analysis, cands[i]) for i in top])
     read_ones = []
     for i, logit in zip(top, logits, strict=True):
         feats = {**cands[i].features, READER: logit}
         read_ones.append(replace(cands[i], features=feats, probability=model.probability(feats)))
     return _most_probable_first(read_ones) + [replace(cands[i], probability=0.0) for i in rest]
+
+
+def reader_text(analysis: Analysis, c: Candidate) -> str:
+    """What the reader reads for candidate ``c`` (``reader.pair_text``)."""
+    from app.answer.reader import pair_text
+
+    return pair_text(analysis.info.text, c.hit.passage.section or "", c.sentence)
 
 
 def read_first(probabilities: Sequence[float], n: int) -> list[int]:

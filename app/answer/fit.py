@@ -95,15 +95,14 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
             read: Callable[[list[str]], list[float]] | None = None) -> list[Row]:
     """Candidates and labels of every question, each against its library; with ``read`` (the
     reader), its logit of every candidate as one more column, last."""
-    from app.answer.reader import pair_text
+    from app.answer.extractive import reader_text
 
     width = len(FEATURES) + (read is not None)
     rows = []
     for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model):
         x = [[c.features[n] for n in FEATURES] for c in a.candidates]
         if read is not None and x:
-            logits = read([pair_text(a.info.text, c.hit.passage.section or "", c.sentence)
-                           for c in a.candidates])
+            logits = read([reader_text(a, c) for c in a.candidates])
             x = [row + [logit] for row, logit in zip(x, logits, strict=True)]
         rows.append(Row(q["question"], group, bool(q["answerable"]),
                         np.array(x, dtype=float).reshape(-1, width), np.array(labels),
