@@ -140,6 +140,21 @@ def _model_dir() -> Path:
     return ensure_default_model(Settings.from_env().model_cache_dir)
 
 
+# adapter sites besides the attention's own projections (``query``, ``key``, ``value``)
+_SITES = {"attn_out": ("attention.output", "dense"), "ffn_in": ("intermediate", "dense"),
+          "ffn_out": ("output", "dense")}
+
+
+def _lora_site(layer: Any, target: str) -> tuple[Any, str]:
+    """The module holding the linear layer an adapter named ``target`` wraps, and its name
+    there (``app/answer/reader.py`` merges an adapter into whichever linear layer it names)."""
+    path, name = _SITES.get(target, ("attention.self", target))
+    parent = layer
+    for part in path.split("."):
+        parent = getattr(parent, part)
+    return parent, name
+
+
 def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...]) -> Any:
     """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it;
     its ``load(path)`` attribute rebuilds one saved with ``save_reader``."""
@@ -169,7 +184,8 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...])
                 p.requires_grad = False
             for layer in self.enc.encoder.layer:
                 for t in targets:
-                    setattr(layer.attention.self, t, LoRA(getattr(layer.attention.self, t)))
+                    parent, name = _lora_site(layer, t)
+                    setattr(parent, name, LoRA(getattr(parent, name)))
             self.head = nn.Linear(self.enc.config.hidden_size, 1)
 
         def forward(self, texts: list[str]) -> torch.Tensor:
