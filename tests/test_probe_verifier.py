@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.probe_verifier import fit_rows, pair_text, relative, translation
+from bench.probe_verifier import _lora_site, fit_rows, pair_text, relative, translation
 
 
 def _rows(n: int = 20) -> list[dict]:
@@ -77,3 +77,22 @@ def test_paraphrase_pairs_pair_each_question_with_its_clause_and_negatives(tmp_p
         k = text.split("query: hỏi ")[1][0] if "hỏi gần" not in text else None
         if k is not None and f"số {k}." not in text:
             assert y == 0.0
+
+
+def test_adapter_sites_are_the_linear_layers_the_reader_merges() -> None:
+    """Every adapter name the probe accepts wraps the linear layer whose parameter name
+    ``app/answer/reader.py`` looks up when it merges adapters (``<prefix>.a`` / ``.b``)."""
+    from torch import nn
+    from transformers import BertConfig, BertModel
+
+    enc = BertModel(BertConfig(hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                               intermediate_size=16, vocab_size=10))
+    sites = {"query": "attention.self.query", "key": "attention.self.key",
+             "value": "attention.self.value", "attn_out": "attention.output.dense",
+             "ffn_in": "intermediate.dense", "ffn_out": "output.dense"}
+    layer = enc.encoder.layer[0]
+    for target, prefix in sites.items():
+        parent, name = _lora_site(layer, target)
+        linear = getattr(parent, name)
+        assert isinstance(linear, nn.Linear)
+        assert linear is enc.get_submodule("encoder.layer.0." + prefix)
