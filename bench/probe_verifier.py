@@ -11,6 +11,7 @@
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
     python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3]
+    python -m bench.probe_verifier threshold rows.pkl reader.npz --select ROWS… [--judge ROWS…]
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
     python -m bench.probe_verifier shift rows.pkl other-rows.pkl
 
@@ -41,10 +42,14 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 the ``--top`` candidates the shipped features rank highest, and only those can be answered; the
 threshold is chosen out of fold with that mask (the mask from out-of-fold shipped probabilities).
 
+``threshold`` (round 12) keeps the two stages fitted on the tuning rows and chooses the second
+stage's threshold by the fit's rule on member-style questions (``--select``) instead; it prints
+both thresholds' outcomes on the ``--judge`` files.
+
 ``batch`` fits the shipped procedure on the first file's rows and reports it on the second's
 (``tests/data/devset-batch6.json``, never fitted on); ``shift`` shows which features lower the
 shipped verifier's logit of right first choices on the second file against the first.
-Nothing here reads a held-out set.
+Held-out files are read only where a command names them (the gates of rounds 10–12).
 """
 from __future__ import annotations
 
@@ -379,6 +384,57 @@ def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extr
              outcomes(o1, cascade(_probs(o1, *m1), p0, top), t1["threshold"]))
 
 
+def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tuple[str, Rows]],
+                     top: int) -> None:
+    """The shipped two stages (weights fitted on the tuning rows, the reader's logit stacked)
+    with the second stage's threshold chosen by the fit's rule on ``select`` (member-style
+    questions, out of sample for the weights) instead of on the tuning rows out of fold;
+    prints both thresholds' outcomes on every ``judge`` file (round 12, candidate T)."""
+    from app.answer.fit import (
+        MAX_FALSE_ANSWERS,
+        THRESHOLDS,
+        _probs,
+        cascade,
+        choose_threshold,
+        cross_validate,
+        fit,
+        outcomes,
+    )
+
+    base, stacked = fit_rows(rows), fit_rows(rows, _score_rows(model, rows))
+    m0, m1 = fit(base), fit(stacked)
+    masked = cascade(cross_validate(stacked, 5), cross_validate(base, 5), top)
+    tuned = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS],
+                             MAX_FALSE_ANSWERS)["threshold"]
+
+    def probs(other: Rows) -> tuple[list[Any], list[np.ndarray]]:
+        o0 = fit_rows(other)
+        p0 = _probs(o0, *m0)
+        # the reader reads only the first stage's ``top`` best, as at run time
+        keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:top]]
+        texts = [pair_text(other[i]["prepared"], other[i]["cands"][j]) for i, j in keys]
+        extra = {k: 0.0 for k in ((i, j) for i in range(len(other))
+                                  for j in range(len(other[i]["cands"])))}
+        extra.update(zip(keys, model.scores(texts), strict=True))
+        o1 = fit_rows(other, extra)
+        return o1, cascade(_probs(o1, *m1), p0, top)
+
+    sel = [r for rs in select for r in rs]
+    so, sp = probs(sel)
+    member = choose_threshold([outcomes(so, sp, t) for t in THRESHOLDS],
+                              MAX_FALSE_ANSWERS)["threshold"]
+    print(f"thresholds: tuning (out of fold) {tuned:.2f}, member-style {member:.2f} "
+          f"({len(sel)} questions)", flush=True)
+    for name, other in [("member-style selection", sel), *judge]:
+        o, p = probs(other)
+        for label, t in (("tuning", tuned), ("member", member)):
+            r = outcomes(o, p, t)
+            print(f"  {name}, {label} threshold {t:.2f}: right "
+                  f"{round(r['accuracy'] * r['answerable'])} of {r['answerable']}, false refusals "
+                  f"{r['false_refusals']}, wrong {r['wrong_answers']}, false answers "
+                  f"{r['false_answers']} of {r['unanswerable']}", flush=True)
+
+
 def frozen(rows: Rows) -> Extra:
     """Out-of-fold logistic scores over the unchanged e5's joint encoding."""
     import torch
@@ -607,6 +663,15 @@ def main(argv: list[str] | None = None) -> int:
     ca.add_argument("--top", type=int, default=3)
     ca.add_argument("--rank", type=int, default=8)
     ca.add_argument("--targets", default="query,value")
+    th = sub.add_parser("threshold", help="the second stage's threshold chosen on member-style "
+                                          "questions (round 12, candidate T)")
+    th.add_argument("rows", type=Path)
+    th.add_argument("model", type=Path)
+    th.add_argument("--select", type=Path, nargs="+", required=True)
+    th.add_argument("--judge", type=Path, nargs="*", default=[])
+    th.add_argument("--top", type=int, default=1)
+    th.add_argument("--rank", type=int, default=8)
+    th.add_argument("--targets", default="query,value")
     for name in ("frozen", "stage2", "translation"):
         sub.add_parser(name).add_argument("rows", type=Path)
     rel = sub.add_parser("relative")
@@ -645,6 +710,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"== {f.name}", flush=True)
             batch_extra(rows, other, None, None)
             batch_extra(rows, other, extra, _score_rows(model, other))
+        return 0
+    if args.cmd == "threshold":
+        model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+        member_threshold(rows, model, [pickle.loads(f.read_bytes()) for f in args.select],
+                         [(f.name, pickle.loads(f.read_bytes())) for f in args.judge], args.top)
         return 0
     if args.cmd == "cascade":
         model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
