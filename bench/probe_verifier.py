@@ -346,13 +346,21 @@ def batch_extra(rows: Rows, other: Rows, extra: Extra | None, other_extra: Extra
     return res
 
 
-def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
-    """The reader's score stacked on the ``top`` candidates of the shipped verifier only
-    (module docstring); prints tuning (out of fold) and each other file's aggregates."""
+def _line(name: str, res: dict[str, float]) -> None:
+    print(f"  {name}: threshold {res['threshold']:.2f} utility {res['utility']:.0f} right "
+          f"{round(res['accuracy'] * res['answerable'])} of {res['answerable']}, false "
+          f"refusals {res['false_refusals']}, wrong {res['wrong_answers']}, false answers "
+          f"{res['false_answers']} of {res['unanswerable']}", flush=True)
+
+
+def _two_stages(rows: Rows, extra: Extra, top: int
+                ) -> tuple[Any, Any, dict[str, float], dict[str, float]]:
+    """The first stage's and the second stage's fitted models on the tuning rows (the reader's
+    score ``extra`` stacked), and each one's threshold chosen out of fold as the fit does (the
+    second stage reading only the first stage's ``top`` best)."""
     from app.answer.fit import (
         MAX_FALSE_ANSWERS,
         THRESHOLDS,
-        _probs,
         cascade,
         choose_threshold,
         cross_validate,
@@ -360,28 +368,30 @@ def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extr
         outcomes,
     )
 
-    def line(name: str, res: dict[str, float]) -> None:
-        print(f"  {name}: threshold {res['threshold']:.2f} utility {res['utility']:.0f} right "
-              f"{round(res['accuracy'] * res['answerable'])} of {res['answerable']}, false "
-              f"refusals {res['false_refusals']}, wrong {res['wrong_answers']}, false answers "
-              f"{res['false_answers']} of {res['unanswerable']}", flush=True)
-
     base, stacked = fit_rows(rows), fit_rows(rows, extra)
     oof0, oof1 = cross_validate(base, 5), cross_validate(stacked, 5)
     masked = cascade(oof1, oof0, top)
     t0 = choose_threshold([outcomes(base, oof0, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
     t1 = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
+    return fit(base), fit(stacked), t0, t1
+
+
+def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
+    """The reader's score stacked on the ``top`` candidates of the shipped verifier only
+    (module docstring); prints tuning (out of fold) and each other file's aggregates."""
+    from app.answer.fit import _probs, cascade, outcomes
+
+    m0, m1, t0, t1 = _two_stages(rows, extra, top)
     print("== tuning, out of fold", flush=True)
-    line("shipped features", t0)
-    line(f"reader on the top {top}", t1)
-    m0, m1 = fit(base), fit(stacked)
+    _line("shipped features", t0)
+    _line(f"reader on the top {top}", t1)
     for name, other, other_extra in others:
         o0, o1 = fit_rows(other), fit_rows(other, other_extra)
         p0 = _probs(o0, *m0)
         print(f"== {name}", flush=True)
-        line("shipped features", outcomes(o0, p0, t0["threshold"]))
-        line(f"reader on the top {top}",
-             outcomes(o1, cascade(_probs(o1, *m1), p0, top), t1["threshold"]))
+        _line("shipped features", outcomes(o0, p0, t0["threshold"]))
+        _line(f"reader on the top {top}",
+              outcomes(o1, cascade(_probs(o1, *m1), p0, top), t1["threshold"]))
 
 
 def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tuple[str, Rows]],
@@ -390,22 +400,11 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
     with the second stage's threshold chosen by the fit's rule on ``select`` (member-style
     questions, out of sample for the weights) instead of on the tuning rows out of fold;
     prints both thresholds' outcomes on every ``judge`` file (round 12, candidate T)."""
-    from app.answer.fit import (
-        MAX_FALSE_ANSWERS,
-        THRESHOLDS,
-        _probs,
-        cascade,
-        choose_threshold,
-        cross_validate,
-        fit,
-        outcomes,
-    )
+    from app.answer import fit as af
+    from app.answer.fit import _probs, cascade, outcomes
 
-    base, stacked = fit_rows(rows), fit_rows(rows, _score_rows(model, rows))
-    m0, m1 = fit(base), fit(stacked)
-    masked = cascade(cross_validate(stacked, 5), cross_validate(base, 5), top)
-    tuned = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS],
-                             MAX_FALSE_ANSWERS)["threshold"]
+    m0, m1, _, t1 = _two_stages(rows, _score_rows(model, rows), top)
+    tuned = t1["threshold"]
 
     def probs(other: Rows) -> tuple[list[Any], list[np.ndarray]]:
         o0 = fit_rows(other)
@@ -413,16 +412,15 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
         # the reader reads only the first stage's ``top`` best, as at run time
         keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:top]]
         texts = [pair_text(other[i]["prepared"], other[i]["cands"][j]) for i, j in keys]
-        extra = {k: 0.0 for k in ((i, j) for i in range(len(other))
-                                  for j in range(len(other[i]["cands"])))}
+        extra = {(i, j): 0.0 for i in range(len(other)) for j in range(len(other[i]["cands"]))}
         extra.update(zip(keys, model.scores(texts), strict=True))
         o1 = fit_rows(other, extra)
         return o1, cascade(_probs(o1, *m1), p0, top)
 
     sel = [r for rs in select for r in rs]
     so, sp = probs(sel)
-    member = choose_threshold([outcomes(so, sp, t) for t in THRESHOLDS],
-                              MAX_FALSE_ANSWERS)["threshold"]
+    member = af.choose_threshold([outcomes(so, sp, t) for t in af.THRESHOLDS],
+                                 af.MAX_FALSE_ANSWERS)["threshold"]
     print(f"thresholds: tuning (out of fold) {tuned:.2f}, member-style {member:.2f} "
           f"({len(sel)} questions)", flush=True)
     for name, other in [("member-style selection", sel), *judge]:
@@ -433,7 +431,6 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
                   f"{round(r['accuracy'] * r['answerable'])} of {r['answerable']}, false refusals "
                   f"{r['false_refusals']}, wrong {r['wrong_answers']}, false answers "
                   f"{r['false_answers']} of {r['unanswerable']}", flush=True)
-
 
 def frozen(rows: Rows) -> Extra:
     """Out-of-fold logistic scores over the unchanged e5's joint encoding."""
