@@ -25,7 +25,9 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 
 - ``lora``: a cross-encoder: e5-small reads "query: <question> passage: <heading> <clause>"
   as one input; low-rank adapters on its attention and a linear head on the mean-pooled
-  output are trained (bfloat16 autocast where the CPU has it);
+  output are trained (bfloat16 autocast where the CPU has it). ``--targets`` names where the
+  adapters sit: ``query``, ``key``, ``value`` (the attention's projections), ``attn_out``,
+  ``ffn_in``, ``ffn_out`` (round 12);
 - ``frozen``: the same input through the unchanged e5, pooled by part (all tokens, the
   question's, the clause's, the product of the two), and a logistic model on that;
 - ``stage2``: no new feature; a second model decides answer-or-refuse from the verifier's
@@ -431,6 +433,7 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
                   f"{round(r['accuracy'] * r['answerable'])} of {r['answerable']}, false refusals "
                   f"{r['false_refusals']}, wrong {r['wrong_answers']}, false answers "
                   f"{r['false_answers']} of {r['unanswerable']}", flush=True)
+
 
 def frozen(rows: Rows) -> Extra:
     """Out-of-fold logistic scores over the unchanged e5's joint encoding."""
