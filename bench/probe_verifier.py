@@ -356,10 +356,11 @@ def _line(name: str, res: dict[str, float]) -> None:
 
 
 def _two_stages(rows: Rows, extra: Extra, top: int
-                ) -> tuple[Any, Any, dict[str, float], dict[str, float]]:
+                ) -> tuple[Any, Any, dict[str, float], dict[str, float], tuple[Any, Any]]:
     """The first stage's and the second stage's fitted models on the tuning rows (the reader's
-    score ``extra`` stacked), and each one's threshold chosen out of fold as the fit does (the
-    second stage reading only the first stage's ``top`` best)."""
+    score ``extra`` stacked), each one's threshold chosen out of fold as the fit does (the
+    second stage reading only the first stage's ``top`` best), and the second stage's rows
+    with those out-of-fold probabilities."""
     from app.answer.fit import (
         MAX_FALSE_ANSWERS,
         THRESHOLDS,
@@ -375,7 +376,7 @@ def _two_stages(rows: Rows, extra: Extra, top: int
     masked = cascade(oof1, oof0, top)
     t0 = choose_threshold([outcomes(base, oof0, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
     t1 = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
-    return fit(base), fit(stacked), t0, t1
+    return fit(base), fit(stacked), t0, t1, (stacked, masked)
 
 
 def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
@@ -383,7 +384,7 @@ def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extr
     (module docstring); prints tuning (out of fold) and each other file's aggregates."""
     from app.answer.fit import _probs, cascade, outcomes
 
-    m0, m1, t0, t1 = _two_stages(rows, extra, top)
+    m0, m1, t0, t1, _ = _two_stages(rows, extra, top)
     print("== tuning, out of fold", flush=True)
     _line("shipped features", t0)
     _line(f"reader on the top {top}", t1)
@@ -396,6 +397,23 @@ def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extr
               outcomes(o1, cascade(_probs(o1, *m1), p0, top), t1["threshold"]))
 
 
+def separation(rows: list[Any], probs: list[np.ndarray]) -> float:
+    """How well the most probable candidate's probability tells answerable questions whose
+    candidate is right from unanswerable ones: the area under the ROC curve over those two
+    groups (other answerable questions left out)."""
+    from sklearn.metrics import roc_auc_score
+
+    y, score = [], []
+    for r, p in zip(rows, probs, strict=True):
+        if not len(p):
+            continue
+        i = int(np.argmax(p))
+        if not r.answerable or r.right[i]:
+            y.append(int(r.answerable))
+            score.append(float(p[i]))
+    return float(roc_auc_score(y, score)) if 0 < sum(y) < len(y) else float("nan")
+
+
 def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tuple[str, Rows]],
                      top: int) -> None:
     """The shipped two stages (weights fitted on the tuning rows, the reader's logit stacked)
@@ -405,8 +423,9 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
     from app.answer import fit as af
     from app.answer.fit import _probs, cascade, outcomes
 
-    m0, m1, _, t1 = _two_stages(rows, _score_rows(model, rows), top)
+    m0, m1, _, t1, oof = _two_stages(rows, _score_rows(model, rows), top)
     tuned = t1["threshold"]
+    print(f"  tuning, out of fold: separation {separation(*oof):.3f}", flush=True)
 
     def probs(other: Rows) -> tuple[list[Any], list[np.ndarray]]:
         o0 = fit_rows(other)
@@ -427,6 +446,8 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
           f"({len(sel)} questions)", flush=True)
     for name, other in [("member-style selection", sel), *judge]:
         o, p = probs(other)
+        print(f"  {name}: separation (AUC, right first choice against unanswerable) "
+              f"{separation(o, p):.3f}", flush=True)
         for label, t in (("tuning", tuned), ("member", member)):
             r = outcomes(o, p, t)
             print(f"  {name}, {label} threshold {t:.2f}: right "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.probe_verifier import _lora_site, fit_rows, pair_text, relative, translation
+from bench.probe_verifier import _lora_site, fit_rows, pair_text, relative, separation, translation
 
 
 def _rows(n: int = 20) -> list[dict]:
@@ -96,3 +96,17 @@ def test_adapter_sites_are_the_linear_layers_the_reader_merges() -> None:
         linear = getattr(parent, name)
         assert isinstance(linear, nn.Linear)
         assert linear is enc.get_submodule("encoder.layer.0." + prefix)
+
+
+def test_separation_ranks_right_first_choices_against_unanswerable_questions() -> None:
+    """1 when every answerable question whose first choice is right scores above every
+    unanswerable one, 0 when below; answerable questions answered wrongly are left out."""
+    from app.answer.fit import Row
+
+    def row(answerable: bool, right: list[int]) -> Row:
+        return Row("q", "d", answerable, np.zeros((len(right), 1)), np.array(right), True)
+
+    rows = [row(True, [1, 0]), row(False, [0, 0]), row(True, [0, 1])]
+    high, low, wrong = np.array([0.9, 0.1]), np.array([0.3, 0.2]), np.array([0.95, 0.1])
+    assert separation(rows, [high, low, wrong]) == 1.0  # the wrong first choice does not count
+    assert separation(rows, [low, high, wrong]) == 0.0
