@@ -444,16 +444,12 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
                                  af.MAX_FALSE_ANSWERS)["threshold"]
     print(f"thresholds: tuning (out of fold) {tuned:.2f}, member-style {member:.2f} "
           f"({len(sel)} questions)", flush=True)
-    for name, other in [("member-style selection", sel), *judge]:
-        o, p = probs(other)
+    scored = [("member-style selection", (so, sp))] + [(n, probs(o)) for n, o in judge]
+    for name, (o, p) in scored:
         print(f"  {name}: separation (AUC, right first choice against unanswerable) "
               f"{separation(o, p):.3f}", flush=True)
         for label, t in (("tuning", tuned), ("member", member)):
-            r = outcomes(o, p, t)
-            print(f"  {name}, {label} threshold {t:.2f}: right "
-                  f"{round(r['accuracy'] * r['answerable'])} of {r['answerable']}, false refusals "
-                  f"{r['false_refusals']}, wrong {r['wrong_answers']}, false answers "
-                  f"{r['false_answers']} of {r['unanswerable']}", flush=True)
+            _line(f"{name}, {label} threshold", outcomes(o, p, t))
 
 
 def frozen(rows: Rows) -> Extra:
@@ -646,6 +642,11 @@ def shift(rows: Rows, other: Rows) -> None:
         print(f"  {FEATURES[k]:18s} {diff[k]:+.2f}")
 
 
+def _saved_reader(args: argparse.Namespace) -> Any:
+    """The reader saved at ``args.model``, its adapters where ``args.targets`` says."""
+    return _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -724,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
             batch_extra(rows, other, extra, other_extra)
         return 0
     if args.cmd == "apply":
-        model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+        model = _saved_reader(args)
         extra = _score_rows(model, rows)
         for f in args.others:
             other = pickle.loads(f.read_bytes())
@@ -733,12 +734,12 @@ def main(argv: list[str] | None = None) -> int:
             batch_extra(rows, other, extra, _score_rows(model, other))
         return 0
     if args.cmd == "threshold":
-        model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+        model = _saved_reader(args)
         member_threshold(rows, model, [pickle.loads(f.read_bytes()) for f in args.select],
                          [(f.name, pickle.loads(f.read_bytes())) for f in args.judge], args.top)
         return 0
     if args.cmd == "cascade":
-        model = _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
+        model = _saved_reader(args)
         others = []
         for f in args.others:
             other = pickle.loads(f.read_bytes())
