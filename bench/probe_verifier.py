@@ -9,6 +9,7 @@
     python -m bench.probe_verifier relative rows.pkl [--features cov_rest_context,…]
     python -m bench.probe_verifier reader rows.pkl PAIRS.json… [--other other-rows.pkl]
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
+                                   [--domain rows.pkl… [--first 3]]
     python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3]
     python -m bench.probe_verifier threshold rows.pkl reader.npz --select ROWS… [--judge ROWS…]
@@ -38,7 +39,9 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 - ``relative``: coverage features divided by the best candidate's of the same question;
 - ``reader`` (round 9): the ``lora`` cross-encoder trained only on paraphrase items written
   about *other* documents (a clause, a member-style question it answers, a near miss it does
-  not), so its scores of the tuning candidates are out of sample without folds.
+  not), so its scores of the tuning candidates are out of sample without folds; with
+  ``--domain`` (round 13), also on dumped rows of member-style questions about the libraries
+  (read batches that stop being held-out data), never on the tuning rows.
 
 ``cascade`` (round 10) stacks a saved reader's score as ``apply`` does, but the reader reads only
 the ``--top`` candidates the shipped features rank highest, and only those can be answered; the
@@ -313,14 +316,25 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
     return pairs
 
 
+def domain_pairs(rows: Rows, first: int) -> list[tuple[str, float]]:
+    """Reader training pairs from dumped rows of questions about the libraries (round 13):
+    each question with its first ``first`` candidates and with every candidate whose label is
+    1, labelled as the candidate is (the ``lora`` probe's rule)."""
+    return [(pair_text(r["prepared"], c), c["label"]) for r in rows
+            for j, c in enumerate(r["cands"]) if j < first or c["label"]]
+
+
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
-           rank: int, targets: tuple[str, ...], save: Path | None = None
-           ) -> tuple[Extra, Extra | None]:
-    """A cross-encoder trained only on paraphrase items written about other documents, so
-    its scores of the tuning candidates (and of ``other``'s) are out of sample as they stand."""
+           rank: int, targets: tuple[str, ...], save: Path | None = None,
+           domain: Rows | None = None, first: int = 3) -> tuple[Extra, Extra | None]:
+    """A cross-encoder trained on paraphrase items written about other documents, so its
+    scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
+    ``domain``, also on those rows' questions about the libraries (never the tuning rows)."""
     from sklearn.metrics import roc_auc_score
 
     pairs = paraphrase_pairs(files)
+    if domain:
+        pairs += domain_pairs(domain, first)
     model = _reader_trainer(epochs, lr, rank, targets)(pairs)
     if save is not None:
         save_reader(model, save)
@@ -671,6 +685,9 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--rank", type=int, default=8)
     rd.add_argument("--targets", default="query,value")
     rd.add_argument("--save", type=Path, help="keep the trained adapters and head here")
+    rd.add_argument("--domain", type=Path, nargs="*", default=[],
+                    help="dumped rows of questions about the libraries to train on too")
+    rd.add_argument("--first", type=int, default=3, help="--domain negatives: the first N")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, applied to other rows")
     ap_.add_argument("rows", type=Path)
@@ -716,8 +733,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cmd == "reader":
         other = pickle.loads(args.other.read_bytes()) if args.other else None
+        domain = [r for f in args.domain for r in pickle.loads(f.read_bytes())]
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
-                                    tuple(args.targets.split(",")), args.save)
+                                    tuple(args.targets.split(",")), args.save, domain,
+                                    args.first)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:
