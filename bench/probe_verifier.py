@@ -13,6 +13,7 @@
     python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3]
     python -m bench.probe_verifier threshold rows.pkl reader.npz --select ROWS… [--judge ROWS…]
+    python -m bench.probe_verifier twins HELD.json… --train F.json…
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
     python -m bench.probe_verifier shift rows.pkl other-rows.pkl
 
@@ -322,6 +323,26 @@ def domain_pairs(rows: Rows, first: int) -> list[tuple[str, float]]:
     1, labelled as the candidate is (the ``lora`` probe's rule)."""
     return [(pair_text(r["prepared"], c), c["label"]) for r in rows
             for j, c in enumerate(r["cands"]) if j < first or c["label"]]
+
+
+def _trigrams(text: str) -> set[str]:
+    from ingest.text import strip_accents
+
+    t = " ".join(strip_accents(text).split())
+    return {t[k:k + 3] for k in range(max(1, len(t) - 2))}
+
+
+def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
+    """Indices of the ``held`` questions with a near twin among the ``train`` questions:
+    character-trigram Jaccard ≥ ``bar`` (accents stripped, lower case) — round 13's count of
+    held-out questions a reader trained on ``train`` may have seen in other words."""
+    seen = [_trigrams(q) for q in train]
+    out = []
+    for i, q in enumerate(held):
+        g = _trigrams(q)
+        if any(len(g & s) >= bar * len(g | s) for s in seen):
+            out.append(i)
+    return out
 
 
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
@@ -711,6 +732,9 @@ def main(argv: list[str] | None = None) -> int:
     th.add_argument("--top", type=int, default=1)
     th.add_argument("--rank", type=int, default=8)
     th.add_argument("--targets", default="query,value")
+    tw = sub.add_parser("twins", help="held-out questions with a near twin in training files")
+    tw.add_argument("--train", type=Path, nargs="+", required=True)
+    tw.add_argument("held", type=Path, nargs="+")
     for name in ("frozen", "stage2", "translation"):
         sub.add_parser(name).add_argument("rows", type=Path)
     rel = sub.add_parser("relative")
@@ -723,6 +747,15 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd == "dump":
         dump(args.devset, args.cache, args.out)
+        return 0
+    if args.cmd == "twins":
+        from app.answer.evaluate import load_devset
+
+        train = [q["question"] for f in args.train for q in load_devset(f)]
+        for f in args.held:
+            held = [q["question"] for q in load_devset(f)]
+            print(f"{f.name}: {len(twins(train, held))} of {len(held)} questions have a near "
+                  f"twin among {len(train)} training questions", flush=True)
         return 0
     rows = pickle.loads(args.rows.read_bytes())
     if args.cmd == "stage2":
