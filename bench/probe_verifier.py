@@ -414,22 +414,37 @@ def _two_stages(rows: Rows, extra: Extra, top: int
     return fit(base), fit(stacked), t0, t1, (stacked, masked)
 
 
-def stacked_cascade(rows: Rows, extra: Extra, others: list[tuple[str, Rows, Extra]], top: int) -> None:
+def _read_top(model: Any, other: Rows, m0: Any, m1: Any, top: int
+              ) -> tuple[list[Any], list[np.ndarray], list[Any], list[np.ndarray]]:
+    """``other``'s rows and probabilities under the first stage ``m0`` and the two-stage
+    cascade: the reader reads only the first stage's ``top`` best of each question, as at run
+    time (the other candidates' reader column is 0 and never answered from)."""
+    from app.answer.fit import _probs, cascade
+
+    o0 = fit_rows(other)
+    p0 = _probs(o0, *m0)
+    keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:top]]
+    texts = [pair_text(other[i]["prepared"], other[i]["cands"][j]) for i, j in keys]
+    extra = {(i, j): 0.0 for i in range(len(other)) for j in range(len(other[i]["cands"]))}
+    extra.update(zip(keys, model.scores(texts), strict=True))
+    o1 = fit_rows(other, extra)
+    return o0, p0, o1, cascade(_probs(o1, *m1), p0, top)
+
+
+def stacked_cascade(rows: Rows, model: Any, others: list[tuple[str, Rows]], top: int) -> None:
     """The reader's score stacked on the ``top`` candidates of the shipped verifier only
     (module docstring); prints tuning (out of fold) and each other file's aggregates."""
-    from app.answer.fit import _probs, cascade, outcomes
+    from app.answer.fit import outcomes
 
-    m0, m1, t0, t1, _ = _two_stages(rows, extra, top)
+    m0, m1, t0, t1, _ = _two_stages(rows, _score_rows(model, rows), top)
     print("== tuning, out of fold", flush=True)
     _line("shipped features", t0)
     _line(f"reader on the top {top}", t1)
-    for name, other, other_extra in others:
-        o0, o1 = fit_rows(other), fit_rows(other, other_extra)
-        p0 = _probs(o0, *m0)
+    for name, other in others:
+        o0, p0, o1, p1 = _read_top(model, other, m0, m1, top)
         print(f"== {name}", flush=True)
         _line("shipped features", outcomes(o0, p0, t0["threshold"]))
-        _line(f"reader on the top {top}",
-              outcomes(o1, cascade(_probs(o1, *m1), p0, top), t1["threshold"]))
+        _line(f"reader on the top {top}", outcomes(o1, p1, t1["threshold"]))
 
 
 def separation(rows: list[Any], probs: list[np.ndarray]) -> float:
@@ -456,22 +471,14 @@ def member_threshold(rows: Rows, model: Any, select: list[Rows], judge: list[tup
     questions, out of sample for the weights) instead of on the tuning rows out of fold;
     prints both thresholds' outcomes on every ``judge`` file (round 12, candidate T)."""
     from app.answer import fit as af
-    from app.answer.fit import _probs, cascade, outcomes
+    from app.answer.fit import outcomes
 
     m0, m1, _, t1, oof = _two_stages(rows, _score_rows(model, rows), top)
     tuned = t1["threshold"]
     print(f"  tuning, out of fold: separation {separation(*oof):.3f}", flush=True)
 
     def probs(other: Rows) -> tuple[list[Any], list[np.ndarray]]:
-        o0 = fit_rows(other)
-        p0 = _probs(o0, *m0)
-        # the reader reads only the first stage's ``top`` best, as at run time
-        keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:top]]
-        texts = [pair_text(other[i]["prepared"], other[i]["cands"][j]) for i, j in keys]
-        extra = {(i, j): 0.0 for i in range(len(other)) for j in range(len(other[i]["cands"]))}
-        extra.update(zip(keys, model.scores(texts), strict=True))
-        o1 = fit_rows(other, extra)
-        return o1, cascade(_probs(o1, *m1), p0, top)
+        return _read_top(model, other, m0, m1, top)[2:]
 
     sel = [r for rs in select for r in rs]
     so, sp = probs(sel)
@@ -791,12 +798,8 @@ def main(argv: list[str] | None = None) -> int:
                          [(f.name, pickle.loads(f.read_bytes())) for f in args.judge], args.top)
         return 0
     if args.cmd == "cascade":
-        model = _saved_reader(args)
-        others = []
-        for f in args.others:
-            other = pickle.loads(f.read_bytes())
-            others.append((f.name, other, _score_rows(model, other)))
-        stacked_cascade(rows, _score_rows(model, rows), others, args.top)
+        stacked_cascade(rows, _saved_reader(args),
+                        [(f.name, pickle.loads(f.read_bytes())) for f in args.others], args.top)
         return 0
     report("shipped features", fit_rows(rows))
     if args.cmd == "lora":

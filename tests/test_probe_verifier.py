@@ -110,3 +110,26 @@ def test_separation_ranks_right_first_choices_against_unanswerable_questions() -
     high, low, wrong = np.array([0.9, 0.1]), np.array([0.3, 0.2]), np.array([0.95, 0.1])
     assert separation(rows, [high, low, wrong]) == 1.0  # the wrong first choice does not count
     assert separation(rows, [low, high, wrong]) == 0.0
+
+
+def test_domain_pairs_take_the_first_candidates_and_every_right_one() -> None:
+    from bench.probe_verifier import domain_pairs
+
+    rows = _rows(3)
+    far = {"sentence": "Điều khoản xa", "section": "V", "text": "", "title": "", "source": "d",
+           "label": 0.0, "x": [0.1]}
+    late = {**rows[0]["cands"][0], "sentence": "Gửi trước ngày 30/9/2020"}  # right, 4th
+    rows[0]["cands"] = [rows[0]["cands"][1], far, far, late, far]
+    pairs = domain_pairs(rows, first=2)
+    assert len(pairs) == 2 + 1 + 2 * 2  # first two + the late right one; 2 × 2 for the others
+    assert ("query: hạn nộp passage: Chế độ Gửi trước ngày 30/9/2020", 1.0) in pairs
+    assert sum("Điều khoản xa" in t for t, _ in pairs) == 1  # the 2nd only, not the 3rd or 5th
+
+
+def test_twins_find_a_reworded_copy_and_not_another_question() -> None:
+    from bench.probe_verifier import twins
+
+    train = ["Hội Nông dân cấp huyện phải hoàn thành học tập Nghị quyết 58 trước ngày nào?"]
+    held = ["hoi nong dan cap huyen phai hoan thanh hoc tap nghi quyet 58 truoc ngay nao",
+            "Ai ký kế hoạch 985?"]
+    assert twins(train, held) == [0]
