@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 PORT    ?= 8501
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install install-test system-deps ingest app lint bench clean
+.PHONY: run test install install-test system-deps ingest app lint bench reader clean
 
 run: install ingest app  ## install, index corpus/, start the app on http://localhost:8501
 
@@ -42,6 +42,22 @@ lint: install-test
 
 bench: install-test system-deps  ## every benchmark, in sequence (idle machine, ~20 min)
 	bash bench/run_all.sh
+
+# The answer reader's training data (bench/notes/issue-8-round13.md): paraphrase items about other
+# documents and the read member-style batches fresh, fresh2 ... fresh16 (no longer held out).
+READER_WORK  ?= /tmp/hoctap-reader
+READER_ROWS  := heldout-fresh $(foreach n,2 3 4 5 6 7 8 9 10 11 12 13 14 15 16,heldout-fresh$(n))
+READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
+
+reader: install-test  ## retrain app/answer/reader.npz, then refit app/answer/verifier.json (~30 min)
+	mkdir -p $(READER_WORK)
+	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \
+	  --devset tests/data/$$f.json --cache $(READER_WORK)/cache --out $(READER_WORK)/rows-$$f.pkl \
+	  || exit 1; done
+	$(BIN)/python -m bench.probe_verifier reader $(READER_WORK)/rows-devset.pkl $(READER_PAIRS) \
+	  --domain $(foreach f,$(READER_ROWS),$(READER_WORK)/rows-$(f).pkl) --first 3 --epochs 1 \
+	  --save app/answer/reader.npz
+	$(BIN)/python -m app.answer.fit --cache $(READER_WORK)/cache
 
 clean:
 	rm -rf $(VENV) index/chroma index/*.json index/*.pkl test-artifacts

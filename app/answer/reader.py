@@ -3,13 +3,18 @@
 It is multilingual-e5-small (the converted model in the model cache, ``ingest.embed.e5convert``)
 reading ``query: <question> passage: <heading> <clause>`` as one input, with low-rank adapters
 on its attention's query and value projections and a linear head on the mean-pooled output
-(``reader.npz``: the adapters and the head only, float32). It was trained only on paraphrase
-items written about *other* documents (``bench/data/paraphrase-pairs-*.json``: a clause, a
-member-style question it answers, a near miss it does not), never on a tuning or held-out
-question:
+(``reader.npz``: the adapters and the head only, float32). It was trained on paraphrase items
+written about *other* documents (``bench/data/paraphrase-pairs-*.json``: a clause, a
+member-style question it answers, a near miss it does not) and, since round 13
+(bench/notes/issue-8-round13.md), on member-style questions about the development libraries:
+the read batches ``tests/data/heldout-fresh.json`` and ``-fresh2`` … ``-fresh16.json``, each
+question with its first three retrieved candidates and every right one. Those batches are
+reader training data now, not held-out data; it never saw the tuning set (the verifier's
+second stage is fitted on the reader's out-of-sample logits there), ``heldout.json`` or any
+later batch. ``make reader`` rebuilds it from the repository (dumps the rows, then):
 
     python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
-        --epochs 1 --save app/answer/reader.npz
+        --domain FRESH-ROWS.pkl… --first 3 --epochs 1 --save app/answer/reader.npz
 
 Its logit is one feature of the answer verifier (``verify.READER``), read for the candidate the
 verifier's first stage ranks highest (bench/notes/issue-8-round10.md, -round11.md). It is on by

@@ -15,9 +15,9 @@ question, and none is a veto on its own.
 
 The e5 model has two stages (bench/notes/issue-8-round10.md): the first stage, on the features
 above, ranks the candidates; the reader (``app/answer/reader.py``, a cross-encoder trained on
-paraphrases of other documents) reads the ``read`` best of them, and the second stage — the
-same features plus the reader's logit (``READER``) — gives their probabilities; the other
-candidates are not answered from. The reader is on by default (bench/notes/issue-8-round11.md);
+paraphrases of other documents and on members' questions of read batches) reads the ``read``
+best of them, and the second stage — the same features plus the reader's logit (``READER``) —
+gives their probabilities; the other candidates are not answered from. The reader is on by default (bench/notes/issue-8-round11.md);
 without it (``reader_backend`` ``off``, or another embedder's model) the first stage decides
 alone, with its own threshold.
 """
