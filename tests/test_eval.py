@@ -42,6 +42,8 @@ FRESH = [DATA / f"heldout-fresh{n}.json" for n in ("", *range(2, 25))]  # later 
 # fresh ... fresh16 have been the answer reader's training data since round 13 (no longer held out)
 READER_TRAINING = FRESH[:16]
 BATCH6 = DATA / "devset-batch6.json"  # written for tuning, not in the shipped fit (BENCHMARKS.md)
+# member-style questions written as the reader's training data (round 13, R5)
+MEMBER = sorted((DATA.parent.parent / "bench" / "data").glob("member-questions-*.json"))
 
 
 # --- the data ----------------------------------------------------------------------------
@@ -95,6 +97,20 @@ def test_no_held_out_question_is_a_tuning_question() -> None:
         assert not both, (setfile.name, sorted(both)[:3])
 
 
+def test_member_training_batches_hold_no_tuning_or_held_out_question() -> None:
+    """The member-style training batches stay out of what judges the reader: none of their
+    questions (accent-stripped) is a tuning question (the verifier's second stage is fitted on
+    the reader's out-of-sample logits there), a question of heldout.json or of fresh17 on."""
+    assert len(MEMBER) == 6
+    judged = {plain_form(q["question"]) for f in (DEVSET, HELDOUT, *FRESH[16:])
+              for q in load_devset(f)}
+    for f in MEMBER:
+        qs = load_devset(f)
+        assert len(qs) >= 90 and sum(not q["answerable"] for q in qs) >= 25, f.name
+        both = {plain_form(q["question"]) for q in qs} & judged
+        assert not both, (f.name, sorted(both)[:3])
+
+
 def test_batches_written_after_the_reader_was_trained_hold_none_of_its_questions() -> None:
     """Batches written after round 13 (fresh23 on) share no question (accent-stripped) with
     the reader's training batches; the earlier held-out sets' near twins are counted and
@@ -113,7 +129,8 @@ def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     return cache[path]
 
 
-@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, *FRESH, BATCH6])
+@pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, *FRESH, BATCH6, *MEMBER],
+                         ids=lambda f: f.stem)
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source)."""
