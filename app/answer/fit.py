@@ -15,9 +15,10 @@ has its own model in the file, since their cosines live on different scales.
 
 For ``e5`` the model has two stages (``verify``'s docstring): the first stage as above; then
 the reader's logit (``app/answer/reader.py``, trained on other documents and on member-style
-batches, never on the tuning set, so out of sample on every tuning candidate) joins the features of a second stage, fitted on the same rows; its
-threshold and suggest bar are chosen out of fold with only the first stage's ``READ`` best
-candidates (out of fold too) eligible, as at run time (bench/notes/issue-8-round10.md).
+batches, never on the tuning set, so out of sample on every tuning candidate) joins the
+features of a second stage, fitted on the same rows; its threshold and suggest bar are chosen
+out of fold with only the first stage's ``READ`` best candidates (out of fold too) eligible, as
+at run time (bench/notes/issue-8-round10.md).
 """
 from __future__ import annotations
 
