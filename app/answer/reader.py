@@ -11,7 +11,9 @@ the read batches ``tests/data/heldout-fresh.json`` and ``-fresh2`` … ``-fresh1
 question with its first three retrieved candidates and every right one. Those batches are
 reader training data now, not held-out data; it never saw the tuning set (the verifier's
 second stage is fitted on the reader's out-of-sample logits there), ``heldout.json`` or any
-later batch. ``make reader`` rebuilds it from the repository (dumps the rows, then):
+later batch. ``make reader`` retrains it from the repository (dumps the rows, then) — the same
+recipe, not the same file: bfloat16 training is not exactly repeatable, and a rebuild measured
+in round 13 lands a few right answers per set from the shipped one:
 
     python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
         --domain FRESH-ROWS.pkl… --first 3 --epochs 1 --save app/answer/reader.npz
