@@ -285,8 +285,7 @@ def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tup
     train = _reader_trainer(epochs, lr, rank, targets)
     extra: Extra = {}
     for train_idx, test_idx in _folds(rows, folds):
-        pairs = [(pair_text(rows[i]["prepared"], c), c["label"]) for i in train_idx
-                 for j, c in enumerate(rows[i]["cands"]) if j < first or c["label"]]
+        pairs = domain_pairs([rows[i] for i in train_idx], first)
         extra.update(_score_rows(train(pairs), rows, test_idx))
     return extra
 
@@ -318,17 +317,17 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
 
 
 def domain_pairs(rows: Rows, first: int) -> list[tuple[str, float]]:
-    """Reader training pairs from dumped rows of questions about the libraries (round 13):
-    each question with its first ``first`` candidates and with every candidate whose label is
-    1, labelled as the candidate is (the ``lora`` probe's rule)."""
+    """Reader training pairs from dumped rows of questions about the libraries (``lora``'s
+    training folds; round 13's ``--domain``): each question with its first ``first``
+    candidates and with every candidate whose label is 1, labelled as the candidate is."""
     return [(pair_text(r["prepared"], c), c["label"]) for r in rows
             for j, c in enumerate(r["cands"]) if j < first or c["label"]]
 
 
 def _trigrams(text: str) -> set[str]:
-    from ingest.text import strip_accents
+    from app.search.query import plain_form
 
-    t = " ".join(strip_accents(text).split())
+    t = plain_form(text)
     return {t[k:k + 3] for k in range(max(1, len(t) - 2))}
 
 

@@ -85,15 +85,20 @@ def test_heldout_is_well_formed() -> None:
     assert "Kế hoạch này gửi cho những đơn vị nào?" in quoted
 
 
+def _plain_questions(*files: Path) -> set[str]:
+    """The questions of ``files`` in the form they are compared in (accent-stripped, lower case)."""
+    return {plain_form(q["question"]) for f in files for q in load_devset(f)}
+
+
 def test_no_held_out_question_is_a_tuning_question() -> None:
     """The held-out sets stay out of what the fits read: no question of them (compared
     accent-stripped, lower case) is in the tuning set or in the batch kept for a later fit."""
-    tuning = {plain_form(q["question"]) for q in load_devset(DEVSET) + load_devset(BATCH6)}
+    tuning = _plain_questions(DEVSET, BATCH6)
     for f in sorted((DATA.parent.parent / "bench" / "data").glob("paraphrase-pairs-*.json")):
         items = json.loads(f.read_text(encoding="utf-8"))  # the reader probe's training items
         tuning |= {plain_form(i[k]) for i in items for k in ("question", "near_miss")}
     for setfile in (HELDOUT, *FRESH):
-        both = {plain_form(q["question"]) for q in load_devset(setfile)} & tuning
+        both = _plain_questions(setfile) & tuning
         assert not both, (setfile.name, sorted(both)[:3])
 
 
@@ -102,8 +107,7 @@ def test_member_training_batches_hold_no_tuning_or_held_out_question() -> None:
     questions (accent-stripped) is a tuning question (the verifier's second stage is fitted on
     the reader's out-of-sample logits there), a question of heldout.json or of fresh17 on."""
     assert len(MEMBER) == 6
-    judged = {plain_form(q["question"]) for f in (DEVSET, HELDOUT, *FRESH[16:])
-              for q in load_devset(f)}
+    judged = _plain_questions(DEVSET, HELDOUT, *FRESH[16:])
     for f in MEMBER:
         qs = load_devset(f)
         assert len(qs) >= 90 and sum(not q["answerable"] for q in qs) >= 25, f.name
@@ -116,9 +120,9 @@ def test_batches_written_after_the_reader_was_trained_hold_none_of_its_questions
     the reader's training batches; the earlier held-out sets' near twins are counted and
     reported in bench/notes/issue-8-round13.md instead."""
     assert [f.name for f in READER_TRAINING][-1] == "heldout-fresh16.json"
-    seen = {plain_form(q["question"]) for f in READER_TRAINING for q in load_devset(f)}
+    seen = _plain_questions(*READER_TRAINING)
     for setfile in FRESH[FRESH.index(DATA / "heldout-fresh23.json"):]:
-        both = {plain_form(q["question"]) for q in load_devset(setfile)} & seen
+        both = _plain_questions(setfile) & seen
         assert not both, (setfile.name, sorted(both)[:3])
 
 
