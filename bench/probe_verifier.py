@@ -166,9 +166,11 @@ def _lora_site(layer: Any, target: str) -> tuple[Any, str]:
     return parent, name
 
 
-def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...]) -> Any:
-    """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it;
-    its ``load(path)`` attribute rebuilds one saved with ``save_reader``."""
+def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0
+                    ) -> Any:
+    """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it
+    (``seed`` seeds its initial adapters and its batch order); its ``load(path)`` attribute
+    rebuilds one saved with ``save_reader``."""
     import torch
     from torch import nn
     from transformers import AutoModel, AutoTokenizer
@@ -214,8 +216,8 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...])
             return out
 
     def train(pairs: list[tuple[str, float]]) -> Reader:
-        torch.manual_seed(0)
-        rng = random.Random(0)
+        torch.manual_seed(seed)
+        rng = random.Random(seed)
         model = Reader()
         params = [p for p in model.parameters() if p.requires_grad]
         opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
@@ -346,7 +348,8 @@ def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
 
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
            rank: int, targets: tuple[str, ...], save: Path | None = None,
-           domain: Rows | None = None, first: int = 3) -> tuple[Extra, Extra | None]:
+           domain: Rows | None = None, first: int = 3, seed: int = 0
+           ) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows)."""
@@ -355,7 +358,7 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     pairs = paraphrase_pairs(files)
     if domain:
         pairs += domain_pairs(domain, first)
-    model = _reader_trainer(epochs, lr, rank, targets)(pairs)
+    model = _reader_trainer(epochs, lr, rank, targets, seed)(pairs)
     if save is not None:
         save_reader(model, save)
     extra = _score_rows(model, rows)
@@ -715,6 +718,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--domain", type=Path, nargs="*", default=[],
                     help="dumped rows of questions about the libraries to train on too")
     rd.add_argument("--first", type=int, default=3, help="--domain negatives: the first N")
+    rd.add_argument("--seed", type=int, default=0, help="initial adapters and batch order")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, applied to other rows")
     ap_.add_argument("rows", type=Path)
@@ -775,7 +779,7 @@ def main(argv: list[str] | None = None) -> int:
         domain = [r for f in args.domain for r in pickle.loads(f.read_bytes())]
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
-                                    args.first)
+                                    args.first, args.seed)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:
