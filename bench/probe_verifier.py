@@ -11,7 +11,8 @@
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
                                    [--domain rows.pkl… [--first 3]]
     python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
-    python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3]
+    python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3] [--product]
+    python -m bench.probe_verifier soup reader.npz… --out soup.npz
     python -m bench.probe_verifier threshold rows.pkl reader.npz --select ROWS… [--judge ROWS…]
     python -m bench.probe_verifier twins HELD.json… --train F.json…
     python -m bench.probe_verifier batch rows.pkl other-rows.pkl
@@ -47,6 +48,9 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 ``cascade`` (round 10) stacks a saved reader's score as ``apply`` does, but the reader reads only
 the ``--top`` candidates the shipped features rank highest, and only those can be answered; the
 threshold is chosen out of fold with that mask (the mask from out-of-fold shipped probabilities).
+With ``--product`` (round 14) the reader's scores come from the product's forward pass.
+
+``soup`` (round 14) averages saved readers of one recipe into one file of the same format.
 
 ``threshold`` (round 12) keeps the two stages fitted on the tuning rows and chooses the second
 stage's threshold by the fit's rule on member-style questions (``--select``) instead; it prints
@@ -272,6 +276,44 @@ def save_reader(model: Any, path: Path) -> None:
         np.savez(path, **{k: v.float().numpy() for k, v in weights.items()})
     else:
         torch.save(weights, path)
+
+
+def soup(paths: list[Path], out: Path) -> None:
+    """A uniform soup of saved readers of one recipe (round 14): their merged low-rank updates
+    averaged, ΔW = (1/K) Σₖ Bₖ Aₖ, stored exactly as one adapter of K times the rank (the Aₖ
+    stacked, the Bₖ / K stacked side by side), and their heads averaged. The product merges
+    adapters into the encoder when it loads them, so a soup costs what one reader costs."""
+    readers = [dict(np.load(p)) for p in paths]
+    names = set(readers[0])
+    assert all(set(r) == names for r in readers), "readers of different recipes"
+    k = len(readers)
+    merged: dict[str, np.ndarray] = {}
+    for name in sorted(names):
+        parts = [r[name] for r in readers]
+        if name.endswith(".a"):
+            merged[name] = np.concatenate(parts, axis=0)
+        elif name.endswith(".b"):
+            merged[name] = np.concatenate(parts, axis=1) / k
+        else:
+            merged[name] = np.mean(parts, axis=0)
+    np.savez(out, **{n: v.astype(np.float32) for n, v in merged.items()})
+
+
+class ProductReader:
+    """A saved reader through the product's own forward pass (``app.answer.reader.Reader``),
+    in batches; ``--product`` scores with it, so that a probe measures what would ship
+    (a soup's stacked adapters included)."""
+
+    def __init__(self, path: Path, backend: str = "torch") -> None:
+        from app.answer.reader import Reader
+
+        self.reader = Reader(_model_dir(), path, backend)
+
+    def scores(self, texts: list[str]) -> list[float]:
+        out: list[float] = []
+        for k in range(0, len(texts), 32):
+            out += self.reader.scores(texts[k:k + 32])
+        return out
 
 
 def _score_rows(model: Any, rows: Rows, idx: Any = None) -> Extra:
@@ -687,7 +729,10 @@ def shift(rows: Rows, other: Rows) -> None:
 
 
 def _saved_reader(args: argparse.Namespace) -> Any:
-    """The reader saved at ``args.model``, its adapters where ``args.targets`` says."""
+    """The reader saved at ``args.model``, its adapters where ``args.targets`` says; with
+    ``--product``, through the product's forward pass instead of the training code's."""
+    if getattr(args, "product", False):
+        return ProductReader(args.model)
     return _reader_trainer(1, 0.0, args.rank, tuple(args.targets.split(","))).load(args.model)
 
 
@@ -733,6 +778,8 @@ def main(argv: list[str] | None = None) -> int:
     ca.add_argument("--top", type=int, default=3)
     ca.add_argument("--rank", type=int, default=8)
     ca.add_argument("--targets", default="query,value")
+    ca.add_argument("--product", action="store_true",
+                    help="score with the product's forward pass (app.answer.reader)")
     th = sub.add_parser("threshold", help="the second stage's threshold chosen on member-style "
                                           "questions (round 12, candidate T)")
     th.add_argument("rows", type=Path)
@@ -742,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     th.add_argument("--top", type=int, default=1)
     th.add_argument("--rank", type=int, default=8)
     th.add_argument("--targets", default="query,value")
+    so = sub.add_parser("soup", help="average saved readers of one recipe into one (round 14)")
+    so.add_argument("readers", type=Path, nargs="+")
+    so.add_argument("--out", type=Path, required=True)
     tw = sub.add_parser("twins", help="held-out questions with a near twin in training files")
     tw.add_argument("--train", type=Path, nargs="+", required=True)
     tw.add_argument("held", type=Path, nargs="+")
@@ -757,6 +807,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.cmd == "dump":
         dump(args.devset, args.cache, args.out)
+        return 0
+    if args.cmd == "soup":
+        soup(args.readers, args.out)
         return 0
     if args.cmd == "twins":
         from app.answer.evaluate import load_devset

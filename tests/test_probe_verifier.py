@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from bench.probe_verifier import _lora_site, fit_rows, pair_text, relative, separation, translation
+from bench.probe_verifier import (
+    _lora_site,
+    fit_rows,
+    pair_text,
+    relative,
+    separation,
+    soup,
+    translation,
+)
 
 
 def _rows(n: int = 20) -> list[dict]:
@@ -133,3 +142,36 @@ def test_twins_find_a_reworded_copy_and_not_another_question() -> None:
     held = ["hoi nong dan cap huyen phai hoan thanh hoc tap nghi quyet 58 truoc ngay nao",
             "Ai ký kế hoạch 985?"]
     assert twins(train, held) == [0]
+
+
+def test_soup_averages_the_merged_updates_and_the_heads(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    site = "enc.encoder.layer.0.attention.self.query"
+    paths, deltas, heads = [], [], []
+    for k in range(3):
+        a, b = rng.normal(size=(8, 6)), rng.normal(size=(6, 8))
+        head = rng.normal(size=(1, 6))
+        paths.append(tmp_path / f"r{k}.npz")
+        np.savez(paths[-1], **{site + ".a": a, site + ".b": b, "head.weight": head,
+                               "head.bias": np.array([float(k)])})
+        deltas.append(b @ a)
+        heads.append(head)
+    soup(paths, tmp_path / "soup.npz")
+    s = dict(np.load(tmp_path / "soup.npz"))
+    assert s[site + ".a"].shape == (24, 6)  # one adapter of three times the rank
+    np.testing.assert_allclose(s[site + ".b"] @ s[site + ".a"], np.mean(deltas, axis=0),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(s["head.weight"], np.mean(heads, axis=0), rtol=1e-6)
+    assert float(s["head.bias"][0]) == 1.0
+    # a soup of one reader is that reader
+    soup(paths[:1], tmp_path / "one.npz")
+    one = dict(np.load(tmp_path / "one.npz"))
+    np.testing.assert_allclose(one[site + ".b"] @ one[site + ".a"], deltas[0], rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_soup_refuses_readers_of_different_recipes(tmp_path) -> None:
+    np.savez(tmp_path / "q.npz", **{"enc.q.a": np.zeros((2, 3)), "enc.q.b": np.zeros((3, 2))})
+    np.savez(tmp_path / "v.npz", **{"enc.v.a": np.zeros((2, 3)), "enc.v.b": np.zeros((3, 2))})
+    with pytest.raises(AssertionError):
+        soup([tmp_path / "q.npz", tmp_path / "v.npz"], tmp_path / "out.npz")
