@@ -478,10 +478,15 @@ def _read_top(model: Any, other: Rows, m0: Any, m1: Any, top: int
 def stacked_cascade(rows: Rows, model: Any, others: list[tuple[str, Rows]], top: int) -> None:
     """The reader's score stacked on the ``top`` candidates of the shipped verifier only
     (module docstring); prints tuning (out of fold) and each other file's aggregates."""
+    from sklearn.metrics import roc_auc_score
+
     from app.answer.fit import outcomes
 
-    m0, m1, t0, t1, _ = _two_stages(rows, _score_rows(model, rows), top)
-    print("== tuning, out of fold", flush=True)
+    extra = _score_rows(model, rows)
+    m0, m1, t0, t1, _ = _two_stages(rows, extra, top)
+    y = [rows[i]["cands"][j]["label"] for i, j in extra]
+    print(f"== tuning, out of fold (reader's pair AUC over every candidate "
+          f"{roc_auc_score(y, list(extra.values())):.3f})", flush=True)
     _line("shipped features", t0)
     _line(f"reader on the top {top}", t1)
     for name, other in others:
