@@ -12,6 +12,7 @@
                                    [--domain rows.pkl… [--first 3]]
     python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3] [--product]
+                                   [--margin] [--scores tuning-scores.pkl]
     python -m bench.probe_verifier soup reader.npz… --out soup.npz
     python -m bench.probe_verifier threshold rows.pkl reader.npz --select ROWS… [--judge ROWS…]
     python -m bench.probe_verifier twins HELD.json… --train F.json…
@@ -48,7 +49,9 @@ and folds (``app.answer.fit``'s own cross-validation, threshold rule and false-a
 ``cascade`` (round 10) stacks a saved reader's score as ``apply`` does, but the reader reads only
 the ``--top`` candidates the shipped features rank highest, and only those can be answered; the
 threshold is chosen out of fold with that mask (the mask from out-of-fold shipped probabilities).
-With ``--product`` (round 14) the reader's scores come from the product's forward pass.
+With ``--product`` (round 14) the reader's scores come from the product's forward pass; with
+``--margin`` (round 14) the reader also reads the first stage's runner-up, and the second stage
+gets the reader's margin (``reader_margin``) as one more feature.
 
 ``soup`` (round 14) averages saved readers of one recipe into one file of the same format.
 
@@ -103,15 +106,17 @@ def dump(devset: Path, cache: Path | None, out: Path) -> None:
     print(f"{len(rows)} questions, {sum(len(r['cands']) for r in rows)} candidates → {out}")
 
 
-def fit_rows(rows: Rows, extra: Extra | None = None) -> list[Any]:
-    """``app.answer.fit`` rows, with ``extra`` as one more feature column when given."""
+def fit_rows(rows: Rows, extra: Extra | None = None, *more: Extra) -> list[Any]:
+    """``app.answer.fit`` rows, with ``extra`` (and each of ``more``) as one more feature
+    column when given."""
     from app.answer.fit import Row
 
+    columns = [e for e in (extra, *more) if e is not None]
     out = []
     for i, r in enumerate(rows):
         x = np.array([c["x"] for c in r["cands"]], dtype=float)
-        if extra is not None and len(x):
-            x = np.hstack([x, np.array([[extra[(i, j)]] for j in range(len(x))])])
+        if columns and len(x):
+            x = np.hstack([x, np.array([[e[(i, j)] for e in columns] for j in range(len(x))])])
         out.append(Row(r["question"], r["group"], r["answerable"], x,
                        np.array([c["label"] for c in r["cands"]]), r["first_hit"]))
     return out
@@ -434,10 +439,26 @@ def _line(name: str, res: dict[str, float]) -> None:
           f"{res['false_answers']} of {res['unanswerable']}", flush=True)
 
 
-def _two_stages(rows: Rows, extra: Extra, top: int
+def reader_margin(extra: Extra, ranking: list[np.ndarray], read: int = 2) -> Extra:
+    """Round 14's margin: each candidate's reader score minus the highest score of the other
+    candidates among the ``read`` best of ``ranking`` (the first stage's probabilities); for
+    the first choice, its lead over the runner-up. 0 where there is no other candidate."""
+    from app.answer.extractive import read_first
+
+    out: Extra = {}
+    for i, p in enumerate(ranking):
+        best = read_first(list(p), read)
+        for j in range(len(p)):
+            others = [extra[(i, int(k))] for k in best if int(k) != j]
+            out[(i, j)] = extra[(i, j)] - max(others) if others else 0.0
+    return out
+
+
+def _two_stages(rows: Rows, extra: Extra, top: int, margin: bool = False
                 ) -> tuple[Any, Any, dict[str, float], dict[str, float], tuple[Any, Any]]:
     """The first stage's and the second stage's fitted models on the tuning rows (the reader's
-    score ``extra`` stacked), each one's threshold chosen out of fold as the fit does (the
+    score ``extra`` stacked, and its ``reader_margin`` over the first stage's out-of-fold
+    runner-up with ``margin``), each one's threshold chosen out of fold as the fit does (the
     second stage reading only the first stage's ``top`` best), and the second stage's rows
     with those out-of-fold probabilities."""
     from app.answer.fit import (
@@ -450,50 +471,56 @@ def _two_stages(rows: Rows, extra: Extra, top: int
         outcomes,
     )
 
-    base, stacked = fit_rows(rows), fit_rows(rows, extra)
-    oof0, oof1 = cross_validate(base, 5), cross_validate(stacked, 5)
+    base = fit_rows(rows)
+    oof0 = cross_validate(base, 5)
+    stacked = fit_rows(rows, extra, *([reader_margin(extra, oof0)] if margin else []))
+    oof1 = cross_validate(stacked, 5)
     masked = cascade(oof1, oof0, top)
     t0 = choose_threshold([outcomes(base, oof0, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
     t1 = choose_threshold([outcomes(stacked, masked, t) for t in THRESHOLDS], MAX_FALSE_ANSWERS)
     return fit(base), fit(stacked), t0, t1, (stacked, masked)
 
 
-def _read_top(model: Any, other: Rows, m0: Any, m1: Any, top: int
+def _read_top(model: Any, other: Rows, m0: Any, m1: Any, top: int, margin: bool = False
               ) -> tuple[list[Any], list[np.ndarray], list[Any], list[np.ndarray]]:
     """``other``'s rows and probabilities under the first stage ``m0`` and the two-stage
-    cascade: the reader reads only the first stage's ``top`` best of each question, as at run
-    time (the other candidates' reader column is 0 and never answered from)."""
+    cascade: the reader reads only the first stage's ``top`` best of each question (two at
+    least with ``margin``), as at run time (the other candidates' reader column is 0 and
+    never answered from)."""
     from app.answer.fit import _probs, cascade
 
     o0 = fit_rows(other)
     p0 = _probs(o0, *m0)
-    keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:top]]
+    read = max(top, 2) if margin else top
+    keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:read]]
     texts = [pair_text(other[i]["prepared"], other[i]["cands"][j]) for i, j in keys]
     extra = {(i, j): 0.0 for i in range(len(other)) for j in range(len(other[i]["cands"]))}
     extra.update(zip(keys, model.scores(texts), strict=True))
-    o1 = fit_rows(other, extra)
+    o1 = fit_rows(other, extra, *([reader_margin(extra, p0)] if margin else []))
     return o0, p0, o1, cascade(_probs(o1, *m1), p0, top)
 
 
-def stacked_cascade(rows: Rows, model: Any, others: list[tuple[str, Rows]], top: int) -> None:
+def stacked_cascade(rows: Rows, model: Any, others: list[tuple[str, Rows]], top: int,
+                    margin: bool = False, extra: Extra | None = None) -> None:
     """The reader's score stacked on the ``top`` candidates of the shipped verifier only
     (module docstring); prints tuning (out of fold) and each other file's aggregates."""
     from sklearn.metrics import roc_auc_score
 
     from app.answer.fit import outcomes
 
-    extra = _score_rows(model, rows)
-    m0, m1, t0, t1, _ = _two_stages(rows, extra, top)
+    extra = _score_rows(model, rows) if extra is None else extra
+    m0, m1, t0, t1, _ = _two_stages(rows, extra, top, margin)
     y = [rows[i]["cands"][j]["label"] for i, j in extra]
     print(f"== tuning, out of fold (reader's pair AUC over every candidate "
           f"{roc_auc_score(y, list(extra.values())):.3f})", flush=True)
     _line("shipped features", t0)
-    _line(f"reader on the top {top}", t1)
+    _line(f"reader on the top {top}" + (" + its margin" if margin else ""), t1)
     for name, other in others:
-        o0, p0, o1, p1 = _read_top(model, other, m0, m1, top)
+        o0, p0, o1, p1 = _read_top(model, other, m0, m1, top, margin)
         print(f"== {name}", flush=True)
         _line("shipped features", outcomes(o0, p0, t0["threshold"]))
-        _line(f"reader on the top {top}", outcomes(o1, p1, t1["threshold"]))
+        _line(f"reader on the top {top}" + (" + its margin" if margin else ""),
+              outcomes(o1, p1, t1["threshold"]))
 
 
 def separation(rows: list[Any], probs: list[np.ndarray]) -> float:
@@ -785,6 +812,10 @@ def main(argv: list[str] | None = None) -> int:
     ca.add_argument("--targets", default="query,value")
     ca.add_argument("--product", action="store_true",
                     help="score with the product's forward pass (app.answer.reader)")
+    ca.add_argument("--margin", action="store_true",
+                    help="also the reader's margin over the first stage's runner-up (round 14)")
+    ca.add_argument("--scores", type=Path,
+                    help="the reader's scores of the tuning candidates, cached here")
     th = sub.add_parser("threshold", help="the second stage's threshold chosen on member-style "
                                           "questions (round 12, candidate T)")
     th.add_argument("rows", type=Path)
@@ -859,8 +890,14 @@ def main(argv: list[str] | None = None) -> int:
                          [(f.name, pickle.loads(f.read_bytes())) for f in args.judge], args.top)
         return 0
     if args.cmd == "cascade":
-        stacked_cascade(rows, _saved_reader(args),
-                        [(f.name, pickle.loads(f.read_bytes())) for f in args.others], args.top)
+        model = _saved_reader(args)
+        extra = None
+        if args.scores is not None:
+            if not args.scores.exists():
+                args.scores.write_bytes(pickle.dumps(_score_rows(model, rows)))
+            extra = pickle.loads(args.scores.read_bytes())
+        stacked_cascade(rows, model, [(f.name, pickle.loads(f.read_bytes())) for f in args.others],
+                        args.top, args.margin, extra)
         return 0
     report("shipped features", fit_rows(rows))
     if args.cmd == "lora":
