@@ -40,6 +40,9 @@ WRITE_BATCH = 4000  # passages per Chroma call (its limit is about 5,000 on SQLi
 # process that opens the collection first replays all records from Chroma's log into it:
 # 1.6 s of each ``hoctap ask`` at 20,000 passages (bench/notes/issue-8-cold-start.md).
 DOCUMENTS_HNSW = {"sync_threshold": 1, "batch_size": 1}
+# ``Store.dense`` asks the vector index for this many times the neighbours it returns, so that
+# passages whose vectors tie at the edge are all seen and ordered by id
+DENSE_OVERFETCH = 2
 
 
 @dataclass(frozen=True)
@@ -294,13 +297,21 @@ class Store:
             forget_cached_client(self.settings)
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Nearest passage ids with cosine similarity, best first."""
+        """Nearest passage ids with cosine similarity, best first, ties in id order.
+
+        Copies of one passage (a plan as TXT, PDF and DOCX) have the same vector. Which copies
+        the vector index returns at the edge of its first ``k``, and in what order, depends on
+        how its graph was built (with threads), so two builds of one library retrieved
+        differently (bench/notes/issue-8-round14.md). Asking for ``DENSE_OVERFETCH`` times
+        as many and ordering by (cosine to 1e-6, id) makes the first ``k`` the index's
+        content's, not its build's."""
         n = self.passages.count()
         if n == 0:
             return []
-        got = self.passages.query(query_embeddings=[vector.tolist()], n_results=min(k, n),
-                                  include=["distances"])
-        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
+        got = self.passages.query(query_embeddings=[vector.tolist()],
+                                  n_results=min(DENSE_OVERFETCH * k, n), include=["distances"])
+        hits = [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
+        return sorted(hits, key=lambda h: (-round(h[1], 6), h[0]))[:k]
 
 
 def _doc_id(source: str) -> str:
