@@ -106,6 +106,20 @@ def _persist_promptly(documents: Any) -> None:
         documents.modify(configuration={"hnsw": dict(DOCUMENTS_HNSW)})
 
 
+def _build_in_order(passages: Any) -> None:
+    """Give a passages collection made by an older version one index-building thread.
+
+    With a thread per core, two builds of the development library's vector index retrieved
+    differently: one build's graph missed a true neighbour the other found. Built with one
+    thread, two builds gave identical candidates for all 1,051 tuning questions, at no
+    measured cost in build time (bench/notes/issue-8-round14.md). It is not a guarantee:
+    Chroma's graphs are not byte-identical from build to build (``bench/bench_vector_build.py``),
+    so a large library may still retrieve its far neighbours differently after a rebuild."""
+    hnsw = (getattr(passages, "configuration", None) or {}).get("hnsw") or {}
+    if hnsw.get("num_threads") != 1:
+        passages.modify(configuration={"hnsw": {"num_threads": 1}})
+
+
 def forget_cached_client(settings: Settings) -> None:
     """Make the next ``Store`` of this embedded index read the disk afresh.
 
@@ -182,12 +196,13 @@ class Store:
 
     def _open(self) -> None:
         self.passages = self.client.get_or_create_collection(
-            self.names[0], metadata={"hnsw:space": "cosine"}
+            self.names[0], metadata={"hnsw:space": "cosine", "hnsw:num_threads": 1}
         )
         self.documents = self.client.get_or_create_collection(
             self.names[1], configuration={"hnsw": dict(DOCUMENTS_HNSW)})  # Chroma fills it in
         if self.writer:
             _persist_promptly(self.documents)
+            _build_in_order(self.passages)
 
     # ---- index identity -------------------------------------------------------------------
     def info(self) -> dict[str, Any] | None:

@@ -153,3 +153,14 @@ def test_dense_search_of_copies_does_not_depend_on_the_index_build(tmp_path) -> 
     ids = [pid for pid, _ in got[0]]
     # the six equal vectors lead, ordered by id: p00, then the first three copies
     assert ids == ["p00", "p30", "p31", "p32"]
+
+
+def test_the_vector_index_is_built_with_one_thread(tmp_path) -> None:
+    """One thread builds the passages' vector index (two builds of the development library
+    then retrieved alike, bench/notes/issue-8-round14.md); an index made with a thread per
+    core (before) is switched when a writer opens it."""
+    settings = make_settings(tmp_path)
+    store = Store(settings, create=True)
+    assert store.passages.configuration["hnsw"]["num_threads"] == 1
+    store.passages.modify(configuration={"hnsw": {"num_threads": 4}})
+    assert Store(settings, create=True).passages.configuration["hnsw"]["num_threads"] == 1
