@@ -1,12 +1,11 @@
-"""What building the passages' vector index with one thread costs, and what it buys.
+"""Does Chroma build the same vector index twice, and does one build thread help?
 
-Since round 14 (bench/notes/issue-8-round14.md) ``ingest.store`` builds Chroma's HNSW graph
-with one thread (``hnsw:num_threads`` 1) instead of Chroma's default of one per core: two
-builds of the development library then retrieved alike, where threaded builds had not. This
-benchmark writes the same N vectors (seeded random unit vectors of e5-small's 384 dimensions,
-with groups of exact copies as a library holding one plan in several files has: a harder case
-for the graph than real embeddings, which cluster) into fresh collections both ways,
-alternating, and reports:
+Round 14 (bench/notes/issue-8-round14.md) found that two builds of one library retrieve a few
+questions' candidates differently, and tried building the passages' index with one thread
+(``hnsw:num_threads`` 1) instead of Chroma's default of one per core. This benchmark writes the
+same N vectors (seeded random unit vectors of e5-small's 384 dimensions, with groups of exact
+copies as a library holding one plan in several files has: a harder case for the graph than
+real embeddings, which cluster) into fresh collections both ways, alternating, and reports:
 
 - the median time to write them and have the graph built and saved, and the ratio;
 - for each way, whether two builds return the same top 100 for every probe vector, and how

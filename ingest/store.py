@@ -40,9 +40,6 @@ WRITE_BATCH = 4000  # passages per Chroma call (its limit is about 5,000 on SQLi
 # process that opens the collection first replays all records from Chroma's log into it:
 # 1.6 s of each ``hoctap ask`` at 20,000 passages (bench/notes/issue-8-cold-start.md).
 DOCUMENTS_HNSW = {"sync_threshold": 1, "batch_size": 1}
-# ``Store.dense`` asks the vector index for this many times the neighbours it returns, so that
-# passages whose vectors tie at the edge are all seen and ordered by id
-DENSE_OVERFETCH = 2
 
 
 @dataclass(frozen=True)
@@ -104,20 +101,6 @@ def _persist_promptly(documents: Any) -> None:
     hnsw = (getattr(documents, "configuration", None) or {}).get("hnsw") or {}
     if hnsw.get("sync_threshold", 0) > DOCUMENTS_HNSW["sync_threshold"]:
         documents.modify(configuration={"hnsw": dict(DOCUMENTS_HNSW)})
-
-
-def _build_in_order(passages: Any) -> None:
-    """Give a passages collection made by an older version one index-building thread.
-
-    With a thread per core, two builds of the development library's vector index retrieved
-    differently: one build's graph missed a true neighbour the other found. Built with one
-    thread, two builds gave identical candidates for all 1,051 tuning questions, at no
-    measured cost in build time (bench/notes/issue-8-round14.md). It is not a guarantee:
-    Chroma's graphs are not byte-identical from build to build (``bench/bench_vector_build.py``),
-    so a large library may still retrieve its far neighbours differently after a rebuild."""
-    hnsw = (getattr(passages, "configuration", None) or {}).get("hnsw") or {}
-    if hnsw.get("num_threads") != 1:
-        passages.modify(configuration={"hnsw": {"num_threads": 1}})
 
 
 def forget_cached_client(settings: Settings) -> None:
@@ -196,13 +179,12 @@ class Store:
 
     def _open(self) -> None:
         self.passages = self.client.get_or_create_collection(
-            self.names[0], metadata={"hnsw:space": "cosine", "hnsw:num_threads": 1}
+            self.names[0], metadata={"hnsw:space": "cosine"}
         )
         self.documents = self.client.get_or_create_collection(
             self.names[1], configuration={"hnsw": dict(DOCUMENTS_HNSW)})  # Chroma fills it in
         if self.writer:
             _persist_promptly(self.documents)
-            _build_in_order(self.passages)
 
     # ---- index identity -------------------------------------------------------------------
     def info(self) -> dict[str, Any] | None:
@@ -312,21 +294,13 @@ class Store:
             forget_cached_client(self.settings)
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """Nearest passage ids with cosine similarity, best first, ties in id order.
-
-        Copies of one passage (a plan as TXT, PDF and DOCX) have the same vector. Which copies
-        the vector index returns at the edge of its first ``k``, and in what order, depends on
-        how its graph was built (with threads), so two builds of one library retrieved
-        differently (bench/notes/issue-8-round14.md). Asking for ``DENSE_OVERFETCH`` times
-        as many and ordering by (cosine to 1e-6, id) makes the first ``k`` the index's
-        content's, not its build's."""
+        """Nearest passage ids with cosine similarity, best first."""
         n = self.passages.count()
         if n == 0:
             return []
-        got = self.passages.query(query_embeddings=[vector.tolist()],
-                                  n_results=min(DENSE_OVERFETCH * k, n), include=["distances"])
-        hits = [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
-        return sorted(hits, key=lambda h: (-round(h[1], 6), h[0]))[:k]
+        got = self.passages.query(query_embeddings=[vector.tolist()], n_results=min(k, n),
+                                  include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
 def _doc_id(source: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
-from conftest import DATA, fill_corpus, make_settings
+from conftest import DATA, fill_corpus
 
 from ingest.embed.base import HashEmbedder
 from ingest.errors import IndexLocked, IndexMismatch, IndexNotFound
@@ -129,38 +128,3 @@ def test_a_previously_indexed_file_that_turns_bad_keeps_its_passages(
     report = ingest(settings, embedder)
     assert [f["file"] for f in report.failed] == [PLAN]
     assert ids_of(settings)[PLAN] == kept
-
-
-def test_dense_search_of_copies_does_not_depend_on_the_index_build(tmp_path) -> None:
-    """Copies of one passage have one vector; which of them are retrieved at the edge of the
-    first k, and in what order, follows their ids, not the order they were written in (that
-    order, and Chroma's threads, shape the vector index's graph)."""
-    from ingest.records import Passage
-
-    rng = np.random.default_rng(0)
-    base = rng.normal(size=(30, 16))
-    vectors = np.vstack([base, np.repeat(base[:1], 5, axis=0)])  # five copies of passage 0
-    passages = [Passage(f"p{i:02d}", f"f{i}.txt", i, f"đoạn {i}", None, None, "body")
-                for i in range(len(vectors))]
-    query = base[0] + 0.01 * rng.normal(size=16)
-    got = []
-    for order in (range(len(vectors)), reversed(range(len(vectors)))):
-        store = Store(make_settings(tmp_path / f"s{len(got)}"), create=True)
-        idx = list(order)
-        store.add([passages[i] for i in idx], vectors[idx])
-        got.append(store.dense(query, 4))
-    assert got[0] == got[1]
-    ids = [pid for pid, _ in got[0]]
-    # the six equal vectors lead, ordered by id: p00, then the first three copies
-    assert ids == ["p00", "p30", "p31", "p32"]
-
-
-def test_the_vector_index_is_built_with_one_thread(tmp_path) -> None:
-    """One thread builds the passages' vector index (two builds of the development library
-    then retrieved alike, bench/notes/issue-8-round14.md); an index made with a thread per
-    core (before) is switched when a writer opens it."""
-    settings = make_settings(tmp_path)
-    store = Store(settings, create=True)
-    assert store.passages.configuration["hnsw"]["num_threads"] == 1
-    store.passages.modify(configuration={"hnsw": {"num_threads": 4}})
-    assert Store(settings, create=True).passages.configuration["hnsw"]["num_threads"] == 1
