@@ -28,6 +28,7 @@ from app.search.hybrid import (
     passage_levels,
 )
 from app.search.query import Query, QueryInfo, prepare
+from app.search.vectors import DenseMatrix, cached_dense
 from ingest.records import Passage
 from ingest.settings import Settings
 from ingest.store import DocumentRecord, Store
@@ -130,6 +131,16 @@ class KnowledgeBase:
         self._numbers = {i.number for i in self._identities if i.number}
         self._mentioned: dict[str, frozenset[str]] = {}  # filled per source when first asked
         self._bm25: Bm25Index | None = None
+        self._dense_matrix: DenseMatrix | None = None
+
+    @property
+    def dense_matrix(self) -> DenseMatrix:
+        """The passages' vectors of this generation, searched exactly (loaded from disk or
+        read from the store once; ``app.search.vectors``)."""
+        if self._dense_matrix is None:
+            self._dense_matrix = cached_dense(self.settings.index_dir, self.generation,
+                                              [p.id for p in self.passages], self.store.vectors)
+        return self._dense_matrix
 
     @property
     def bm25(self) -> Bm25Index:
@@ -163,10 +174,8 @@ class KnowledgeBase:
         """Cosine per passage for the dense candidates, 0 elsewhere."""
         out = np.zeros(len(self.passages), dtype=np.float32)
         vector = self.embedder.embed_query(canonical_spelling(query))
-        for pid, cos in self.store.dense(vector, DENSE_K):
-            i = self._pos.get(pid)
-            if i is not None:  # only committed passages count
-                out[i] = max(cos, 1e-6)
+        for i, cos in self.dense_matrix.top(vector, DENSE_K):  # rows = committed passages
+            out[i] = max(cos, 1e-6)
         return out
 
     def signals(self, query: str | Query) -> Signals:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -292,6 +292,16 @@ class Store:
         finally:
             self.passages.modify(configuration={"hnsw": keep})
             forget_cached_client(self.settings)
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those of ``ids`` that have one (for ``app.search.vectors``,
+        which searches them exactly)."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), WRITE_BATCH):
+            got = self.passages.get(ids=list(ids[i:i + WRITE_BATCH]), include=["embeddings"])
+            out.update((pid, np.asarray(e, dtype=np.float32))
+                       for pid, e in zip(got["ids"], got["embeddings"], strict=True))
+        return out
 
     def dense(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest passage ids with cosine similarity, best first."""

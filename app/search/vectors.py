@@ -1,0 +1,120 @@
+"""Exact dense search over the passages' vectors, held as one matrix per index generation.
+
+Chroma's vector index is a graph searched approximately, and two builds of one library do not
+make the same graph: they retrieved a few questions' candidates differently, and copies of a
+passage (a plan as TXT, PDF and DOCX share one vector) came out in the graph's order
+(bench/notes/issue-8-round14.md). Here the vectors are read back from the store once per
+generation (rows of unchanged passages reused from the previous generation's file), kept on
+disk beside the BM25 cache, and searched exactly: one matrix product, ties in id order.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+Fetch = Callable[[list[str]], dict[str, np.ndarray]]
+_FILE = "vectors.npz"
+
+
+class DenseMatrix:
+    """Unit-length passage vectors, one row per id (a zero row, never returned, where the
+    store had none)."""
+
+    def __init__(self, ids: Sequence[str], matrix: np.ndarray) -> None:
+        self.ids = list(ids)
+        self.matrix = matrix
+        self._absent = ~matrix.any(axis=1) if len(self.ids) else np.zeros(0, dtype=bool)
+        self._order = np.argsort(np.array(self.ids, dtype=object)).astype(np.int64)
+        self._rank = np.empty(len(self.ids), dtype=np.int64)
+        self._rank[self._order] = np.arange(len(self.ids))
+
+    @classmethod
+    def build(cls, ids: Sequence[str], vectors: dict[str, np.ndarray]) -> DenseMatrix:
+        dim = len(next(iter(vectors.values()))) if vectors else 1
+        m = np.zeros((len(ids), dim), dtype=np.float32)
+        for i, pid in enumerate(ids):
+            v = vectors.get(pid)
+            if v is not None:
+                n = float(np.linalg.norm(v))
+                m[i] = np.asarray(v, dtype=np.float32) / (n or 1.0)
+        return cls(ids, m)
+
+    def top(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Row indices and cosines of the ``k`` nearest rows, best first; cosines equal to
+        1e-6 in id order, so copies of a passage always come out alike."""
+        if not len(self.ids) or k <= 0:
+            return []
+        q = np.asarray(vector, dtype=np.float32)
+        cos = self.matrix @ (q / (float(np.linalg.norm(q)) or 1.0))
+        key = np.round(cos.astype(np.float64), 6)
+        key[self._absent] = -np.inf
+        k = min(k, int((~self._absent).sum()))
+        if k <= 0:
+            return []
+        if k < len(key):
+            edge = np.partition(key, len(key) - k)[len(key) - k]
+            rows = np.nonzero(key >= edge)[0]  # the first k and every tie at the edge
+        else:
+            rows = np.arange(len(key))
+        rows = rows[np.lexsort((self._rank[rows], -key[rows]))][:k]
+        return [(int(i), float(cos[i])) for i in rows]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / (_FILE + ".tmp")
+        with open(tmp, "wb") as f:
+            np.savez(f, ids=np.array(self.ids), matrix=self.matrix)
+        tmp.replace(folder / _FILE)  # readers see the old file or the new one, never half
+
+    @classmethod
+    def load(cls, folder: Path) -> DenseMatrix | None:
+        try:
+            with np.load(folder / _FILE) as f:
+                return cls([str(i) for i in f["ids"]], f["matrix"])
+        except (OSError, KeyError, ValueError):
+            return None
+
+
+def cached_dense(index_dir: Path, generation: str | None, ids: Sequence[str], fetch: Fetch
+                 ) -> DenseMatrix:
+    """The dense matrix of ``generation``: loaded from disk, else built from the previous
+    generation's rows and ``fetch`` (the store's vectors of the ids not there) and saved."""
+    root = Path(index_dir) / "vectors"
+    folder = root / str(generation)
+    if generation:
+        found = DenseMatrix.load(folder)
+        if found is not None and found.ids == list(ids):
+            return found
+    known: dict[str, np.ndarray] = {}
+    previous = _previous(root, folder)
+    if previous is not None:
+        known = dict(zip(previous.ids, previous.matrix, strict=True))
+    missing = [i for i in ids if i not in known]
+    if missing:
+        known.update(fetch(missing))
+    matrix = DenseMatrix.build(ids, known)
+    if generation:
+        try:
+            matrix.save(folder)
+            for old in root.iterdir():
+                if old.name != folder.name:
+                    _remove(old)
+        except OSError:  # a read-only index still answers, it just rebuilds next time
+            pass
+    return matrix
+
+
+def _previous(root: Path, folder: Path) -> DenseMatrix | None:
+    if not root.is_dir():
+        return None
+    found = [p for p in root.iterdir() if p != folder and (p / _FILE).exists()]
+    latest = max(found, key=lambda p: p.stat().st_mtime, default=None)
+    return DenseMatrix.load(latest) if latest is not None else None
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
