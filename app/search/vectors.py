@@ -47,7 +47,10 @@ class DenseMatrix:
         if not len(self.ids) or k <= 0:
             return []
         q = np.asarray(vector, dtype=np.float32)
-        cos = self.matrix @ (q / (float(np.linalg.norm(q)) or 1.0))
+        # einsum, not a BLAS product: BLAS threads left spinning after the call slowed the
+        # answer reader's torch threads that run next (warm p95 226 against 76 ms at 20,000
+        # passages; bench/notes/issue-8-round14.md); one thread takes ~1 ms here
+        cos = np.einsum("ij,j->i", self.matrix, q / (float(np.linalg.norm(q)) or 1.0))
         key = np.round(cos.astype(np.float64), 6)
         key[self._absent] = -np.inf
         k = min(k, int((~self._absent).sum()))
