@@ -13,10 +13,11 @@ reader training data now, not held-out data; it never saw the tuning set (the ve
 second stage is fitted on the reader's out-of-sample logits there), ``heldout.json`` or any
 later batch. ``make reader`` retrains it from the repository (dumps the rows, then) — the same
 recipe, not the same file. The training itself is repeatable (the same rows and seed give this
-file bit for bit, round 14), but the rows are dumped from freshly built libraries, and two
-builds of one library retrieve a few questions' candidates differently (Chroma's vector index
-is not rebuilt identically; bench/notes/issue-8-round14.md); a rebuild measured in round 13
-lands a few right answers per set from the shipped one:
+file bit for bit on one machine, round 14). This file's rows were dumped before round 14's
+exact dense search (``app.search.vectors``), from library builds whose graph search retrieved
+a few questions' candidates differently from build to build; rows are repeatable now, so
+``make reader`` gives one file run after run — but not this one: a rebuild measured in round
+13 lands a few right answers per set from it:
 
     python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
         --domain FRESH-ROWS.pkl… --first 3 --epochs 1 --save app/answer/reader.npz
