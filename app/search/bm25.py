@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from app.search.generations import latest_other, save_only
 from app.search.token_ids import document_token_ids
 from app.search.tokens import STRIPPED, document_tokens, query_views
 from ingest.text import has_diacritics
@@ -273,23 +274,9 @@ def cached_bm25(index_dir: Path, generation: str | None, ids: Sequence[str],
                 return idx
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
             pass
-    previous = _previous(root, folder)
+    # the most recent other saved index of the same recipe: its tokens can be reused
+    previous = latest_other(root, folder, lambda p: p.name.endswith(f"-r{RECIPE}")
+                            and (p / _TOKENS_FILE).exists())
     idx = Bm25Index.build_reusing(ids, texts, previous, tokenize)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        idx.save(folder)
-        for old in root.iterdir():
-            if old.name != folder.name:
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError:  # a read-only index still answers, it just rebuilds next time
-        pass
+    save_only(root, folder, idx.save)
     return idx
-
-
-def _previous(root: Path, folder: Path) -> Path | None:
-    """The most recent other saved index of the same recipe (its tokens can be reused)."""
-    if not root.is_dir():
-        return None
-    found = [p for p in root.iterdir() if p != folder and p.name.endswith(f"-r{RECIPE}")
-             and (p / _TOKENS_FILE).exists()]
-    return max(found, key=lambda p: p.stat().st_mtime, default=None)

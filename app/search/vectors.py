@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from app.search.generations import latest_other, save_only
+
 Fetch = Callable[[list[str]], dict[str, np.ndarray]]
 _FILE = "vectors.npz"
 
@@ -91,33 +93,14 @@ def cached_dense(index_dir: Path, generation: str | None, ids: Sequence[str], fe
         if found is not None and found.ids == list(ids):
             return found
     known: dict[str, np.ndarray] = {}
-    previous = _previous(root, folder)
-    if previous is not None:
+    latest = latest_other(root, folder, lambda p: (p / _FILE).exists())
+    previous = DenseMatrix.load(latest) if latest is not None else None
+    if previous is not None:  # unchanged passages keep their rows
         known = dict(zip(previous.ids, previous.matrix, strict=True))
     missing = [i for i in ids if i not in known]
     if missing:
         known.update(fetch(missing))
     matrix = DenseMatrix.build(ids, known)
     if generation:
-        try:
-            matrix.save(folder)
-            for old in root.iterdir():
-                if old.name != folder.name:
-                    _remove(old)
-        except OSError:  # a read-only index still answers, it just rebuilds next time
-            pass
+        save_only(root, folder, matrix.save)
     return matrix
-
-
-def _previous(root: Path, folder: Path) -> DenseMatrix | None:
-    if not root.is_dir():
-        return None
-    found = [p for p in root.iterdir() if p != folder and (p / _FILE).exists()]
-    latest = max(found, key=lambda p: p.stat().st_mtime, default=None)
-    return DenseMatrix.load(latest) if latest is not None else None
-
-
-def _remove(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
