@@ -60,4 +60,4 @@ reader: install-test  ## retrain app/answer/reader.npz, then refit app/answer/ve
 	$(BIN)/python -m app.answer.fit --cache $(READER_WORK)/cache
 
 clean:
-	rm -rf $(VENV) index/chroma index/*.json index/*.pkl test-artifacts
+	rm -rf $(VENV) index/chroma index/bm25 index/vectors index/*.json index/*.pkl test-artifacts

@@ -111,6 +111,7 @@ class KnowledgeBase:
     def _load(self) -> None:
         info = self.store.info() or {}
         self.generation = info.get("generation")
+        self._embedded_by = f"{info.get('embedder')}/{info.get('dim')}"
         self.records = dict(sorted(self.store.records().items()))
         self.passages = [p for r in self.records.values()
                          for p in sorted(r.passages, key=lambda p: p.order)]
@@ -139,7 +140,8 @@ class KnowledgeBase:
         read from the store once; ``app.search.vectors``)."""
         if self._dense_matrix is None:
             self._dense_matrix = cached_dense(self.settings.index_dir, self.generation,
-                                              [p.id for p in self.passages], self.store.vectors)
+                                              [p.id for p in self.passages], self.store.vectors,
+                                              self._embedded_by)
         return self._dense_matrix
 
     @property

@@ -55,3 +55,21 @@ def test_the_cache_is_read_back_and_a_new_generation_fetches_only_new_passages(t
     assert asked[1] == list(vecs)[20:]  # only the passages g1 did not hold
     assert [p.name for p in (tmp_path / "vectors").iterdir()] == ["g2"]
     assert np.allclose(c.matrix[c.ids.index("p10")], vecs["p10"] / np.linalg.norm(vecs["p10"]))
+
+
+def test_rows_of_another_embedder_are_never_reused(tmp_path) -> None:
+    """A rebuild with another embedder keeps passage ids (they follow the text) but not
+    vectors: the previous generation's rows are reused only when the same model made them."""
+    vecs = _vectors()
+    ids = list(vecs)[:10]
+    cached_dense(tmp_path, "g1", ids, lambda got: {i: vecs[i] for i in got}, "e5/384")
+    other = {i: -vecs[i] for i in ids}  # what the other model stored
+    asked: list[list[str]] = []
+
+    def fetch(got: list[str]) -> dict[str, np.ndarray]:
+        asked.append(got)
+        return {i: other[i] for i in got}
+
+    m = cached_dense(tmp_path, "g2", ids, fetch, "hash/16")
+    assert asked == [ids] and m.model == "hash/16"
+    assert np.allclose(m.matrix[0], other[ids[0]] / np.linalg.norm(other[ids[0]]))

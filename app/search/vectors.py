@@ -24,16 +24,18 @@ class DenseMatrix:
     """Unit-length passage vectors, one row per id (a zero row, never returned, where the
     store had none)."""
 
-    def __init__(self, ids: Sequence[str], matrix: np.ndarray) -> None:
+    def __init__(self, ids: Sequence[str], matrix: np.ndarray, model: str = "") -> None:
         self.ids = list(ids)
         self.matrix = matrix
+        self.model = model  # the embedder the vectors come from (rows are reused only within it)
         self._absent = ~matrix.any(axis=1) if len(self.ids) else np.zeros(0, dtype=bool)
         self._order = np.argsort(np.array(self.ids, dtype=object)).astype(np.int64)
         self._rank = np.empty(len(self.ids), dtype=np.int64)
         self._rank[self._order] = np.arange(len(self.ids))
 
     @classmethod
-    def build(cls, ids: Sequence[str], vectors: dict[str, np.ndarray]) -> DenseMatrix:
+    def build(cls, ids: Sequence[str], vectors: dict[str, np.ndarray], model: str = ""
+              ) -> DenseMatrix:
         dim = len(next(iter(vectors.values()))) if vectors else 1
         m = np.zeros((len(ids), dim), dtype=np.float32)
         for i, pid in enumerate(ids):
@@ -41,7 +43,7 @@ class DenseMatrix:
             if v is not None:
                 n = float(np.linalg.norm(v))
                 m[i] = np.asarray(v, dtype=np.float32) / (n or 1.0)
-        return cls(ids, m)
+        return cls(ids, m, model)
 
     def top(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Row indices and cosines of the ``k`` nearest rows, best first; cosines equal to
@@ -70,37 +72,38 @@ class DenseMatrix:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / (_FILE + ".tmp")
         with open(tmp, "wb") as f:
-            np.savez(f, ids=np.array(self.ids), matrix=self.matrix)
+            np.savez(f, ids=np.array(self.ids), matrix=self.matrix, model=np.array(self.model))
         tmp.replace(folder / _FILE)  # readers see the old file or the new one, never half
 
     @classmethod
     def load(cls, folder: Path) -> DenseMatrix | None:
         try:
             with np.load(folder / _FILE) as f:
-                return cls([str(i) for i in f["ids"]], f["matrix"])
+                return cls([str(i) for i in f["ids"]], f["matrix"], str(f["model"]))
         except (OSError, KeyError, ValueError):
             return None
 
 
-def cached_dense(index_dir: Path, generation: str | None, ids: Sequence[str], fetch: Fetch
-                 ) -> DenseMatrix:
+def cached_dense(index_dir: Path, generation: str | None, ids: Sequence[str], fetch: Fetch,
+                 model: str = "") -> DenseMatrix:
     """The dense matrix of ``generation``: loaded from disk, else built from the previous
-    generation's rows and ``fetch`` (the store's vectors of the ids not there) and saved."""
+    generation's rows (when made by the same ``model``, the embedder's id and dimension) and
+    ``fetch`` (the store's vectors of the ids not there) and saved."""
     root = Path(index_dir) / "vectors"
     folder = root / str(generation)
     if generation:
         found = DenseMatrix.load(folder)
-        if found is not None and found.ids == list(ids):
+        if found is not None and found.ids == list(ids) and found.model == model:
             return found
     known: dict[str, np.ndarray] = {}
     latest = latest_other(root, folder, lambda p: (p / _FILE).exists())
     previous = DenseMatrix.load(latest) if latest is not None else None
-    if previous is not None:  # unchanged passages keep their rows
+    if previous is not None and previous.model == model:  # unchanged passages keep their rows
         known = dict(zip(previous.ids, previous.matrix, strict=True))
     missing = [i for i in ids if i not in known]
     if missing:
         known.update(fetch(missing))
-    matrix = DenseMatrix.build(ids, known)
+    matrix = DenseMatrix.build(ids, known, model)
     if generation:
         save_only(root, folder, matrix.save)
     return matrix
