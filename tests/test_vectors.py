@@ -73,3 +73,20 @@ def test_rows_of_another_embedder_are_never_reused(tmp_path) -> None:
     m = cached_dense(tmp_path, "g2", ids, fetch, "hash/16")
     assert asked == [ids] and m.model == "hash/16"
     assert np.allclose(m.matrix[0], other[ids[0]] / np.linalg.norm(other[ids[0]]))
+
+
+def test_a_passage_the_previous_generation_lacked_is_fetched_again(tmp_path) -> None:
+    """A zero row (no vector stored then) is not a row to reuse: the next generation asks
+    the store for that passage again."""
+    vecs = _vectors()
+    ids = list(vecs)[:6]
+    cached_dense(tmp_path, "g1", ids, lambda got: {i: vecs[i] for i in got if i != ids[0]})
+    asked: list[list[str]] = []
+
+    def fetch(got: list[str]) -> dict[str, np.ndarray]:
+        asked.append(got)
+        return {i: vecs[i] for i in got}
+
+    m = cached_dense(tmp_path, "g2", ids, fetch)
+    assert asked == [[ids[0]]]
+    assert ids[0] in [m.ids[i] for i, _ in m.top(vecs[ids[0]], 1)]

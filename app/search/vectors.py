@@ -29,9 +29,6 @@ class DenseMatrix:
         self.matrix = matrix
         self.model = model  # the embedder the vectors come from (rows are reused only within it)
         self._absent = ~matrix.any(axis=1) if len(self.ids) else np.zeros(0, dtype=bool)
-        self._order = np.argsort(np.array(self.ids, dtype=object)).astype(np.int64)
-        self._rank = np.empty(len(self.ids), dtype=np.int64)
-        self._rank[self._order] = np.arange(len(self.ids))
 
     @classmethod
     def build(cls, ids: Sequence[str], vectors: dict[str, np.ndarray], model: str = ""
@@ -65,8 +62,8 @@ class DenseMatrix:
             rows = np.nonzero(key >= edge)[0]  # the first k and every tie at the edge
         else:
             rows = np.arange(len(key))
-        rows = rows[np.lexsort((self._rank[rows], -key[rows]))][:k]
-        return [(int(i), float(cos[i])) for i in rows]
+        best = sorted(rows.tolist(), key=lambda i: (-key[i], self.ids[i]))[:k]
+        return [(i, float(cos[i])) for i in best]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -99,7 +96,8 @@ def cached_dense(index_dir: Path, generation: str | None, ids: Sequence[str], fe
     latest = latest_other(root, folder, lambda p: (p / _FILE).exists())
     previous = DenseMatrix.load(latest) if latest is not None else None
     if previous is not None and previous.model == model:  # unchanged passages keep their rows
-        known = dict(zip(previous.ids, previous.matrix, strict=True))
+        known = {pid: row for pid, row, absent in
+                 zip(previous.ids, previous.matrix, previous._absent, strict=True) if not absent}
     missing = [i for i in ids if i not in known]
     if missing:
         known.update(fetch(missing))
