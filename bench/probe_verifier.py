@@ -487,12 +487,13 @@ def _read_top(model: Any, other: Rows, m0: Any, m1: Any, top: int, margin: bool 
     cascade: the reader reads only the first stage's ``top`` best of each question (two at
     least with ``margin``), as at run time (the other candidates' reader column is 0 and
     never answered from)."""
+    from app.answer.extractive import read_first
     from app.answer.fit import _probs, cascade
 
     o0 = fit_rows(other)
     p0 = _probs(o0, *m0)
     read = max(top, 2) if margin else top
-    keys = [(i, int(j)) for i, p in enumerate(p0) for j in np.argsort(-p)[:read]]
+    keys = [(i, j) for i, p in enumerate(p0) for j in read_first(list(p), read)]
     texts = [pair_text(other[i]["prepared"], other[i]["cands"][j]) for i, j in keys]
     extra = {(i, j): 0.0 for i in range(len(other)) for j in range(len(other[i]["cands"]))}
     extra.update(zip(keys, model.scores(texts), strict=True))
@@ -513,14 +514,14 @@ def stacked_cascade(rows: Rows, model: Any, others: list[tuple[str, Rows]], top:
     y = [rows[i]["cands"][j]["label"] for i, j in extra]
     print(f"== tuning, out of fold (reader's pair AUC over every candidate "
           f"{roc_auc_score(y, list(extra.values())):.3f})", flush=True)
+    read = f"reader on the top {top}" + (" + its margin" if margin else "")
     _line("shipped features", t0)
-    _line(f"reader on the top {top}" + (" + its margin" if margin else ""), t1)
+    _line(read, t1)
     for name, other in others:
         o0, p0, o1, p1 = _read_top(model, other, m0, m1, top, margin)
         print(f"== {name}", flush=True)
         _line("shipped features", outcomes(o0, p0, t0["threshold"]))
-        _line(f"reader on the top {top}" + (" + its margin" if margin else ""),
-              outcomes(o1, p1, t1["threshold"]))
+        _line(read, outcomes(o1, p1, t1["threshold"]))
 
 
 def separation(rows: list[Any], probs: list[np.ndarray]) -> float:
@@ -892,10 +893,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "cascade":
         model = _saved_reader(args)
         extra = None
-        if args.scores is not None:
-            if not args.scores.exists():
-                args.scores.write_bytes(pickle.dumps(_score_rows(model, rows)))
+        if args.scores is not None and args.scores.exists():
             extra = pickle.loads(args.scores.read_bytes())
+        elif args.scores is not None:
+            extra = _score_rows(model, rows)
+            args.scores.write_bytes(pickle.dumps(extra))
         stacked_cascade(rows, model, [(f.name, pickle.loads(f.read_bytes())) for f in args.others],
                         args.top, args.margin, extra)
         return 0
