@@ -73,6 +73,7 @@ import pickle
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -380,17 +381,26 @@ def _trigrams(text: str) -> set[str]:
     return {t[k:k + 3] for k in range(max(1, len(t) - 2))}
 
 
+def twin_finder(train: list[str], bar: float = 0.8) -> Callable[[list[str]], list[int]]:
+    """``twins`` against ``train`` as one function, the training trigrams computed once (for
+    several held-out files)."""
+    seen = [_trigrams(q) for q in train]
+
+    def find(held: list[str]) -> list[int]:
+        out = []
+        for i, q in enumerate(held):
+            g = _trigrams(q)
+            if any(len(g & s) >= bar * len(g | s) for s in seen):
+                out.append(i)
+        return out
+    return find
+
+
 def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
     """Indices of the ``held`` questions with a near twin among the ``train`` questions:
     character-trigram Jaccard ≥ ``bar`` (accents stripped, lower case) — round 13's count of
     held-out questions a reader trained on ``train`` may have seen in other words."""
-    seen = [_trigrams(q) for q in train]
-    out = []
-    for i, q in enumerate(held):
-        g = _trigrams(q)
-        if any(len(g & s) >= bar * len(g | s) for s in seen):
-            out.append(i)
-    return out
+    return twin_finder(train, bar)(held)
 
 
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
@@ -852,9 +862,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.answer.evaluate import load_devset
 
         train = [q["question"] for f in args.train for q in load_devset(f)]
+        find = twin_finder(train)
         for f in args.held:
             held = [q["question"] for q in load_devset(f)]
-            print(f"{f.name}: {len(twins(train, held))} of {len(held)} questions have a near "
+            print(f"{f.name}: {len(find(held))} of {len(held)} questions have a near "
                   f"twin among {len(train)} training questions", flush=True)
         return 0
     rows = pickle.loads(args.rows.read_bytes())
