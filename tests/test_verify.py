@@ -331,3 +331,29 @@ def test_a_two_stage_model_survives_its_file() -> None:
 def test_cascade_keeps_the_rankings_best_only() -> None:
     kept = fit.cascade([np.array([0.9, 0.8, 0.7, 0.6])], [np.array([0.1, 0.5, 0.4, 0.5])], 2)
     assert kept[0].tolist() == [0.0, 0.8, 0.0, 0.6]  # ties: the higher-ranked first
+
+
+_COVERAGE_SCRIPT = """
+from app.answer.support import coverage
+idf = lambda t: 1.0 / (1 + len(t)) + len(t) * 0.1234567891
+q = "Hội Nông dân cấp huyện phải hoàn thành học tập quán triệt Nghị quyết trước ngày nào"
+text = "Hội Nông dân các huyện, thị xã, thành phố hoàn thành việc học tập, quán triệt trước ngày 15/9/2020"
+print(repr(coverage(q, text, idf)), repr(coverage(q.lower(), text, idf)))
+"""
+
+
+def test_coverage_does_not_depend_on_the_set_order_of_words() -> None:
+    """Coverage sums IDF weights over sets of words, whose order follows Python's string hash
+    (random per process): the sums must be order-free so that two runs give the same features
+    to the bit (rows, and the fitted verifier, repeatable; bench/notes/issue-8-round15.md)."""
+    import os
+    import subprocess
+    import sys
+
+    outs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", _COVERAGE_SCRIPT], env=env, check=True,
+                             capture_output=True, text=True)
+        outs.add(run.stdout)
+    assert len(outs) == 1, outs

@@ -123,7 +123,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         q = (q - token_set(context, accents)) or q
     if names:
         q = (q - token_set(names, accents)) or q
-    total = sum(idf(t) for t in q) or 1.0
+    total = math.fsum(idf(t) for t in q) or 1.0
     bonus = _type_bonus(info.qtype)
     values = {v for v in question_values(info.text) - question_values(context)
               if not YEAR.fullmatch(v)  # "đến năm 2030" frames the time, it is not looked for
@@ -131,7 +131,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     best, best_score = sentences[0], -math.inf
     for i, s in enumerate(sentences):
         toks = token_set(s, accents)
-        score = (sum(idf(t) for t in q & toks) / total + (TYPE_SHARE if bonus(s) else 0.0)
+        score = (math.fsum(idf(t) for t in q & toks) / total + (TYPE_SHARE if bonus(s) else 0.0)
                  - 0.001 * i)
         if values:
             score += VALUE_SHARE * shared_values(values, s) / len(values)

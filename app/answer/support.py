@@ -94,11 +94,11 @@ def coverage(question: str, text: str, idf: Callable[[str], float]) -> float:
     if not q:
         return 0.0
     have = token_set(text, accents)
-    total = sum(idf(t) for t in q)
-    words = sum(idf(t) for t in q & have) / total if total else 0.0
+    total = math.fsum(idf(t) for t in q)
+    words = math.fsum(idf(t) for t in q & have) / total if total else 0.0
     pairs = _content_bigrams(question, accents)
     if not pairs:
         return words
-    pair_total = sum(idf(t) for t in pairs)
-    compounds = sum(idf(t) for t in pairs & have) / pair_total if pair_total else 1.0
+    pair_total = math.fsum(idf(t) for t in pairs)
+    compounds = math.fsum(idf(t) for t in pairs & have) / pair_total if pair_total else 1.0
     return (1 - PAIR_WEIGHT) * words + PAIR_WEIGHT * compounds

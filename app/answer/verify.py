@@ -257,8 +257,8 @@ def _share(words: frozenset[str], text: str, idf: Callable[[str], float], accent
     if not words:
         return 1.0
     have = token_set(text, accents)
-    total = sum(idf(t) for t in words)
-    return sum(idf(t) for t in words & have) / total if total else 1.0
+    total = math.fsum(idf(t) for t in words)
+    return math.fsum(idf(t) for t in words & have) / total if total else 1.0
 
 
 def _missing(words: frozenset[str], text: str, idf: Callable[[str], float],
