@@ -49,7 +49,7 @@ READER_WORK  ?= /tmp/hoctap-reader
 READER_ROWS  := heldout-fresh $(foreach n,2 3 4 5 6 7 8 9 10 11 12 13 14 15 16,heldout-fresh$(n))
 READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
 
-reader: install-test  ## retrain app/answer/reader.npz, then refit app/answer/verifier.json (~30 min)
+reader: install-test  ## rebuild app/answer/reader.npz, then refit app/answer/verifier.json (~18 min; byte for byte)
 	mkdir -p $(READER_WORK)
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \
 	  --devset tests/data/$$f.json --cache $(READER_WORK)/cache --out $(READER_WORK)/rows-$$f.pkl \

@@ -11,13 +11,12 @@ the read batches ``tests/data/heldout-fresh.json`` and ``-fresh2`` … ``-fresh1
 question with its first three retrieved candidates and every right one. Those batches are
 reader training data now, not held-out data; it never saw the tuning set (the verifier's
 second stage is fitted on the reader's out-of-sample logits there), ``heldout.json`` or any
-later batch. ``make reader`` retrains it from the repository (dumps the rows, then) — the same
-recipe, not the same file. The training itself is repeatable (the same rows and seed give this
-file bit for bit on one machine, round 14). This file's rows were dumped before round 14's
-exact dense search (``app.search.vectors``), from library builds whose graph search retrieved
-a few questions' candidates differently from build to build; rows are repeatable now, so
-``make reader`` gives one file run after run — but not this one: a rebuild measured in round
-13 lands a few right answers per set from it:
+later batch. ``make reader`` rebuilds it from the repository (dumps the rows with fresh library
+caches, trains, then refits ``verifier.json``), and since round 15 (bench/notes/issue-8-round15.md)
+this file and ``verifier.json`` are what it writes, byte for byte on this project's machine: the
+training is repeatable (the same rows and seed give the same file), the rows are (round 14's
+exact dense search, ``app.search.vectors``, and order-free feature sums), and so is the fit.
+The training step alone:
 
     python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
         --domain FRESH-ROWS.pkl… --first 3 --epochs 1 --save app/answer/reader.npz
