@@ -42,6 +42,13 @@ def token_set(text: str, accents: bool) -> frozenset[str]:
     return frozenset(search_tokens(expand_abbreviations(text), accents=accents))
 
 
+def idf_mass(words: Iterable[str], idf: Callable[[str], float]) -> float:
+    """The summed IDF of ``words``, exactly rounded (``math.fsum``), so that it does not depend
+    on the order of a set, which follows Python's per-process string hash: features stay the
+    same to the bit from run to run (bench/notes/issue-8-round15.md)."""
+    return math.fsum(idf(t) for t in words)
+
+
 @lru_cache(maxsize=4096)
 def _content(question: str, accents: bool) -> tuple[str, ...]:
     toks = [t for t in search_tokens(question, accents=accents) if "_" not in t]
@@ -123,7 +130,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         q = (q - token_set(context, accents)) or q
     if names:
         q = (q - token_set(names, accents)) or q
-    total = math.fsum(idf(t) for t in q) or 1.0
+    total = idf_mass(q, idf) or 1.0
     bonus = _type_bonus(info.qtype)
     values = {v for v in question_values(info.text) - question_values(context)
               if not YEAR.fullmatch(v)  # "đến năm 2030" frames the time, it is not looked for
@@ -131,7 +138,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     best, best_score = sentences[0], -math.inf
     for i, s in enumerate(sentences):
         toks = token_set(s, accents)
-        score = (math.fsum(idf(t) for t in q & toks) / total + (TYPE_SHARE if bonus(s) else 0.0)
+        score = (idf_mass(q & toks, idf) / total + (TYPE_SHARE if bonus(s) else 0.0)
                  - 0.001 * i)
         if values:
             score += VALUE_SHARE * shared_values(values, s) / len(values)

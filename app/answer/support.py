@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable
 from functools import lru_cache
 
-from app.answer.sentences import content_tokens, token_set
+from app.answer.sentences import content_tokens, idf_mass, token_set
 from app.search.bm25 import Bm25Index
 from ingest.text import has_diacritics, search_tokens
 
@@ -94,11 +94,11 @@ def coverage(question: str, text: str, idf: Callable[[str], float]) -> float:
     if not q:
         return 0.0
     have = token_set(text, accents)
-    total = math.fsum(idf(t) for t in q)
-    words = math.fsum(idf(t) for t in q & have) / total if total else 0.0
+    total = idf_mass(q, idf)
+    words = idf_mass(q & have, idf) / total if total else 0.0
     pairs = _content_bigrams(question, accents)
     if not pairs:
         return words
-    pair_total = math.fsum(idf(t) for t in pairs)
-    compounds = math.fsum(idf(t) for t in pairs & have) / pair_total if pair_total else 1.0
+    pair_total = idf_mass(pairs, idf)
+    compounds = idf_mass(pairs & have, idf) / pair_total if pair_total else 1.0
     return (1 - PAIR_WEIGHT) * words + PAIR_WEIGHT * compounds

@@ -40,6 +40,7 @@ from app.answer.sentences import (
     YEAR,
     answers_type,
     content_tokens,
+    idf_mass,
     question_values,
     shared_values,
     token_set,
@@ -257,8 +258,8 @@ def _share(words: frozenset[str], text: str, idf: Callable[[str], float], accent
     if not words:
         return 1.0
     have = token_set(text, accents)
-    total = math.fsum(idf(t) for t in words)
-    return math.fsum(idf(t) for t in words & have) / total if total else 1.0
+    total = idf_mass(words, idf)
+    return idf_mass(words & have, idf) / total if total else 1.0
 
 
 def _missing(words: frozenset[str], text: str, idf: Callable[[str], float],
