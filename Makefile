@@ -49,8 +49,9 @@ READER_WORK  ?= /tmp/hoctap-reader
 READER_ROWS  := heldout-fresh $(foreach n,2 3 4 5 6 7 8 9 10 11 12 13 14 15 16,heldout-fresh$(n))
 READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
 
-reader: install-test  ## rebuild app/answer/reader.npz, then refit app/answer/verifier.json (~18 min; byte for byte)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~18 min; byte for byte)
 	mkdir -p $(READER_WORK)
+	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \
 	  --devset tests/data/$$f.json --cache $(READER_WORK)/cache --out $(READER_WORK)/rows-$$f.pkl \
 	  || exit 1; done

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.search.accents import Restorer, library_restorer
 from app.search.bm25 import Bm25Index, cached_bm25
 from app.search.hybrid import (
     DocIdentity,
@@ -133,6 +134,7 @@ class KnowledgeBase:
         self._mentioned: dict[str, frozenset[str]] = {}  # filled per source when first asked
         self._bm25: Bm25Index | None = None
         self._dense_matrix: DenseMatrix | None = None
+        self._restorer: Restorer | None = None
 
     @property
     def dense_matrix(self) -> DenseMatrix:
@@ -152,6 +154,20 @@ class KnowledgeBase:
                                      [p.id for p in self.passages],
                                      [search_text(p) for p in self.passages])
         return self._bm25
+
+    @property
+    def restorer(self) -> Restorer | None:
+        """Puts accents back on question words typed without them, from this library's words
+        and the fitted question wording (built on first use); None when the settings say off."""
+        if not self.settings.restore_accents:
+            return None
+        if self._restorer is None:
+            self._restorer = library_restorer(self.bm25.vocab, self.bm25.postings_offsets())
+        return self._restorer
+
+    def prepare(self, question: str) -> Query:
+        """``question`` as typed, accents restored, spelled out and parsed (``prepare``)."""
+        return prepare(question, self.restorer)
 
     @property
     def embedder(self) -> Embedder:
@@ -183,7 +199,7 @@ class KnowledgeBase:
     def signals(self, query: str | Query) -> Signals:
         """What the fused score of every passage is made of for ``query`` (a question as
         typed, or one already ``prepare``d)."""
-        q = prepare(query) if isinstance(query, str) else query
+        q = self.prepare(query) if isinstance(query, str) else query
         info = q.search_info
         if "header" in info.kinds and not self.holds_named_document(info):
             # "ban hành ngày nào" asks for a header only about a document the library holds
@@ -197,7 +213,7 @@ class KnowledgeBase:
                ) -> list[Hit]:
         """The ``k`` best passages for ``query`` (a question as typed, or one already
         ``prepare``d), optionally only from ``sources``."""
-        q = prepare(query) if isinstance(query, str) else query
+        q = self.prepare(query) if isinstance(query, str) else query
         if not self.passages or not q.search_text.strip():
             return []
         sig = self.signals(q)

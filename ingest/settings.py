@@ -49,6 +49,9 @@ class Settings:
     # (the verifier's first stage decides alone). It answers more member-style questions right
     # at ~1.35x the warm time of the engine without it (bench/notes/issue-8-round11.md)
     reader_backend: str = "auto"
+    # put the accents back on question words typed without them before search and reading
+    # (app/search/accents.py); off reads the question as typed (bench/notes/issue-8-round16.md)
+    restore_accents: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -74,6 +77,9 @@ class Settings:
             values["embed_dtype"] = env["HOCTAP_EMBED_DTYPE"]
         if env.get("HOCTAP_READER_BACKEND"):
             values["reader_backend"] = env["HOCTAP_READER_BACKEND"]
+        if env.get("HOCTAP_RESTORE_ACCENTS"):
+            values["restore_accents"] = env["HOCTAP_RESTORE_ACCENTS"].strip().lower() not in (
+                "0", "false", "no", "off")
         if env.get("HOCTAP_ANSWER_THRESHOLD"):
             values["answer_threshold"] = float(env["HOCTAP_ANSWER_THRESHOLD"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -30,7 +30,7 @@ from app.answer.verify import (
     features,
     load_verifier,
 )
-from app.search.query import QueryInfo, prepare
+from app.search.query import QueryInfo
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -246,7 +246,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     question asks for a kind of passage (who signed, where it is sent, when it was issued),
     also the passages of that kind of the documents already among the candidates."""
     asked = question
-    query = prepare(asked)  # "HND" → "hội nông dân", "NQ58" …: spelled out and parsed once
+    query = kb.prepare(asked)  # accents restored, "HND" → "hội nông dân" …: parsed once
     question, info = query.text, query.info
     missing = missing_documents(info, kb.records.values())
     found = distinct(kb.search(query, k=POOL))

@@ -197,6 +197,13 @@ class Bm25Index:
         indptr = self.model.scores["indptr"]  # per-token postings
         return int(indptr[i + 1] - indptr[i])
 
+    def postings_offsets(self) -> np.ndarray:
+        """Where each token's postings start (by vocabulary id; one more entry at the end):
+        consecutive differences are document frequencies."""
+        if self.model is None:
+            return np.zeros(1, dtype=np.int64)
+        return np.asarray(self.model.scores["indptr"])
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (aligned with ``ids``)."""
         if self.model is None:

@@ -91,7 +91,6 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
     """The signals of every answerable tuning question, each against its library."""
     from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.extractive import _copy_key
-    from app.search.query import prepare
 
     libraries: dict[int, tuple[np.ndarray, list[str]]] = {}  # per library: copy ids, texts
     cases = []
@@ -104,7 +103,7 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
             libraries[id(kb)] = (copy, [norm(p.text) for p in kb.passages])
         copy, texts = libraries[id(kb)]
         wants = wanted_passages(q)
-        cases.append(Case(group, kb.signals(prepare(q["question"])),
+        cases.append(Case(group, kb.signals(kb.prepare(q["question"])),
                           np.array([any(w in t for w in wants) for t in texts]), copy))
     return cases
 

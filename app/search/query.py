@@ -7,9 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ingest.facts import expand_abbreviations
 from ingest.text import strip_accents
+
+if TYPE_CHECKING:
+    from app.search.accents import Restorer
 
 # Document types as written in questions (stripped form) → the type as documents print it.
 DOC_TYPES = {
@@ -100,12 +104,14 @@ class Query:
         return replace(self.info, text=self.search_text, plain=plain_form(self.search_text))
 
 
-def prepare(asked: str) -> Query:
-    """The question as typed, spelled out and parsed. Search reads the form that keeps the
-    abbreviation beside its expansion (documents write "Hội CCB" as often as "Hội Cựu chiến
-    binh"); the parse reads the form without it, so that "HND tỉnh" names the tỉnh level."""
-    return Query(asked, expand_abbreviations(asked),
-                 analyse(expand_abbreviations(asked, keep=False)))
+def prepare(asked: str, restorer: Restorer | None = None) -> Query:
+    """The question as typed, its accents restored (when a ``restorer`` is given: words typed
+    without them), spelled out and parsed. Search reads the form that keeps the abbreviation
+    beside its expansion (documents write "Hội CCB" as often as "Hội Cựu chiến binh"); the
+    parse reads the form without it, so that "HND tỉnh" names the tỉnh level."""
+    text = restorer.restore(asked) if restorer is not None else asked
+    return Query(asked, expand_abbreviations(text),
+                 analyse(expand_abbreviations(text, keep=False)))
 
 
 def plain_form(text: str) -> str:

@@ -1,0 +1,224 @@
+"""Put the accents back on words typed without them: "ai ky ke hoach nay" → "ai ký kế hoạch này".
+
+Members often type on a phone without diacritics. BM25 copes (it also indexes the accent-stripped
+view), but the embedder and the reader read Vietnamese without accents far worse than with them.
+So a question's words typed without accents are restored before it is searched and read.
+
+The model is a syllable bigram model with Witten–Bell smoothing over two sources of counts:
+- the library's own text: the BM25 vocabulary's syllables and syllable pairs with their document
+  frequencies (no extra index; a new document brings its own words);
+- how members word questions: ``accents.json``, syllable and pair counts of the repository's
+  training questions (``python -m app.search.accents``; see ``SOURCES``), so that question words
+  the documents seldom use ("nào", "ai", "không", "bao nhiêu") are known too.
+Viterbi then picks the most probable accented sequence. A word typed with accents is kept as
+context; so are numbers, codes and abbreviations typed in capitals ("HND", "TU"). A word whose
+accent-stripped form neither source knows is kept as typed. The restorer only adds accents: the
+accent-stripped form of its output is that of its input.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest.text import canonical, has_diacritics, strip_accents
+
+TABLE_PATH = Path(__file__).with_name("accents.json")
+ROOT = Path(__file__).resolve().parents[2]
+# Training text only (never a held-out or tuning question set): invented paraphrase items
+# (question, near miss, clause, heading) and member-style training questions.
+SOURCES = ("bench/data/paraphrase-pairs-*.json", "bench/data/member-questions-*.json")
+MAX_CANDIDATES = 8  # accented forms tried per word (the most frequent)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers and codes are left alone
+_TEXT_FIELDS = ("question", "near_miss", "clause", "heading")
+
+
+def syllables(text: str) -> list[str]:
+    """The canonical syllables of ``text`` (lower case, one tone placement), in order."""
+    return [canonical(w) for w in _WORD.findall(text)]
+
+
+def count_text(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+    """Syllable and adjacent-pair counts (pairs keyed ``"a b"``) of accented texts; a text typed
+    without any accent is skipped (it would teach that words go without them)."""
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for text in texts:
+        if not has_diacritics(text):
+            continue
+        for line in text.splitlines():
+            s = syllables(line)
+            uni.update(s)
+            bi.update(f"{a} {b}" for a, b in zip(s, s[1:], strict=False))
+    return uni, bi
+
+
+def source_texts(root: Path = ROOT) -> list[str]:
+    """Every text of the training files named by ``SOURCES``, in a stable order."""
+    texts: list[str] = []
+    for pattern in SOURCES:
+        for path in sorted(root.glob(pattern)):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            items = data["questions"] if isinstance(data, dict) else data
+            for item in items:
+                texts.extend(str(item[f]) for f in _TEXT_FIELDS if isinstance(item.get(f), str))
+    return texts
+
+
+def fit_table(root: Path = ROOT) -> dict[str, dict[str, int]]:
+    """The question-wording table: counts of the training texts, sorted for a stable file."""
+    uni, bi = count_text(source_texts(root))
+    return {"unigrams": dict(sorted(uni.items())), "bigrams": dict(sorted(bi.items()))}
+
+
+def load_table(path: Path = TABLE_PATH) -> tuple[Counter[str], Counter[str]]:
+    """The fitted question-wording counts (empty when the file is missing)."""
+    if not path.exists():
+        return Counter(), Counter()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Counter(data["unigrams"]), Counter(data["bigrams"])
+
+
+def vocabulary_counts(vocab: Mapping[str, int], indptr: np.ndarray
+                      ) -> tuple[Counter[str], Counter[str]]:
+    """Syllable and pair document frequencies from a BM25 vocabulary (canonical view: tokens
+    without the ``~`` prefix; pairs are written ``a_b``); codes, dates and numbers are left out."""
+    df = np.diff(np.asarray(indptr, dtype=np.int64))
+    uni: Counter[str] = Counter()
+    bi: Counter[str] = Counter()
+    for token, i in vocab.items():
+        if token.startswith("~") or i >= len(df):
+            continue
+        parts = token.split("_")
+        if not all(_WORD.fullmatch(p) for p in parts):
+            continue
+        if len(parts) == 1:
+            uni[token] += int(df[i])
+        elif len(parts) == 2:
+            bi[f"{parts[0]} {parts[1]}"] += int(df[i])
+    return uni, bi
+
+
+@lru_cache(maxsize=1)
+def _question_table() -> tuple[Counter[str], Counter[str]]:
+    return load_table()
+
+
+def library_restorer(vocab: Mapping[str, int], offsets: np.ndarray) -> Restorer:
+    """The restorer of one library: its BM25 vocabulary's counts and the fitted question table."""
+    return Restorer.combined(_question_table(), vocabulary_counts(vocab, offsets))
+
+
+class Restorer:
+    """A syllable bigram model that puts accents back on words typed without them."""
+
+    def __init__(self, unigrams: Counter[str], bigrams: Counter[str]) -> None:
+        self.uni = unigrams
+        self.bi = bigrams
+        self.total = sum(unigrams.values()) or 1
+        self.followers: Counter[str] = Counter(k.split(" ", 1)[0] for k in bigrams)
+        self.left: Counter[str] = Counter()  # how often a syllable starts a counted pair
+        for k, c in bigrams.items():
+            self.left[k.split(" ", 1)[0]] += c
+        forms: dict[str, list[str]] = {}
+        for syl in unigrams:
+            forms.setdefault(strip_accents(syl), []).append(syl)
+        self.forms = {k: sorted(v, key=lambda s: (-unigrams[s], s))[:MAX_CANDIDATES]
+                      for k, v in forms.items()}
+
+    @classmethod
+    def combined(cls, *sources: tuple[Counter[str], Counter[str]]) -> Restorer:
+        """One model over several (unigram, pair) count sources, summed."""
+        uni: Counter[str] = Counter()
+        bi: Counter[str] = Counter()
+        for u, b in sources:
+            uni.update(u)
+            bi.update(b)
+        return cls(uni, bi)
+
+    def _unigram(self, w: str) -> float:
+        return (self.uni[w] + 0.5) / (self.total + 0.5 * (len(self.uni) + 1))
+
+    def logp(self, prev: str | None, w: str) -> float:
+        """log P(w | prev), Witten–Bell interpolation with the unigram model."""
+        pu = self._unigram(w)
+        if prev is None or not self.left[prev]:
+            return math.log(pu)
+        n, t = self.left[prev], self.followers[prev]
+        return math.log((self.bi[f"{prev} {w}"] + t * pu) / (n + t))
+
+    def candidates(self, word: str) -> list[str]:
+        """The forms a typed word may stand for: itself when typed with accents, a number or
+        capitals; else its known accented forms (itself too when known)."""
+        low = canonical(word)
+        if has_diacritics(word) or (len(word) > 1 and word.isupper()):
+            return [low]
+        forms = self.forms.get(strip_accents(low), [])
+        return forms or [low]
+
+    def restore(self, text: str) -> str:
+        """``text`` with accents put on the words typed without them (case kept)."""
+        matches = list(_WORD.finditer(text))
+        lattice = [self.candidates(m.group(0)) for m in matches]
+        if not lattice or all(len(c) == 1 for c in lattice):
+            return text
+        best = self._viterbi(lattice)
+        out, end = [], 0
+        for m, form in zip(matches, best, strict=True):
+            typed = m.group(0)
+            out.append(text[end:m.start()])
+            out.append(typed if has_diacritics(typed) or (len(typed) > 1 and typed.isupper())
+                       else _case_like(typed, form))
+            end = m.end()
+        out.append(text[end:])
+        return "".join(out)
+
+    def _viterbi(self, lattice: list[list[str]]) -> list[str]:
+        scores = [self.logp(None, w) for w in lattice[0]]
+        back: list[list[int]] = []
+        for i in range(1, len(lattice)):
+            row, ptr = [], []
+            for w in lattice[i]:
+                best_j = max(range(len(lattice[i - 1])),
+                             key=lambda j, w=w: scores[j] + self.logp(lattice[i - 1][j], w))
+                row.append(scores[best_j] + self.logp(lattice[i - 1][best_j], w))
+                ptr.append(best_j)
+            scores, back = row, [*back, ptr]
+        j = max(range(len(scores)), key=scores.__getitem__)
+        path = [j]
+        for ptr in reversed(back):
+            j = ptr[j]
+            path.append(j)
+        path.reverse()
+        return [lattice[i][j] for i, j in enumerate(path)]
+
+
+def _case_like(typed: str, form: str) -> str:
+    """``form`` in the case ``typed`` was written in (lower, Capitalised or UPPER)."""
+    if typed.isupper() and len(typed) > 1:
+        return form.upper()
+    if typed[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Fit ``accents.json`` from the training files (``SOURCES``)."""
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--out", type=Path, default=TABLE_PATH)
+    args = ap.parse_args(argv)
+    table = fit_table()
+    args.out.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{args.out}: {len(table['unigrams'])} syllables, {len(table['bigrams'])} pairs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
