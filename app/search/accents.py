@@ -167,7 +167,7 @@ class Restorer:
         """``text`` with accents put on the words typed without them (case kept)."""
         matches = list(_WORD.finditer(text))
         lattice = [self.candidates(m.group(0)) for m in matches]
-        if not lattice or all(len(c) == 1 for c in lattice):
+        if not lattice:
             return text
         best = self._viterbi(lattice)
         out, end = [], 0

@@ -1,0 +1,112 @@
+"""Accent restoration of questions typed without diacritics (``app.search.accents``)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from app.knowledge import KnowledgeBase
+from app.search.accents import (
+    ROOT,
+    SOURCES,
+    TABLE_PATH,
+    Restorer,
+    count_text,
+    fit_table,
+    load_table,
+    vocabulary_counts,
+)
+from app.search.bm25 import Bm25Index
+from app.search.query import prepare
+from ingest.embed.base import HashEmbedder
+from ingest.settings import Settings
+from ingest.text import strip_accents
+
+DATA = Path(__file__).parent / "data"
+DOCS = [
+    "Hội Nông dân cấp huyện hoàn thành học tập nghị quyết trước ngày 15/9/2020.",
+    "Ban Thường vụ Tỉnh Hội chỉ đạo các huyện báo cáo kết quả về Tỉnh Hội qua ban Tuyên giáo.",
+    "Cho hỏi ai ký kế hoạch này? Ai chủ trì hội nghị? Hội nghị cấp xã họp ngày nào?",
+]
+
+
+def _restorer() -> Restorer:
+    return Restorer(*count_text(DOCS))
+
+
+def test_restores_words_typed_without_accents_from_what_it_has_read() -> None:
+    r = _restorer()
+    assert r.restore("hoi nong dan cap huyen hoan thanh truoc ngay nao") \
+        == "hội nông dân cấp huyện hoàn thành trước ngày nào"
+    assert r.restore("ai ky ke hoach nay") == "ai ký kế hoạch này"
+    assert r.restore("bao cao ket qua ve dau") == "báo cáo kết quả về dau"  # "đâu" unknown: kept
+
+
+def test_context_chooses_between_forms_of_one_syllable() -> None:
+    """"hoi" is "hội" after "tỉnh" and before "nghị", "hỏi" after "cho" — by pair counts alone."""
+    r = _restorer()
+    assert r.restore("tinh hoi") == "tỉnh hội"
+    assert r.restore("cho hoi") == "cho hỏi"
+    assert r.restore("hoi nghi cap xa") == "hội nghị cấp xã"
+
+
+def test_keeps_what_was_typed_with_accents_numbers_codes_capitals_and_case() -> None:
+    r = _restorer()
+    assert r.restore("còn cap xa thì sao") == "còn cấp xã thì sao"
+    assert r.restore("KH 985-KH/HNDT do ai ky") == "KH 985-KH/HNDT do ai ký"
+    assert r.restore("HND huyen") == "HND huyện"  # an abbreviation in capitals is not a word
+    assert r.restore("Hoi nghi cap xa") == "Hội nghị cấp xã"
+    assert r.restore("") == ""
+    assert r.restore("15/9/2020?") == "15/9/2020?"
+
+
+def test_only_adds_accents() -> None:
+    """Whatever it chooses, the accent-stripped text is the one typed (over every tuning
+    question, stripped, with the shipped table)."""
+    r = Restorer.combined(load_table())
+    for q in json.loads((DATA / "devset.json").read_text(encoding="utf-8"))["questions"]:
+        typed = strip_accents(q["question"])
+        assert strip_accents(r.restore(typed)) == typed
+
+
+def test_unaccented_training_text_teaches_nothing() -> None:
+    uni, bi = count_text(["ai ky ke hoach", "Ai ký kế hoạch"])
+    assert uni == Counter({"ai": 1, "ký": 1, "kế": 1, "hoạch": 1})
+    assert bi["ký kế"] == 1 and "ky ke" not in bi
+
+
+def test_library_vocabulary_gives_syllable_and_pair_counts() -> None:
+    index = Bm25Index.build(["a", "b"], DOCS[:2])
+    uni, bi = vocabulary_counts(index.vocab, index.postings_offsets())
+    assert uni["huyện"] == 2 and uni["nghị"] == 1
+    assert bi["hội nông"] == 1 and bi["tỉnh hội"] == 1
+    assert not any("~" in k or any(c.isdigit() for c in k) for k in [*uni, *bi])
+
+
+def test_shipped_table_is_what_the_training_files_give() -> None:
+    """``accents.json`` is rebuilt from files in the repository (``python -m app.search.accents``)
+    and holds no tuning or held-out question."""
+    shipped = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    assert shipped == fit_table()
+    files = [f for pattern in SOURCES for f in ROOT.glob(pattern)]
+    assert len(files) >= 20 and all(f.parent == ROOT / "bench" / "data" for f in files)
+
+
+def test_prepare_reads_a_question_without_accents_as_with_them() -> None:
+    r = Restorer.combined(load_table(), count_text(DOCS))
+    typed = prepare("hoi nong dan cap huyen phai hoc xong truoc ngay nao", r)
+    accented = prepare("Hội Nông dân cấp huyện phải học xong trước ngày nào", r)
+    assert typed.asked == "hoi nong dan cap huyen phai hoc xong truoc ngay nao"
+    assert typed.text == accented.text.lower()
+    assert typed.info.levels == accented.info.levels and typed.info.qtype == accented.info.qtype
+
+
+def test_knowledge_base_restores_by_default_and_the_setting_turns_it_off(
+        built_index: Settings) -> None:
+    kb = KnowledgeBase.open(built_index, HashEmbedder())
+    assert kb.prepare("ai ky ke hoach").text == "ai ký kế hoạch"
+    off = KnowledgeBase.open(replace(built_index, restore_accents=False), HashEmbedder())
+    assert off.restorer is None and off.prepare("ai ky ke hoach").text == "ai ky ke hoach"
+    assert Settings.from_env({"HOCTAP_RESTORE_ACCENTS": "0"}).restore_accents is False
+    assert Settings.from_env({}).restore_accents is True
