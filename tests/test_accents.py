@@ -110,3 +110,11 @@ def test_knowledge_base_restores_by_default_and_the_setting_turns_it_off(
     assert off.restorer is None and off.prepare("ai ky ke hoach").text == "ai ky ke hoach"
     assert Settings.from_env({"HOCTAP_RESTORE_ACCENTS": "0"}).restore_accents is False
     assert Settings.from_env({}).restore_accents is True
+
+
+def test_explain_says_how_the_question_was_read(built_index: Settings) -> None:
+    from app.commands.ask import explain
+
+    kb = KnowledgeBase.open(built_index, HashEmbedder())
+    assert "Câu hỏi được đọc là: ai ký kế hoạch" in explain(kb, "ai ky ke hoach")
+    assert "được đọc là" not in explain(kb, "ai ký kế hoạch")

@@ -78,6 +78,8 @@ def explain(kb: KnowledgeBase, question: str, top_features: int = 6) -> str:
     suggest = f"; ngưỡng gợi ý {model.suggest:.2f}" if model and model.suggest is not None else ""
     lines = [f"\nVì sao (ngưỡng trả lời {threshold}{suggest}; "
              "xác suất đoạn trả lời được câu hỏi):"]
+    if a.info.text != a.asked:  # accents restored, abbreviations spelled out
+        lines.insert(0, f"\nCâu hỏi được đọc là: {a.info.text}")
     for c in scored:  # the most probable first
         p = c.hit.passage
         mark = "→" if best is not None and c.rank == best.rank else " "
