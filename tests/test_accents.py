@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from app.knowledge import KnowledgeBase
 from app.search.accents import (
     ROOT,
@@ -118,3 +120,25 @@ def test_explain_says_how_the_question_was_read(built_index: Settings) -> None:
     kb = KnowledgeBase.open(built_index, HashEmbedder())
     assert "Câu hỏi được đọc là: ai ký kế hoạch" in explain(kb, "ai ky ke hoach")
     assert "được đọc là" not in explain(kb, "ai ký kế hoạch")
+
+
+def test_answer_says_how_a_question_without_accents_was_read(
+        built_index: Settings, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from app.answer import answer_question
+    from app.cli import main
+
+    kb = KnowledgeBase.open(built_index, HashEmbedder())
+    plain = answer_question(kb, "hoi nong dan cac huyen hoc xong truoc ngay nao")
+    assert plain.read_as == "hội nông dân các huyện học xong trước ngày nào"
+    assert plain.to_dict()["read_as"] == plain.read_as
+    assert answer_question(kb, "Hội nông dân các huyện học xong trước ngày nào?").read_as is None
+    for var, value in {"HOCTAP_CORPUS_DIR": built_index.corpus_dir,
+                       "HOCTAP_INDEX_DIR": built_index.index_dir,
+                       "HOCTAP_COLLECTION": built_index.collection,
+                       "HOCTAP_EMBED_MODEL": "hash"}.items():
+        monkeypatch.setenv(var, str(value))
+    assert main(["ask", "ai ky ke hoach nay"]) == 0
+    assert capsys.readouterr().out.startswith("Hiểu là: ai ký kế hoạch này\n")
+    assert main(["ask", "Ai ký kế hoạch này?"]) == 0
+    assert "Hiểu là" not in capsys.readouterr().out

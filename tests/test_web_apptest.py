@@ -106,6 +106,15 @@ def test_question_without_diacritics_is_answered(app_env: Settings) -> None:
     at = ask(chat(), "hoi nong dan cac huyen hoc tap hoan thanh truoc ngay nao")
     assert any("15/9/2020" in m for m in markdowns(at))
     assert not at.warning
+    # the page says how it read the question: with its accents put back
+    assert [c.value for c in at.caption if c.value.startswith("Hiểu là")] == [
+        "Hiểu là: hội nông dân các huyện học tập hoàn thành trước ngày nào"]
+
+
+def test_question_with_diacritics_is_not_restated(app_env: Settings) -> None:
+    at = ask(chat(), "Hội Nông dân các huyện học tập hoàn thành trước ngày nào?")
+    assert any("15/9/2020" in m for m in markdowns(at))
+    assert not [c for c in at.caption if c.value.startswith("Hiểu là")]
 
 
 def test_not_found_says_so_and_labels_suggestions(app_env: Settings) -> None:

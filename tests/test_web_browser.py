@@ -184,6 +184,7 @@ def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
     ask(page, "hoi nong dan cac huyen hoc tap xong truoc ngay nao")
     answer = page.get_by_test_id("stChatMessage").last
     assert "15/9/2020" in answer.inner_text()
+    assert "Hiểu là: hội nông dân các huyện học tập xong trước ngày nào" in answer.inner_text()
     assert "[1]" in answer.inner_text() and "Nguồn trích dẫn" in answer.inner_text()
     assert page.get_by_role("button", name="Kế hoạch số 985-KH/HNDT nói gì về").count() == 0
     card = answer.locator("[class*='st-key-card-']").first

@@ -58,6 +58,7 @@ class Answer:
     mode: str = "extractive"
     note: str | None = None
     likely: bool = False  # a refusal whose first suggestion may hold the answer
+    read_as: str | None = None  # the question with its accents restored, when that changed it
 
     def to_dict(self) -> dict[str, Any]:
         """The ``hoctap ask --json`` object."""
@@ -65,7 +66,7 @@ class Answer:
                 "citations": [c.to_dict() for c in self.citations],
                 "suggestions": self.suggestions,
                 "missing_documents": list(self.missing_documents), "mode": self.mode,
-                "note": self.note, "likely": self.likely}
+                "note": self.note, "likely": self.likely, "read_as": self.read_as}
 
 
 def answer_question(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:

@@ -239,6 +239,7 @@ class Analysis:
     idf: Callable[[str], float]
     embedder: str = "e5"  # which fitted model suits the index's embedder (``embedder_kind``)
     asked: str = ""  # the question as typed (``info.text``: abbreviations spelled out)
+    read: str = ""  # as typed, accents restored (``Query.read``)
 
 
 def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis:
@@ -254,7 +255,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     idf = idf_function(kb.bm25)
     kind = embedder_kind(kb.embedder.id)
     if not hits:
-        return Analysis(info, missing, [], [], idf, kind, asked)
+        return Analysis(info, missing, [], [], idf, kind, asked, query.read)
     held = kb.holds_named_document(info)
     pick, _ = _choose(hits, question, info, idf, held)
     pool = hits[:CANDIDATES]
@@ -272,7 +273,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
         feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
                          _full_text(h.passage), i == pick, docs)
         candidates.append(Candidate(i, h, sentence, feats))
-    return Analysis(info, missing, hits, candidates, idf, kind, asked)
+    return Analysis(info, missing, hits, candidates, idf, kind, asked, query.read)
 
 
 Read = Callable[[list[str]], list[float]]  # the reader's logits of ``pair_text``s
@@ -362,8 +363,15 @@ def likely_refusal(model: Verifier | None, scored: list[Candidate]) -> bool:
 
 
 def extractive_answer(kb: KnowledgeBase, question: str, k: int = 5) -> Answer:
-    """See the module docstring."""
+    """See the module docstring; ``read_as`` is the question with its accents restored, when
+    restoring changed it."""
     a = analyse_candidates(kb, question, k)
+    answer = _answer(kb, a, question, k)
+    return replace(answer, read_as=a.read) if a.read and a.read != question else answer
+
+
+def _answer(kb: KnowledgeBase, a: Analysis, question: str, k: int) -> Answer:
+    """The answer or refusal for analysed candidates ``a``."""
     hits, missing = a.hits[:k], a.missing
     if not hits:
         return refusal(question, [], missing)

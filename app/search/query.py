@@ -91,6 +91,7 @@ class Query:
     asked: str  # as typed
     search_text: str  # abbreviations spelled out beside them: what BM25 and the embedder read
     info: QueryInfo  # the parse of the question with its abbreviations spelled out in place
+    read: str = ""  # as typed, accents restored on words typed without them (= asked if none)
 
     @property
     def text(self) -> str:
@@ -111,7 +112,7 @@ def prepare(asked: str, restorer: Restorer | None = None) -> Query:
     parse reads the form without it, so that "HND tỉnh" names the tỉnh level."""
     text = restorer.restore(asked) if restorer is not None else asked
     return Query(asked, expand_abbreviations(text),
-                 analyse(expand_abbreviations(text, keep=False)))
+                 analyse(expand_abbreviations(text, keep=False)), text)
 
 
 def plain_form(text: str) -> str:

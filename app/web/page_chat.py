@@ -100,7 +100,8 @@ def _history() -> list[Turn]:
 
 
 def _show_understood(msg: dict) -> None:
-    """«Hiểu là: …» above an answer to a follow-up that was read as a fuller question."""
+    """«Hiểu là: …» above an answer to a follow-up that was read as a fuller question, or to a
+    question whose accents were put back."""
     if msg.get("understood"):
         st.caption("Hiểu là: " + escape_md(msg["understood"]))
 
@@ -167,7 +168,7 @@ if question and question.strip():
             st.session_state[MESSAGES].append({"role": "assistant", "error": str(err)})
             st.error(escape_md(str(err)))
         else:
-            reply = {"role": "assistant", "answer": answer, "understood": shown}
+            reply = {"role": "assistant", "answer": answer, "understood": shown or answer.read_as}
             st.session_state[MESSAGES].append(reply)
             _show_understood(reply)
             _show_answer(kb, answer, len(st.session_state[MESSAGES]) - 1)
