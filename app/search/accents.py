@@ -190,7 +190,8 @@ class Restorer:
                              key=lambda j, w=w: scores[j] + self.logp(lattice[i - 1][j], w))
                 row.append(scores[best_j] + self.logp(lattice[i - 1][best_j], w))
                 ptr.append(best_j)
-            scores, back = row, [*back, ptr]
+            scores = row
+            back.append(ptr)
         j = max(range(len(scores)), key=scores.__getitem__)
         path = [j]
         for ptr in reversed(back):
@@ -201,9 +202,7 @@ class Restorer:
 
 
 def _case_like(typed: str, form: str) -> str:
-    """``form`` in the case ``typed`` was written in (lower, Capitalised or UPPER)."""
-    if typed.isupper() and len(typed) > 1:
-        return form.upper()
+    """``form`` Capitalised when ``typed`` was (a word in capitals is never restored)."""
     if typed[:1].isupper():
         return form[:1].upper() + form[1:]
     return form
