@@ -162,7 +162,8 @@ class KnowledgeBase:
         if not self.settings.restore_accents:
             return None
         if self._restorer is None:
-            self._restorer = library_restorer(self.bm25.vocab, self.bm25.postings_offsets())
+            bm25 = self.bm25  # one generation's vocabulary and offsets
+            self._restorer = library_restorer(bm25.vocab, bm25.postings_offsets())
         return self._restorer
 
     def prepare(self, question: str) -> Query:

@@ -70,7 +70,8 @@ def unsupported(reply: str, cites: tuple[Citation, ...]) -> list[str]:
 def generative_answer(settings: Settings, extractive: Answer) -> Answer:
     """The server's reply when every sentence is supported, else the extractive answer."""
     try:
-        reply = _ask_server(settings, extractive.question, extractive.citations)
+        reply = _ask_server(settings, extractive.read_as or extractive.question,
+                            extractive.citations)
     except Exception as err:  # noqa: BLE001 - any server failure falls back
         return replace(extractive, mode="fallback",
                        note=f"Không dùng được mô hình ngôn ngữ ({type(err).__name__}); "

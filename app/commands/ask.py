@@ -40,8 +40,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    if understood.rewritten or answer.read_as:
-        print(f"Hiểu là: {understood.text if understood.rewritten else answer.read_as}")
+    if understood.rewritten or answer.read_as:  # read_as: understood.text, accents restored
+        print(f"Hiểu là: {answer.read_as or understood.text}")
     print(answer.answer)
     if answer.note and answer.mode != "extractive":
         print(f"({answer.note})")

@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -111,6 +112,11 @@ def _question_table() -> tuple[Counter[str], Counter[str]]:
     return load_table()
 
 
+def table_bytes(table: Mapping[str, Mapping[str, int]]) -> bytes:
+    """``accents.json`` as written (one form, so a refit can be compared byte for byte)."""
+    return (json.dumps(table, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+
+
 def library_restorer(vocab: Mapping[str, int], offsets: np.ndarray) -> Restorer:
     """The restorer of one library: its BM25 vocabulary's counts and the fitted question table."""
     return Restorer.combined(_question_table(), vocabulary_counts(vocab, offsets))
@@ -164,7 +170,9 @@ class Restorer:
         return forms or [low]
 
     def restore(self, text: str) -> str:
-        """``text`` with accents put on the words typed without them (case kept)."""
+        """``text`` (as NFC) with accents put on the words typed without them; a word kept is
+        written as typed, a restored one in the typed word's case, letter by letter."""
+        text = unicodedata.normalize("NFC", text)
         matches = list(_WORD.finditer(text))
         lattice = [self.candidates(m.group(0)) for m in matches]
         if not lattice:
@@ -174,8 +182,7 @@ class Restorer:
         for m, form in zip(matches, best, strict=True):
             typed = m.group(0)
             out.append(text[end:m.start()])
-            out.append(typed if has_diacritics(typed) or (len(typed) > 1 and typed.isupper())
-                       else _case_like(typed, form))
+            out.append(typed if form == canonical(typed) else _case_like(typed, form))
             end = m.end()
         out.append(text[end:])
         return "".join(out)
@@ -202,10 +209,11 @@ class Restorer:
 
 
 def _case_like(typed: str, form: str) -> str:
-    """``form`` Capitalised when ``typed`` was (a word in capitals is never restored)."""
-    if typed[:1].isupper():
-        return form[:1].upper() + form[1:]
-    return form
+    """``form`` in the case of ``typed``, letter by letter (an NFC syllable and its accented
+    form have as many letters)."""
+    if len(form) != len(typed):
+        return form[:1].upper() + form[1:] if typed[:1].isupper() else form
+    return "".join(f.upper() if t.isupper() else f for t, f in zip(typed, form, strict=True))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=TABLE_PATH)
     args = ap.parse_args(argv)
     table = fit_table()
-    args.out.write_text(json.dumps(table, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    args.out.write_bytes(table_bytes(table))
     print(f"{args.out}: {len(table['unigrams'])} syllables, {len(table['bigrams'])} pairs")
     return 0
 

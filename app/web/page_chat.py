@@ -168,7 +168,8 @@ if question and question.strip():
             st.session_state[MESSAGES].append({"role": "assistant", "error": str(err)})
             st.error(escape_md(str(err)))
         else:
-            reply = {"role": "assistant", "answer": answer, "understood": shown or answer.read_as}
+            # read_as: the question as understood, its accents restored (when that changed it)
+            reply = {"role": "assistant", "answer": answer, "understood": answer.read_as or shown}
             st.session_state[MESSAGES].append(reply)
             _show_understood(reply)
             _show_answer(kb, answer, len(st.session_state[MESSAGES]) - 1)

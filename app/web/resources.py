@@ -104,6 +104,7 @@ class Shared:
                 forget_cached_client(self.settings)
             self._kb = KnowledgeBase.open(self.settings, self.query_embedder())
             _ = self._kb.bm25  # build (or load) the lexical index now, not on the first question
+            _ = self._kb.restorer  # and count its words for restoring accents
             # and the answer reader, when it is on: in the background, so that the page need not
             # wait for torch's import (seconds); a question asked meanwhile waits for it
             threading.Thread(target=reader_for, args=(self._kb, embedder_kind(self._kb.embedder.id)),
