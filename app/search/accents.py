@@ -170,8 +170,8 @@ class Restorer:
         return forms or [low]
 
     def restore(self, text: str) -> str:
-        """``text`` (as NFC) with accents put on the words typed without them; a word kept is
-        written as typed, a restored one in the typed word's case, letter by letter."""
+        """``text`` (as NFC) with accents put on the words typed without them (a capital
+        first letter kept)."""
         text = unicodedata.normalize("NFC", text)
         matches = list(_WORD.finditer(text))
         lattice = [self.candidates(m.group(0)) for m in matches]
@@ -182,7 +182,8 @@ class Restorer:
         for m, form in zip(matches, best, strict=True):
             typed = m.group(0)
             out.append(text[end:m.start()])
-            out.append(typed if form == canonical(typed) else _case_like(typed, form))
+            out.append(typed if has_diacritics(typed) or (len(typed) > 1 and typed.isupper())
+                       else _case_like(typed, form))
             end = m.end()
         out.append(text[end:])
         return "".join(out)
@@ -209,11 +210,10 @@ class Restorer:
 
 
 def _case_like(typed: str, form: str) -> str:
-    """``form`` in the case of ``typed``, letter by letter (an NFC syllable and its accented
-    form have as many letters)."""
-    if len(form) != len(typed):
-        return form[:1].upper() + form[1:] if typed[:1].isupper() else form
-    return "".join(f.upper() if t.isupper() else f for t, f in zip(typed, form, strict=True))
+    """``form`` Capitalised when ``typed`` was (a word in capitals is never restored)."""
+    if typed[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
 
 
 def main(argv: list[str] | None = None) -> int:
