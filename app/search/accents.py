@@ -10,10 +10,14 @@ The model is a syllable bigram model with Witten–Bell smoothing over two sourc
 - how members word questions: ``accents.json``, syllable and pair counts of the repository's
   training questions (``python -m app.search.accents``; see ``SOURCES``), so that question words
   the documents seldom use ("nào", "ai", "không", "bao nhiêu") are known too.
-Viterbi then picks the most probable accented sequence. A word typed with accents is kept as
-context; so are numbers, codes and abbreviations typed in capitals ("HND", "TU"). A word whose
-accent-stripped form neither source knows is kept as typed. The restorer only adds accents: the
-accent-stripped form of its output is that of its input.
+Viterbi then picks the most probable accented sequence; a number or code between two words
+breaks the context (the BM25 vocabulary has no pair across one either). A word typed with
+accents is kept as context; so are words in capitals ("HND", "TU"). In a question typed with
+accents (``ACCENTED_SHARE`` of its words or more) a word typed without them is taken as meant
+when it is itself a word ("Trong ba tài liệu", "điểm a", "do BCH"), and only a word that is no
+word without accents is restored ("cap huyện"). A word whose accent-stripped form neither
+source knows is kept as typed. The restorer only adds accents: the accent-stripped form of its
+output is that of its (NFC) input, and a word it keeps is written exactly as typed.
 """
 from __future__ import annotations
 
@@ -37,7 +41,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # (question, near miss, clause, heading) and member-style training questions.
 SOURCES = ("bench/data/paraphrase-pairs-*.json", "bench/data/member-questions-*.json")
 MAX_CANDIDATES = 8  # accented forms tried per word (the most frequent)
+# A text is "typed with accents" when at least this share of its words carry them (written
+# Vietnamese: 0.6–1.0; a text typed without them: 0; a phone that dropped some: in between).
+ACCENTED_SHARE = 0.55
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers and codes are left alone
+_DIGIT = re.compile(r"\d")
 _TEXT_FIELDS = ("question", "near_miss", "clause", "heading")
 
 
@@ -46,16 +54,35 @@ def syllables(text: str) -> list[str]:
     return [canonical(w) for w in _WORD.findall(text)]
 
 
+def runs(text: str) -> list[list[re.Match[str]]]:
+    """The words of ``text`` in runs that a line break, a number or a code does not cut."""
+    out: list[list[re.Match[str]]] = []
+    end = None
+    for m in _WORD.finditer(text):
+        gap = text[end:m.start()] if end is not None else ""
+        if end is None or "\n" in gap or _DIGIT.search(gap):
+            out.append([])
+        out[-1].append(m)
+        end = m.end()
+    return out
+
+
+def accented_share(words: list[str]) -> float:
+    """The share of ``words`` typed with diacritics (0 for none)."""
+    return sum(has_diacritics(w) for w in words) / len(words) if words else 0.0
+
+
 def count_text(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
-    """Syllable and adjacent-pair counts (pairs keyed ``"a b"``) of accented texts; a text typed
-    without any accent is skipped (it would teach that words go without them)."""
+    """Syllable and adjacent-pair counts (pairs keyed ``"a b"``) of texts typed with accents
+    (``ACCENTED_SHARE``); others are skipped (they would teach that words go without them)."""
     uni: Counter[str] = Counter()
     bi: Counter[str] = Counter()
     for text in texts:
-        if not has_diacritics(text):
+        text = unicodedata.normalize("NFC", text)
+        if accented_share(_WORD.findall(text)) < ACCENTED_SHARE:
             continue
-        for line in text.splitlines():
-            s = syllables(line)
+        for run in runs(text):
+            s = [canonical(m.group(0)) for m in run]
             uni.update(s)
             bi.update(f"{a} {b}" for a, b in zip(s, s[1:], strict=False))
     return uni, bi
@@ -160,30 +187,32 @@ class Restorer:
         n, t = self.left[prev], self.followers[prev]
         return math.log((self.bi[f"{prev} {w}"] + t * pu) / (n + t))
 
-    def candidates(self, word: str) -> list[str]:
-        """The forms a typed word may stand for: itself when typed with accents, a number or
-        capitals; else its known accented forms (itself too when known)."""
+    def candidates(self, word: str, accented: bool = False) -> list[str]:
+        """The forms a typed word may stand for: itself when typed with accents or in
+        capitals, or when it is a known word in a text typed with accents (``accented``); else
+        its known accented forms, the most frequent ``MAX_CANDIDATES`` (itself when unknown)."""
         low = canonical(word)
         if has_diacritics(word) or (len(word) > 1 and word.isupper()):
             return [low]
-        forms = self.forms.get(strip_accents(low), [])
-        return forms or [low]
+        if accented and (low in self.uni or len(low) == 1):
+            return [low]
+        return self.forms.get(strip_accents(low), []) or [low]
 
     def restore(self, text: str) -> str:
-        """``text`` (as NFC) with accents put on the words typed without them (a capital
-        first letter kept)."""
+        """``text`` (as NFC) with accents put on the words typed without them; a word kept is
+        written as typed, a restored one in the typed word's case, letter by letter."""
         text = unicodedata.normalize("NFC", text)
-        matches = list(_WORD.finditer(text))
-        lattice = [self.candidates(m.group(0)) for m in matches]
-        if not lattice:
-            return text
-        best = self._viterbi(lattice)
+        accented = accented_share(_WORD.findall(text)) >= ACCENTED_SHARE
+        chosen: dict[int, str] = {}
+        for run in runs(text):
+            lattice = [self.candidates(m.group(0), accented) for m in run]
+            for m, form in zip(run, self._viterbi(lattice), strict=True):
+                chosen[m.start()] = form
         out, end = [], 0
-        for m, form in zip(matches, best, strict=True):
-            typed = m.group(0)
+        for m in _WORD.finditer(text):
+            typed, form = m.group(0), chosen[m.start()]
             out.append(text[end:m.start()])
-            out.append(typed if has_diacritics(typed) or (len(typed) > 1 and typed.isupper())
-                       else _case_like(typed, form))
+            out.append(typed if form == canonical(typed) else _case_like(typed, form))
             end = m.end()
         out.append(text[end:])
         return "".join(out)
@@ -210,10 +239,11 @@ class Restorer:
 
 
 def _case_like(typed: str, form: str) -> str:
-    """``form`` Capitalised when ``typed`` was (a word in capitals is never restored)."""
-    if typed[:1].isupper():
-        return form[:1].upper() + form[1:]
-    return form
+    """``form`` in the case of ``typed``, letter by letter (an NFC syllable and its accented
+    form have as many letters)."""
+    if len(form) != len(typed):
+        return form[:1].upper() + form[1:] if typed[:1].isupper() else form
+    return "".join(f.upper() if t.isupper() else f for t, f in zip(typed, form, strict=True))
 
 
 def main(argv: list[str] | None = None) -> int:
