@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
@@ -16,9 +18,11 @@ from app.search.accents import (
     TABLE_PATH,
     Restorer,
     count_text,
+    dropped_share,
     fit_table,
     load_table,
     runs,
+    syllables,
     table_bytes,
     vocabulary_counts,
 )
@@ -86,19 +90,48 @@ def test_only_adds_accents_and_keeps_case() -> None:
         assert _bare(r.restore(typed)) == typed
 
 
-def test_a_question_typed_with_accents_is_left_as_typed() -> None:
-    """A word typed without accents in a question typed with them is meant as typed when it is
-    a word ("ba", "a", "do", "mai"); over the tuning questions typed with accents, at most 1 %
-    change (the rest keep every word)."""
+def test_in_a_question_typed_with_accents_a_bare_word_needs_the_context_to_change() -> None:
+    """The channel: a word typed without accents in a question typed with them is kept when it
+    is a word the context allows ("ba", "do", "mai"), restored when the context wants its
+    accents ("xa" → "xã", "so 58" → "số 58", "o đâu" → "ở đâu"); over the tuning questions typed
+    with accents, at most 1.5 % change (AR's keep-nothing decoding changed 35 of 807)."""
     r = Restorer.combined(load_table(), count_text(DOCS))
-    for q in ["Trong ba tài liệu học tập có những gì?", "Điểm a khoản 1 nói gì?",
-              "Hội nghị do BCH Đảng bộ tỉnh chủ trì à?", "Ngày mai chi hội họp ở đâu?"]:
+    for q in ["Trong ba tài liệu học tập có những gì?", "Hội nghị do BCH Đảng bộ tỉnh chủ trì à?",
+              "Ngày mai chi hội họp ở đâu?"]:
         assert r.restore(q) == q
-    assert r.restore("Hội Nông dân cap huyện học xong trước ngày nào?") \
-        == "Hội Nông dân cấp huyện học xong trước ngày nào?"  # "cap" is no word: restored
+    for typed, meant in [("Hội nông dân xa có bao nhiêu hội viên?",
+                          "Hội nông dân xã có bao nhiêu hội viên?"),
+                         ("Nghị quyết so 58 ban hành ngày nào?", "Nghị quyết số 58 ban hành ngày nào?"),
+                         ("Họp o đâu vậy?", "Họp ở đâu vậy?"),
+                         ("Hội Nông dân cap huyện học xong trước ngày nào?",
+                          "Hội Nông dân cấp huyện học xong trước ngày nào?")]:
+        assert r.restore(typed) == meant
     questions = _accented_questions()
     changed = [q for q in questions if r.restore(q) != q]
-    assert len(changed) <= 0.01 * len(questions), changed
+    assert len(changed) <= 0.015 * len(questions), changed
+
+
+def test_one_dropped_accent_in_a_question_typed_with_them_is_restored() -> None:
+    """A phone that drops one word's accents: over the tuning questions typed with accents, one
+    random accented word stripped in each, at least 93 % come back whole (AR2c's keep-if-known
+    rule: 62 %)."""
+    r = Restorer.combined(load_table(), count_text(DOCS))
+    rng = random.Random(0)
+    ok = n = 0
+    for q in _accented_questions():
+        words = [m for m in re.finditer(r"[^\W\d_]+", q) if has_diacritics(m.group(0))]
+        if not words:
+            continue
+        m = rng.choice(words)
+        n += 1
+        ok += syllables(r.restore(q[:m.start()] + _bare(m.group(0)) + q[m.end():])) == syllables(q)
+    assert ok >= 0.93 * n, (ok, n)
+
+
+def test_capitals_do_not_decide_how_a_question_was_typed() -> None:
+    assert dropped_share(["QĐ", "của", "UBND", "tỉnh", "so", "mấy"]) \
+        == dropped_share(["QD", "của", "UBND", "tỉnh", "so", "mấy"]) == 0.25
+    assert dropped_share(["ai", "ky"]) == dropped_share(["HND"]) == 1.0
 
 
 def test_decomposed_input_gets_no_second_marks() -> None:
@@ -112,6 +145,7 @@ def test_case_is_kept_letter_by_letter() -> None:
     assert r.restore("VietGAP la gi") == "VietGAP la gi"  # unknown words stay as typed
     assert r.restore("Hoi Nong Dan tinh") == "Hội Nông Dân tỉnh"
     assert r.restore("HOI NGHI") == "HOI NGHI"  # capitals are abbreviations, not words
+    assert r.restore("hOi nghi") == "hỘi nghị"  # a restored word keeps each letter's case
 
 
 def test_a_number_breaks_the_context() -> None:
@@ -119,6 +153,8 @@ def test_a_number_breaks_the_context() -> None:
         == [["trước", "ngày"], ["hội", "nghị"]]
     _, bi = count_text(["Hoàn thành trước ngày 15/9/2020 hội nghị cấp xã."])
     assert "ngày hội" not in bi and bi["hội nghị"] == 1
+    for brk in ("\n", "\r", "\u2028", "\x85"):  # every line break ``str.splitlines`` knows
+        assert len(runs(f"cấp xã{brk}họp ngày")) == 2
 
 
 def test_unaccented_training_text_teaches_nothing() -> None:

@@ -10,13 +10,16 @@ The model is a syllable bigram model with Witten–Bell smoothing over two sourc
 - how members word questions: ``accents.json``, syllable and pair counts of the repository's
   training questions (``python -m app.search.accents``; see ``SOURCES``), so that question words
   the documents seldom use ("nào", "ai", "không", "bao nhiêu") are known too.
-Viterbi then picks the most probable accented sequence; a number or code between two words
-breaks the context (the BM25 vocabulary has no pair across one either). A word typed with
-accents is kept as context; so are words in capitals ("HND", "TU"). In a question typed with
-accents (``ACCENTED_SHARE`` of its words or more) a word typed without them is taken as meant
-when it is itself a word ("Trong ba tài liệu", "điểm a", "do BCH"), and only a word that is no
-word without accents is restored ("cap huyện"). A word whose accent-stripped form neither
-source knows is kept as typed. The restorer only adds accents: the accent-stripped form of its
+Viterbi then picks the most probable accented sequence; a number, a code or a line break
+between two words breaks the context (the BM25 vocabulary has no pair across one either). A
+word typed with accents is kept as context; so are words in capitals ("HND", "TU"). The choice
+is a noisy channel: P(sequence) × P(typed | sequence), where a word typed without accents was
+meant so, or lost them with the chance ``dropped_share`` (the question's own share of words
+typed without them). In a question typed wholly without accents every form is free; in one
+typed with them a bare word is rewritten only when the language model prefers an accented
+form by more than that chance's inverse: "cap huyện" is restored, "do BCH", "điểm a" and
+"Trong ba tài liệu" are kept. A word whose accent-stripped form neither source knows is kept
+as typed. The restorer only adds accents: the accent-stripped form of its
 output is that of its (NFC) input, and a word it keeps is written exactly as typed.
 """
 from __future__ import annotations
@@ -41,11 +44,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # (question, near miss, clause, heading) and member-style training questions.
 SOURCES = ("bench/data/paraphrase-pairs-*.json", "bench/data/member-questions-*.json")
 MAX_CANDIDATES = 8  # accented forms tried per word (the most frequent)
-# A text is "typed with accents" when at least this share of its words carry them (written
+# A training text counts when at least this share of its words carry accents (written
 # Vietnamese: 0.6–1.0; a text typed without them: 0; a phone that dropped some: in between).
 ACCENTED_SHARE = 0.55
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers and codes are left alone
 _DIGIT = re.compile(r"\d")
+_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what ``str.splitlines`` splits at
 _TEXT_FIELDS = ("question", "near_miss", "clause", "heading")
 
 
@@ -60,11 +64,19 @@ def runs(text: str) -> list[list[re.Match[str]]]:
     end = None
     for m in _WORD.finditer(text):
         gap = text[end:m.start()] if end is not None else ""
-        if end is None or "\n" in gap or _DIGIT.search(gap):
+        if end is None or _BREAK.search(gap) or _DIGIT.search(gap):
             out.append([])
         out[-1].append(m)
         end = m.end()
     return out
+
+
+def dropped_share(words: list[str]) -> float:
+    """The chance that a word of this text lost its accents: the share of its words typed
+    without them, words in capitals (codes, abbreviations: "HND", "QĐ") left out; 1 for a
+    text typed wholly without accents, small for one typed with them."""
+    words = [w for w in words if not (len(w) > 1 and w.isupper())]
+    return 1.0 - accented_share(words) if words else 1.0
 
 
 def accented_share(words: list[str]) -> float:
@@ -187,25 +199,29 @@ class Restorer:
         n, t = self.left[prev], self.followers[prev]
         return math.log((self.bi[f"{prev} {w}"] + t * pu) / (n + t))
 
-    def candidates(self, word: str, accented: bool = False) -> list[str]:
-        """The forms a typed word may stand for: itself when typed with accents or in
-        capitals, or when it is a known word in a text typed with accents (``accented``); else
-        its known accented forms, the most frequent ``MAX_CANDIDATES`` (itself when unknown)."""
+    def candidates(self, word: str, dropped: float = 1.0) -> list[tuple[str, float]]:
+        """The forms a typed word may stand for, each with log P(typed | form): itself when
+        typed with accents or in capitals; else its known accented forms, the most frequent
+        ``MAX_CANDIDATES`` (itself when unknown). ``dropped`` is the chance that the typist
+        dropped a word's accents (``dropped_share``): below 1 the word as typed is a candidate
+        too, at no cost, and every other form costs log ``dropped``."""
         low = canonical(word)
         if has_diacritics(word) or (len(word) > 1 and word.isupper()):
-            return [low]
-        if accented and (low in self.uni or len(low) == 1):
-            return [low]
-        return self.forms.get(strip_accents(low), []) or [low]
+            return [(low, 0.0)]
+        forms = self.forms.get(strip_accents(low), []) or [low]
+        if dropped >= 1.0:
+            return [(f, 0.0) for f in forms]
+        cost = math.log(dropped)
+        return [(low, 0.0)] + [(f, cost) for f in forms if f != low]
 
     def restore(self, text: str) -> str:
         """``text`` (as NFC) with accents put on the words typed without them; a word kept is
         written as typed, a restored one in the typed word's case, letter by letter."""
         text = unicodedata.normalize("NFC", text)
-        accented = accented_share(_WORD.findall(text)) >= ACCENTED_SHARE
+        dropped = dropped_share(_WORD.findall(text))
         chosen: dict[int, str] = {}
         for run in runs(text):
-            lattice = [self.candidates(m.group(0), accented) for m in run]
+            lattice = [self.candidates(m.group(0), dropped) for m in run]
             for m, form in zip(run, self._viterbi(lattice), strict=True):
                 chosen[m.start()] = form
         out, end = [], 0
@@ -217,15 +233,17 @@ class Restorer:
         out.append(text[end:])
         return "".join(out)
 
-    def _viterbi(self, lattice: list[list[str]]) -> list[str]:
-        scores = [self.logp(None, w) for w in lattice[0]]
+    def _viterbi(self, lattice: list[list[tuple[str, float]]]) -> list[str]:
+        """The most probable path: language model (``logp``) plus each form's channel cost."""
+        scores = [self.logp(None, w) + c for w, c in lattice[0]]
         back: list[list[int]] = []
         for i in range(1, len(lattice)):
             row, ptr = [], []
-            for w in lattice[i]:
-                best_j = max(range(len(lattice[i - 1])),
-                             key=lambda j, w=w: scores[j] + self.logp(lattice[i - 1][j], w))
-                row.append(scores[best_j] + self.logp(lattice[i - 1][best_j], w))
+            prev = [w for w, _ in lattice[i - 1]]
+            for w, c in lattice[i]:
+                best_j = max(range(len(prev)),
+                             key=lambda j, w=w: scores[j] + self.logp(prev[j], w))
+                row.append(scores[best_j] + self.logp(prev[best_j], w) + c)
                 ptr.append(best_j)
             scores = row
             back.append(ptr)
@@ -235,7 +253,7 @@ class Restorer:
             j = ptr[j]
             path.append(j)
         path.reverse()
-        return [lattice[i][j] for i, j in enumerate(path)]
+        return [lattice[i][j][0] for i, j in enumerate(path)]
 
 
 def _case_like(typed: str, form: str) -> str:
