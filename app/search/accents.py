@@ -50,6 +50,7 @@ ACCENTED_SHARE = 0.55
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers and codes are left alone
 _DIGIT = re.compile(r"\d")
 _BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what ``str.splitlines`` splits at
+END = "</s>"  # the end of a question: a follower like any word ("ạ" mostly ends one)
 _TEXT_FIELDS = ("question", "near_miss", "clause", "heading")
 
 
@@ -93,11 +94,22 @@ def count_text(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
         text = unicodedata.normalize("NFC", text)
         if accented_share(_WORD.findall(text)) < ACCENTED_SHARE:
             continue
-        for run in runs(text):
+        parts = runs(text)
+        for run in parts:
             s = [canonical(m.group(0)) for m in run]
             uni.update(s)
             bi.update(f"{a} {b}" for a, b in zip(s, s[1:], strict=False))
+        if parts and ends_text(text, parts[-1][-1]):
+            uni[END] += 1
+            bi[f"{canonical(parts[-1][-1].group(0))} {END}"] += 1
     return uni, bi
+
+
+def ends_text(text: str, last: re.Match[str]) -> bool:
+    """Whether the word ``last`` ends ``text`` (punctuation and spaces may follow, no number,
+    code or line break): the question's last word, whose follower is ``END``."""
+    rest = text[last.end():]
+    return not (_DIGIT.search(rest) or _BREAK.search(rest.rstrip()) or _WORD.search(rest))
 
 
 def source_texts(root: Path = ROOT) -> list[str]:
@@ -220,9 +232,11 @@ class Restorer:
         text = unicodedata.normalize("NFC", text)
         dropped = dropped_share(_WORD.findall(text))
         chosen: dict[int, str] = {}
-        for run in runs(text):
+        parts = runs(text)
+        for i, run in enumerate(parts):
             lattice = [self.candidates(m.group(0), dropped) for m in run]
-            for m, form in zip(run, self._viterbi(lattice), strict=True):
+            last = i == len(parts) - 1 and ends_text(text, run[-1])
+            for m, form in zip(run, self._viterbi(lattice, last), strict=True):
                 chosen[m.start()] = form
         out, end = [], 0
         for m in _WORD.finditer(text):
@@ -233,8 +247,9 @@ class Restorer:
         out.append(text[end:])
         return "".join(out)
 
-    def _viterbi(self, lattice: list[list[tuple[str, float]]]) -> list[str]:
-        """The most probable path: language model (``logp``) plus each form's channel cost."""
+    def _viterbi(self, lattice: list[list[tuple[str, float]]], end: bool = False) -> list[str]:
+        """The most probable path: language model (``logp``) plus each form's channel cost;
+        with ``end``, the path's last word is followed by ``END``."""
         scores = [self.logp(None, w) + c for w, c in lattice[0]]
         back: list[list[int]] = []
         for i in range(1, len(lattice)):
@@ -247,6 +262,8 @@ class Restorer:
                 ptr.append(best_j)
             scores = row
             back.append(ptr)
+        if end:
+            scores = [sc + self.logp(w, END) for sc, (w, _) in zip(scores, lattice[-1], strict=True)]
         j = max(range(len(scores)), key=scores.__getitem__)
         path = [j]
         for ptr in reversed(back):
