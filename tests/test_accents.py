@@ -13,6 +13,7 @@ import pytest
 
 from app.knowledge import KnowledgeBase
 from app.search.accents import (
+    END,
     ROOT,
     SOURCES,
     TABLE_PATH,
@@ -97,7 +98,7 @@ def test_in_a_question_typed_with_accents_a_bare_word_needs_the_context_to_chang
     with accents, at most 1.5 % change (AR's keep-nothing decoding changed 35 of 807)."""
     r = Restorer.combined(load_table(), count_text(DOCS))
     for q in ["Trong ba tài liệu học tập có những gì?", "Hội nghị do BCH Đảng bộ tỉnh chủ trì à?",
-              "Ngày mai chi hội họp ở đâu?"]:
+              "Ngày mai chi hội họp ở đâu?", "Điểm a khoản 1 nói gì?", "Mục a phần II là gì?"]:
         assert r.restore(q) == q
     for typed, meant in [("Hội nông dân xa có bao nhiêu hội viên?",
                           "Hội nông dân xã có bao nhiêu hội viên?"),
@@ -126,6 +127,18 @@ def test_one_dropped_accent_in_a_question_typed_with_them_is_restored() -> None:
         n += 1
         ok += syllables(r.restore(q[:m.start()] + _bare(m.group(0)) + q[m.end():])) == syllables(q)
     assert ok >= 0.93 * n, (ok, n)
+
+
+def test_the_end_of_a_question_is_a_word_of_the_model() -> None:
+    """The counts hold each question's last word before ``END`` (not a number's, not one
+    followed by more text), so "ạ" is read where it belongs: at the end."""
+    uni, bi = count_text(["Ai ký kế hoạch này ạ?", "Hạn nộp là ngày 15/9/2020.",
+                          "Họp ở đâu\nvà khi nào"])
+    assert bi[f"ạ {END}"] == 1 and bi[f"nào {END}"] == 1 and uni[END] == 2
+    assert f"ngày {END}" not in bi and f"đâu {END}" not in bi
+    r = Restorer.combined(load_table(), count_text(DOCS))
+    assert r.restore("ai ky ke hoach nay a") == "ai ký kế hoạch này ạ"
+    assert r.restore("diem a khoan 1 noi gi").startswith("điểm a ")
 
 
 def test_capitals_do_not_decide_how_a_question_was_typed() -> None:
@@ -160,7 +173,7 @@ def test_a_number_breaks_the_context() -> None:
 def test_unaccented_training_text_teaches_nothing() -> None:
     """Text typed without accents, or with most of them dropped, is not counted."""
     uni, bi = count_text(["ai ky ke hoach", "Ai ký kế hoạch", "cv cua LĐLĐ huyen co gui ko"])
-    assert uni == Counter({"ai": 1, "ký": 1, "kế": 1, "hoạch": 1})
+    assert uni == Counter({"ai": 1, "ký": 1, "kế": 1, "hoạch": 1, END: 1})
     assert bi["ký kế"] == 1 and "ky ke" not in bi
 
 

@@ -18,8 +18,9 @@ meant so, or lost them with the chance ``dropped_share`` (the question's own sha
 typed without them). In a question typed wholly without accents every form is free; in one
 typed with them a bare word is rewritten only when the language model prefers an accented
 form by more than that chance's inverse: "cap huyện" is restored, "do BCH", "điểm a" and
-"Trong ba tài liệu" are kept. A word whose accent-stripped form neither source knows is kept
-as typed. The restorer only adds accents: the accent-stripped form of its
+"Trong ba tài liệu" are kept. The table also counts how questions end (``END`` after a
+question's last word), so "ạ" is read at the end ("... này ạ") and "a" inside ("điểm a khoản
+1"). A word whose accent-stripped form neither source knows is kept as typed. The restorer only adds accents: the accent-stripped form of its
 output is that of its (NFC) input, and a word it keeps is written exactly as typed.
 """
 from __future__ import annotations
