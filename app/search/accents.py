@@ -20,8 +20,9 @@ typed with them a bare word is rewritten only when the language model prefers an
 form by more than that chance's inverse: "cap huyện" is restored, "do BCH", "điểm a" and
 "Trong ba tài liệu" are kept. The table also counts how questions end (``END`` after a
 question's last word), so "ạ" is read at the end ("... này ạ") and "a" inside ("điểm a khoản
-1"). A word whose accent-stripped form neither source knows is kept as typed. The restorer only adds accents: the accent-stripped form of its
-output is that of its (NFC) input, and a word it keeps is written exactly as typed.
+1"). A word whose accent-stripped form neither source knows is kept as typed. The restorer
+only adds accents: the accent-stripped form of its output is that of its (NFC) input, and a
+word it keeps is written exactly as typed.
 """
 from __future__ import annotations
 
@@ -107,10 +108,10 @@ def count_text(texts: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
 
 
 def ends_text(text: str, last: re.Match[str]) -> bool:
-    """Whether the word ``last`` ends ``text`` (punctuation and spaces may follow, no number,
-    code or line break): the question's last word, whose follower is ``END``."""
+    """Whether ``text``'s last word ``last`` ends it (punctuation and spaces may follow, no
+    number, code or line break): the question's last word, whose follower is ``END``."""
     rest = text[last.end():]
-    return not (_DIGIT.search(rest) or _BREAK.search(rest.rstrip()) or _WORD.search(rest))
+    return not (_DIGIT.search(rest) or _BREAK.search(rest.rstrip()))
 
 
 def source_texts(root: Path = ROOT) -> list[str]:
@@ -231,17 +232,17 @@ class Restorer:
         """``text`` (as NFC) with accents put on the words typed without them; a word kept is
         written as typed, a restored one in the typed word's case, letter by letter."""
         text = unicodedata.normalize("NFC", text)
-        dropped = dropped_share(_WORD.findall(text))
-        chosen: dict[int, str] = {}
-        parts = runs(text)
+        parts = runs(text)  # every word of the text, in order, in its run
+        matches = [m for run in parts for m in run]
+        dropped = dropped_share([m.group(0) for m in matches])
+        forms: list[str] = []
         for i, run in enumerate(parts):
             lattice = [self.candidates(m.group(0), dropped) for m in run]
             last = i == len(parts) - 1 and ends_text(text, run[-1])
-            for m, form in zip(run, self._viterbi(lattice, last), strict=True):
-                chosen[m.start()] = form
+            forms.extend(self._viterbi(lattice, last))
         out, end = [], 0
-        for m in _WORD.finditer(text):
-            typed, form = m.group(0), chosen[m.start()]
+        for m, form in zip(matches, forms, strict=True):
+            typed = m.group(0)
             out.append(text[end:m.start()])
             out.append(typed if form == canonical(typed) else _case_like(typed, form))
             end = m.end()
