@@ -366,12 +366,27 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
     return pairs
 
 
-def domain_pairs(rows: Rows, first: int) -> list[tuple[str, float]]:
+def domain_pairs(rows: Rows, first: int, same_doc: bool = False) -> list[tuple[str, float]]:
     """Reader training pairs from dumped rows of questions about the libraries (``lora``'s
     training folds; round 13's ``--domain``): each question with its first ``first``
-    candidates and with every candidate whose label is 1, labelled as the candidate is."""
+    candidates and with every candidate whose label is 1, labelled as the candidate is.
+
+    With ``same_doc`` (round 17, candidate RS) only the candidates from the document the
+    question is about (``group``; copies of it count as it) are kept: the reader never sees
+    which document a clause comes from, so a look-alike clause of another body's plan, labelled
+    0 only for being another document's, is a label it cannot learn; which document answers is
+    left to the verifier's document features. A question about no document of its library
+    (``group`` is the library's name) gives no pairs then."""
+    from app.answer.evaluate import same_document
+
+    originals = same_document()
+
+    def keep(r: dict[str, Any], c: dict[str, Any]) -> bool:
+        name = Path(c["source"]).name
+        return not same_doc or originals.get(name, name) == r["group"]
+
     return [(pair_text(r["prepared"], c), c["label"]) for r in rows
-            for j, c in enumerate(r["cands"]) if j < first or c["label"]]
+            for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]
 
 
 def _trigrams(text: str) -> set[str]:
@@ -405,7 +420,7 @@ def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
 
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
            rank: int, targets: tuple[str, ...], save: Path | None = None,
-           domain: Rows | None = None, first: int = 3, seed: int = 0
+           domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False
            ) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
@@ -414,7 +429,7 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
 
     pairs = paraphrase_pairs(files)
     if domain:
-        pairs += domain_pairs(domain, first)
+        pairs += domain_pairs(domain, first, same_doc)
     model = _reader_trainer(epochs, lr, rank, targets, seed)(pairs)
     if save is not None:
         save_reader(model, save)
@@ -807,6 +822,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="dumped rows of questions about the libraries to train on too")
     rd.add_argument("--first", type=int, default=3, help="--domain negatives: the first N")
     rd.add_argument("--seed", type=int, default=0, help="initial adapters and batch order")
+    rd.add_argument("--same-doc", action="store_true",
+                    help="--domain pairs: only candidates from the question's own document")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, applied to other rows")
     ap_.add_argument("rows", type=Path)
@@ -880,7 +897,7 @@ def main(argv: list[str] | None = None) -> int:
         domain = [r for f in args.domain for r in pickle.loads(f.read_bytes())]
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
-                                    args.first, args.seed)
+                                    args.first, args.seed, args.same_doc)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:
