@@ -376,7 +376,8 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False) -> list[tuple[s
     which document a clause comes from, so a look-alike clause of another body's plan, labelled
     0 only for being another document's, is a label it cannot learn; which document answers is
     left to the verifier's document features. A question about no document of its library
-    (``group`` is the library's name) gives no pairs then."""
+    (``group`` is the library's name) gives no pairs then. Not shipped: it lost on the tuning
+    set (344 right against 367) and on unread batches (bench/notes/issue-8-round17.md)."""
     from app.answer.evaluate import same_document
 
     originals = same_document()
