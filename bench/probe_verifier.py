@@ -380,11 +380,13 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False) -> list[tuple[s
     set (344 right against 367) and on unread batches (bench/notes/issue-8-round17.md)."""
     from app.answer.evaluate import same_document
 
-    originals = same_document()
+    originals = same_document() if same_doc else None
 
     def keep(r: dict[str, Any], c: dict[str, Any]) -> bool:
+        if originals is None:
+            return True
         name = Path(c["source"]).name
-        return not same_doc or originals.get(name, name) == r["group"]
+        return originals.get(name, name) == r["group"]
 
     return [(pair_text(r["prepared"], c), c["label"]) for r in rows
             for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]

@@ -258,9 +258,9 @@ class Restorer:
             row, ptr = [], []
             prev = [w for w, _ in lattice[i - 1]]
             for w, c in lattice[i]:
-                best_j = max(range(len(prev)),
-                             key=lambda j, w=w: scores[j] + self.logp(prev[j], w))
-                row.append(scores[best_j] + self.logp(prev[best_j], w) + c)
+                reach = [sc + self.logp(p, w) for sc, p in zip(scores, prev, strict=True)]
+                best_j = max(range(len(reach)), key=reach.__getitem__)
+                row.append(reach[best_j] + c)
                 ptr.append(best_j)
             scores = row
             back.append(ptr)
