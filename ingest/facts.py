@@ -30,6 +30,23 @@ SEPARATOR = " › "  # between the headings of a section path
 HEADING_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
 LIST_LEAD = re.compile(r"^[-–•+*]\s*")
 
+_LEADING_NUMBER = re.compile(r"\d+")
+_LEVEL_WORDS = ("tinh", "huyen", "xa")  # accent-stripped: tỉnh, huyện, xã
+
+
+def number_head(number: str | None) -> str | None:
+    """The leading number of a document's số hiệu ("985-KH/HNDT" → "985"), ``None`` if none."""
+    m = _LEADING_NUMBER.match(number or "")
+    return m.group(0) if m else None
+
+
+def issuer_level(issuer: str | None) -> str | None:
+    """The level of an issuing body, accent-stripped ("tinh", "huyen", "xa"), from the first
+    level word of its name ("Ban Thường vụ Hội Nông dân tỉnh" → "tinh"); ``None`` if none."""
+    plain_issuer = strip_accents(issuer or "")
+    return next((lv for lv in _LEVEL_WORDS if re.search(rf"\b{lv}\b", plain_issuer)), None)
+
+
 # ---- fact patterns ------------------------------------------------------------------------
 DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")

@@ -15,13 +15,13 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
+from ingest.facts import LIST_LEAD, SEPARATOR
 from ingest.records import Block, DocumentMeta, Passage
 from ingest.structure import Line, split_documents, split_zones, to_lines
 
 TARGET = 450  # group short units up to this many characters
 MAX_UNIT = 900  # split paragraphs longer than this at sentence ends
 MAX_CHARS = 1200  # no passage is longer (pieces without sentence ends are cut at spaces)
-SEP = " › "
 
 _RANKED = (
     (re.compile(r"^Phần\s+(?:thứ\s+)?[\wIVX]+\b", re.I), 1.0),
@@ -33,7 +33,6 @@ _RANKED = (
     (re.compile(r"^\d{1,2}\.\d{1,2}\.?\s"), 5.5),
     (re.compile(r"^[a-zđ]\)\s"), 6.0),
 )
-_BULLET = re.compile(r"^[-–•+*]\s*")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?…”\"])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
 
 
@@ -68,7 +67,7 @@ def _rank(line: Line) -> float | None:
             return rank if short else None
     if line.heading_level:
         return float(line.heading_level)
-    if line.bold and len(t) <= 100 and not t.endswith((".", ";", ",")) and not _BULLET.match(t):
+    if line.bold and len(t) <= 100 and not t.endswith((".", ";", ",")) and not LIST_LEAD.match(t):
         return 4.5
     return None
 
@@ -79,7 +78,7 @@ def _is_numbered(text: str) -> bool:
 
 def _joins_previous(prev: str, text: str) -> bool:
     """A wrapped continuation line: no marker of its own, previous line not finished."""
-    return (not _is_numbered(text) and not _BULLET.match(text)
+    return (not _is_numbered(text) and not LIST_LEAD.match(text)
             and not prev.rstrip().endswith((".", ";", ":", "!", "?", "”", '"'))
             and text[:1].islower())
 
@@ -187,7 +186,7 @@ def _closing_text(lines: list[Line]) -> str:
     out: list[str] = []
     for ln in lines:
         if out and (ln.text.startswith("(") or _joins_previous(out[-1], ln.text)
-                    or not _BULLET.match(ln.text) and not out[-1].endswith((";", ".", ":"))):
+                    or not LIST_LEAD.match(ln.text) and not out[-1].endswith((";", ".", ":"))):
             out[-1] += " " + ln.text
         else:
             out.append(ln.text)
@@ -232,13 +231,13 @@ def make_passages(source: str, blocks: tuple[Block, ...] | list[Block]) -> tuple
         label = _label(zones.meta, lines[0]) if len(parts) > 1 else None
 
         def where(section: str | None, label: str | None = label) -> str | None:
-            return SEP.join(x for x in (label, section) if x) or None
+            return SEPARATOR.join(x for x in (label, section) if x) or None
 
         head = zones.header + zones.title
         for run in _bounded(head):
             add("\n".join(ln.text for ln in run), where(None), run[0].page, "header")
         for unit in _group(_units(zones.body)):
-            add(unit.text, where(SEP.join(unit.path) or None), unit.page, "body")
+            add(unit.text, where(SEPARATOR.join(unit.path) or None), unit.page, "body")
         for run in _bounded(zones.recipients):
             add(_closing_text(run), where("Nơi nhận"), run[0].page, "recipients")
         for run in _bounded(zones.signature):

@@ -157,3 +157,15 @@ def test_frame_years_are_not_the_years_of_dates() -> None:
 def test_time_frame_and_its_near_misses(question: str, context: str,
                                         expected: tuple[int, int, int]) -> None:
     assert time_frame(question, context) == tuple(float(x) for x in expected)
+
+
+def test_number_head_and_issuer_level() -> None:
+    """A document's number and its issuer's level are read in one place for the search, the
+    verifier and the missing-document note."""
+    from ingest.facts import issuer_level, number_head
+    assert number_head("985-KH/HNDT") == "985"
+    assert number_head("Số 985") is None and number_head(None) is None
+    assert issuer_level("Ban Thường vụ Hội Nông dân tỉnh Thanh Hóa") == "tinh"
+    assert issuer_level("Huyện đoàn Thọ Xuân") == "huyen"
+    assert issuer_level("Hội Nông dân xã Đông Tiến") == "xa"
+    assert issuer_level("Ban Chấp hành Trung ương") is None

@@ -31,6 +31,7 @@ from app.answer.verify import (
     load_verifier,
 )
 from app.search.query import QueryInfo
+from ingest.facts import LIST_LEAD, SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -47,7 +48,6 @@ LIKELY = ("Chưa đủ chắc chắn để trả lời. Đoạn [1] dưới đâ
           "hãy đọc và đối chiếu với văn bản.")
 SUGGEST = "Các đoạn gần nhất dưới đây chỉ để tham khảo, không phải câu trả lời."
 _LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}|[a-zđ])[.)]\s*")
-_LEAD = re.compile(r"^[-–•+*]\s*")
 
 
 @lru_cache(maxsize=65536)
@@ -107,7 +107,7 @@ def _doc_name(p: Passage) -> str:
 def _heading(p: Passage) -> str | None:
     if not p.section or p.kind != "body":
         return None
-    last = p.section.split(" › ")[-1]
+    last = p.section.split(SEPARATOR)[-1]
     return _LABEL.sub("", last).rstrip(":") or None
 
 
@@ -131,8 +131,8 @@ def compose(p: Passage, sentence: str, info: QueryInfo, n: int = 1) -> str:
         body = p.text if p.kind == "body" else " ".join(p.text.split("\n"))
     elif p.kind == "header":
         pass
-    elif heading and (len(sentence) < 90 or _LEAD.match(sentence)):
-        body = f"{heading}: {_LEAD.sub('', sentence)}"
+    elif heading and (len(sentence) < 90 or LIST_LEAD.match(sentence)):
+        body = f"{heading}: {LIST_LEAD.sub('', sentence)}"
     return f"Theo {_doc_name(p)}: {body} [{n}]"
 
 

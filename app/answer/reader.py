@@ -45,6 +45,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ingest.facts import SEPARATOR
+
 READER_PATH = Path(__file__).with_name("reader.npz")
 MAX_TOKENS = 128  # as in training
 _HEADS = 12
@@ -53,7 +55,7 @@ _LORA_SCALE = 16 / 8  # α / rank of the adapters (``bench.probe_verifier._reade
 
 def pair_text(question: str, section: str, clause: str) -> str:
     """What the reader reads: the question, the clause's last heading, the clause."""
-    heading = section.split(" › ")[-1] if section else ""
+    heading = section.split(SEPARATOR)[-1] if section else ""
     return f"query: {question} passage: {heading} {clause}".strip()
 
 

@@ -48,7 +48,7 @@ from app.answer.sentences import (
 from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
 from app.search.query import QueryInfo
-from ingest.facts import time_frame
+from ingest.facts import SEPARATOR, issuer_level, number_head, time_frame
 from ingest.text import has_diacritics, strip_accents
 
 if TYPE_CHECKING:
@@ -223,8 +223,8 @@ def _named(info: QueryInfo, hit: Hit, kb: KnowledgeBase) -> tuple[float, float]:
     numbers = {ref.number for ref in info.docs if ref.number}
     if not numbers:
         return 0.0, 0.0
-    own = re.match(r"\d+", hit.passage.meta.number or "")
-    this = 1.0 if own and own.group(0) in numbers else 0.0
+    own = number_head(hit.passage.meta.number)
+    this = 1.0 if own and own in numbers else 0.0
     cited = 1.0 if any(kb.mentions_number(hit.passage.source, n) for n in numbers) else 0.0
     return this, cited
 
@@ -234,8 +234,7 @@ def _org_level(info: QueryInfo, hit: Hit) -> float:
     that level, −1 when of another level, 0 when the question names none."""
     if not info.org_level:
         return 0.0
-    issuer = strip_accents(hit.passage.meta.issuer or "")
-    level = next((lv for lv in ("tinh", "huyen", "xa") if re.search(rf"\b{lv}\b", issuer)), None)
+    level = issuer_level(hit.passage.meta.issuer)
     if level is None:
         return 0.0
     return 1.0 if level == info.org_level else -1.0
@@ -319,7 +318,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
     head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
-    context = f"{p.section.split(' › ')[-1]} {sentence}" if p.section else sentence
+    context = f"{p.section.split(SEPARATOR)[-1]} {sentence}" if p.section else sentence
     rest = _rest(question, hit, kb, accents)
     body = f"{p.section or ''} {p.text}"
     top_idf = max((idf(t) for t in content_tokens(question, accents)), default=1.0)

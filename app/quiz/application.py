@@ -23,6 +23,7 @@ from app.quiz.items import QuizItem, citation_of
 from app.quiz.keys import MAX_POINTS, core, focus, missing_word, split_connectives
 from app.quiz.stems import activity, capitalised, clean, doc_name, heading_phrase, sentence_case
 from app.quiz.truefalse import item_id
+from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -60,7 +61,7 @@ def points(passages: Sequence[Passage]) -> tuple[str, ...]:
     seen: set[str] = set()
     headed = len({p.section for p in passages}) > 1
     for p in passages:
-        parts = (p.section or "").split(" › ")
+        parts = (p.section or "").split(SEPARATOR)
         head = f"{sentence_case(parts[-1]).rstrip(':')} — " if headed and len(parts) > 1 else ""
         for line in p.text.split("\n"):
             if clean(_MARKER.sub("", line).strip()).rstrip(" ;.").endswith(":"):
@@ -114,10 +115,10 @@ def _groups(passages: Sequence[Passage]) -> dict[tuple[str, str], list[Passage]]
     for p in passages:
         if not p.section:
             continue
-        parts = p.section.split(" › ")
+        parts = p.section.split(SEPARATOR)
         groups[(p.source, parts[0])].append(p)
         if len(parts) > 1:
-            groups[(p.source, " › ".join(parts[:2]))].append(p)
+            groups[(p.source, SEPARATOR.join(parts[:2]))].append(p)
     return groups
 
 
@@ -129,7 +130,7 @@ def section_items(passages: Sequence[Passage]) -> list[tuple[QuizItem, str]]:
         pts = points(group)
         if not MIN_POINTS <= len(pts) <= MAX_POINTS:
             continue
-        first, parts = group[0], section.split(" › ")
+        first, parts = group[0], section.split(SEPARATOR)
         doc, phrase = doc_name(first), heading_phrase(parts[-1])
         if len(parts) == 1:
             question = (f"Theo {doc}, phần «{sentence_case(parts[0])}» nêu những nội dung chính "
@@ -232,7 +233,7 @@ def application_items(passages: Sequence[Passage]) -> list[tuple[QuizItem, str]]
                   f"Các ý chính lấy từ các đoạn về thu hoạch của {doc}.", document),
             "application:essay")
     for (_, section), group in _groups(passages).items():
-        parts = section.split(" › ")
+        parts = section.split(SEPARATOR)
         phrase = heading_phrase(parts[-1])
         pts = points(group)
         if len(parts) < 2 or not _LEVEL_HEAD.match(phrase) or \

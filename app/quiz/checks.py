@@ -80,6 +80,7 @@ from app.quiz.pick import ANSWER_CAP, KIND_SHARE, OPEN_SHARE, SHARE_FROM
 from app.quiz.stems import BLANK, ambiguous, clean, label_of, real_claim
 from app.quiz.terms import NOUNS, analyse
 from app.quiz.truefalse import stronger
+from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical, normalize_date
 
@@ -482,7 +483,7 @@ def informative_blank(item: QuizItem) -> bool:
     if citation_detail(sentence, fact):
         return False
     title = {(f.kind, f.key) for f in find_facts(item.citation.get("title") or "")}
-    here = level_of(str(item.citation.get("section") or "").split(" › ")[-1]) if " › " in str(
+    here = level_of(str(item.citation.get("section") or "").split(SEPARATOR)[-1]) if SEPARATOR in str(
         item.citation.get("section") or "") else None
     own = 1 if fact.kind == "body" and level_of(fact.text) not in (None,) and \
         level_of(fact.text) == here else weight(fact)
@@ -503,7 +504,7 @@ def informative_blank(item: QuizItem) -> bool:
 
 def _section_level(item: QuizItem) -> str | None:
     section = str(item.citation.get("section") or "")
-    return level_of(section.split(" › ")[-1]) if " › " in section else None
+    return level_of(section.split(SEPARATOR)[-1]) if SEPARATOR in section else None
 
 
 def fits_heading(item: QuizItem) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.quiz.items import citation_of
+from ingest.facts import SEPARATOR
 from ingest.records import Passage
 
 LINE_WORDS = 30  # word budget of one digest line
@@ -49,7 +50,7 @@ def section_ref(section: str | None) -> str:
     """``III › 2.`` → ``III.2``: the heading numbers of a path, or its last heading."""
     if not section:
         return "phần mở đầu"
-    parts = section.split(" › ")
+    parts = section.split(SEPARATOR)
     nums = [m.group(1) for m in (_NUMBER.match(s + " ") for s in parts) if m]
     if len(nums) == len(parts):
         return ".".join(nums)
@@ -145,7 +146,7 @@ def _subsection_line(group: Sequence[Passage]) -> Point:
         parts.append(part)
     if len(chosen) < len(cands) and not parts[-1].endswith("…"):
         parts[-1] += " …"
-    heading = group[0].section.split(" › ")[1] if group[0].section else ""
+    heading = group[0].section.split(SEPARATOR)[1] if group[0].section else ""
     head = _NUMBER.sub("", heading).rstrip(": ")
     return point(f"{head}: " + "; ".join(parts), group[0])
 
@@ -154,7 +155,7 @@ def digest(body: Sequence[Passage]) -> tuple[tuple[str, tuple[Point, ...]], ...]
     """(top-level heading, lines) for every top-level section of ``body``, in order."""
     groups: dict[str, dict[str, list[Passage]]] = {}
     for p in body:
-        parts = (p.section or "").split(" › ")
+        parts = (p.section or "").split(SEPARATOR)
         top = parts[0] or "Phần mở đầu"
         sub = parts[1] if len(parts) > 1 else ""
         groups.setdefault(top, {}).setdefault(sub, []).append(p)

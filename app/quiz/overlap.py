@@ -34,6 +34,7 @@ from functools import lru_cache
 from app.quiz.facts import find_facts, value_key, without_details
 from app.quiz.items import QuizItem
 from app.quiz.stems import clean, label_of
+from ingest.facts import SEPARATOR
 from ingest.text import canonical, normalize_date
 
 SHOWN_KINDS = frozenset({"date", "code", "term", "number", "year", "phrase", "body", "duration"})
@@ -101,7 +102,7 @@ def source_sentence(item: QuizItem) -> str | None:
 
 
 def _parent(item: QuizItem) -> str:
-    return str(item.citation.get("section") or "").split(" › ")[0]
+    return str(item.citation.get("section") or "").split(SEPARATOR)[0]
 
 
 def parallel(a: QuizItem, b: QuizItem) -> bool:

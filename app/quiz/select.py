@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from app.quiz.family import Family, pick_families
+from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.settings import Settings
 from ingest.text import canonical, has_diacritics, strip_accents
@@ -40,9 +41,9 @@ def sections(passages: Sequence[Passage]) -> list[str]:
     for p in passages:
         if p.kind != "body" or not p.section:
             continue
-        parts = p.section.split(" › ")
+        parts = p.section.split(SEPARATOR)
         for i in (1, 2):
-            path = " › ".join(parts[:i])
+            path = SEPARATOR.join(parts[:i])
             if i <= len(parts) and path not in out:
                 out.append(path)
     return out

@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from app.quiz.facts import Fact, level_of
 from app.quiz.terms import words
+from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -163,7 +164,7 @@ def section_label(p: Passage) -> str:
     """The passage's heading path in sentence case (``phần mở đầu`` when it has none)."""
     if not p.section:
         return "phần mở đầu"
-    return " › ".join(sentence_case(s) for s in p.section.split(" › "))
+    return SEPARATOR.join(sentence_case(s) for s in p.section.split(SEPARATOR))
 
 
 def context(p: Passage) -> str:
@@ -209,7 +210,7 @@ def window(text: str, start: int, end: int) -> tuple[str, int, int] | None:
 def _who(p: Passage) -> str | None:
     """Who a sub-section is addressed to: ``2. Hội Nông dân các huyện, thị, thành phố`` →
     that phrase; ``1. Cấp tỉnh`` → ``cấp tỉnh``; ``None`` for a top-level passage."""
-    parts = (p.section or "").split(" › ")
+    parts = (p.section or "").split(SEPARATOR)
     if len(parts) < 2:
         return None
     who = heading_phrase(parts[-1])
@@ -227,7 +228,7 @@ def section_level(p: Passage) -> str | None:
 def activity(p: Passage) -> str:
     """The activity the parent section organises: ``III. Kế hoạch học tập, quán triệt`` →
     ``học tập, quán triệt``; ``học tập`` when the heading names none."""
-    top = heading_phrase((p.section or "").split(" › ")[0]).lower()
+    top = heading_phrase((p.section or "").split(SEPARATOR)[0]).lower()
     m = re.search(r"(?:nghiên cứu|học tập|quán triệt)(?:,?\s*(?:và\s+)?(?:nghiên cứu|học tập|"
                   r"quán triệt|tuyên truyền))*", top)
     return m.group(0) if m else "học tập"

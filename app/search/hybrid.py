@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from app.search.query import QueryInfo, section_levels
-from ingest.facts import DATE, YEAR
+from ingest.facts import DATE, HEADING_LABEL, SEPARATOR, YEAR, issuer_level, number_head
 from ingest.records import DocumentMeta, Passage
 from ingest.text import has_diacritics, search_tokens, strip_accents, tokens
 
@@ -85,12 +85,11 @@ class DocIdentity:
 
 def identity(source: str, meta: DocumentMeta, header: str) -> DocIdentity:
     """Build the identity of a document from its metadata and header passage."""
-    number = re.match(r"\d+", meta.number or "")
-    issuer = strip_accents(meta.issuer or "")
-    level = next((lv for lv in ("tinh", "huyen", "xa") if re.search(rf"\b{lv}\b", issuer)), None)
+    number = number_head(meta.number)
+    level = issuer_level(meta.issuer)
     text = " ".join(p for p in (meta.issuer, meta.place) if p)  # who issued it, and where
     code = next(iter(tokens(meta.number, accents=False)), None) if meta.number else None
-    return DocIdentity(source, code, number.group(0) if number else None,
+    return DocIdentity(source, code, number,
                        strip_accents(meta.doc_type or "") or None, level, _issuer_words(text))
 
 
@@ -186,8 +185,8 @@ def heading_words(section: str | None) -> tuple[frozenset[str], ...]:
     """Accent-stripped syllables of each heading of a section path, numbering removed."""
     if not section:
         return ()
-    return tuple(frozenset(strip_accents(_NUMBERING.sub("", h)).replace(",", " ").split())
-                 for h in section.split(" › "))
+    return tuple(frozenset(strip_accents(HEADING_LABEL.sub("", h)).replace(",", " ").split())
+                 for h in section.split(SEPARATOR))
 
 
 def heading_match(info: QueryInfo, headings: Sequence[tuple[frozenset[str], ...]]) -> np.ndarray:

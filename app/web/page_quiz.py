@@ -18,6 +18,7 @@ from app.quiz.select import sections
 from app.web.render import escape_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
+from ingest.facts import SEPARATOR
 
 ITEMS, POS, RESULTS = "quiz_items", "quiz_pos", "quiz_results"
 
@@ -167,7 +168,7 @@ with st.expander("Chọn nội dung ôn tập", expanded=ITEMS not in st.session
     seed = st.number_input("Mã đề (đổi để có đề khác)", min_value=0, value=0)
     if st.button("Tạo đề ôn tập", type="primary", disabled=not types):
         picked = [p for p in in_docs if not chosen_secs or p.section and any(
-            p.section == s or p.section.startswith(s + " › ") for s in chosen_secs)]
+            p.section == s or p.section.startswith(s + SEPARATOR) for s in chosen_secs)]
         _start(generate_quiz(picked, int(n), types, int(seed), pool_from=passages))
         st.session_state["quiz-asked"] = int(n)
         st.rerun()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -79,7 +80,7 @@ def example_questions(passages: Iterable[Passage], n: int = 4) -> list[str]:
     for p in passages:
         if p.kind != "body" or not p.section:
             continue
-        parts = p.section.split(" › ")
+        parts = p.section.split(SEPARATOR)
         doc = " ".join(x for x in (p.meta.doc_type, f"số {p.meta.number}" if p.meta.number
                                    else None) if x) or "Tài liệu"
         for level, heading in enumerate(parts):
