@@ -49,7 +49,7 @@ READER_WORK  ?= /tmp/hoctap-reader
 READER_ROWS  := heldout-fresh $(foreach n,2 3 4 5 6 7 8 9 10 11 12 13 14 15 16,heldout-fresh$(n))
 READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
 
-reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~18-40 min; repeatable byte for byte; the shipped files: its output at 483b3b4, see README)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~18-40 min; repeatable byte for byte; the shipped files are its output on this tree, round 18)
 	mkdir -p $(READER_WORK)
 	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \

@@ -427,6 +427,8 @@ E5_FLOORS = {  # real e5 and its fitted verifier with the answer reader on, read
     # 92.9 / 64.6 %, 71 / 5 (bench/notes/issue-8-round15.md); accents restored and the reader
     # rebuilt on restored questions in round 16: tuning 75.2 / 86.8 / 49.7 %, 353 / 38; held-out
     # 87.7 / 93.9 / 65.6 %, 69 / 5 (bench/notes/issue-8-round16.md; floors raised where it rose)
+    # `make reader` on round 18's tree (shipped): tuning 74.8 / 86.8 / 49.7 %, 348 / 36; held-out
+    # 87.7 / 93.9 / 65.1 %, 69 / 7 (bench/notes/issue-8-round18.md)
     "tuning": {"hit_at_1": 0.72, "hit_at_3": 0.84, "answer_accuracy": 0.46,
                "false_refusals": 380, "false_answers": 46},
     "heldout": {"hit_at_1": 0.84, "hit_at_3": 0.90, "answer_accuracy": 0.62,
@@ -435,7 +437,7 @@ E5_FLOORS = {  # real e5 and its fitted verifier with the answer reader on, read
 # The first stage alone (reader off), measured 2026-12-01 (sixth session, v9c): held-out 86.3 /
 # 92.9 / 62.7 %, 75 / 10; refit in round 13 on this session's machine: 86.8 / — / 63.2 %, — / 11;
 # refit in round 15: 86.8 / 92.9 / 63.2 %, 75 / 11; refit in round 16 (accents restored): 88.2 /
-# 94.3 / 61.3 %, 78 / 10
+# 94.3 / 61.3 %, 78 / 10; rebuilt in round 18: held-out 88.2 / — / 62.3 %, 76 / 10
 E5_FIRST_STAGE_FLOORS = {"hit_at_1": 0.83, "hit_at_3": 0.89, "answer_accuracy": 0.58,
                          "false_refusals": 89, "false_answers": 16}
 
