@@ -169,3 +169,25 @@ def test_number_head_and_issuer_level() -> None:
     assert issuer_level("Huyện đoàn Thọ Xuân") == "huyen"
     assert issuer_level("Hội Nông dân xã Đông Tiến") == "xa"
     assert issuer_level("Ban Chấp hành Trung ương") is None
+
+
+def test_the_section_separator_is_written_in_one_place() -> None:
+    """Code splits and joins section paths with ``ingest.facts.SEPARATOR``: no other module of
+    ``app`` or ``ingest`` holds the " › " literal outside its docstrings."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in [*(root / "app").rglob("*.py"), *(root / "ingest").rglob("*.py")]:
+        if path == root / "ingest" / "facts.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and n.body and isinstance(n.body[0], ast.Expr)
+                and isinstance(n.body[0].value, ast.Constant)}
+        found += [f"{path.relative_to(root)}:{n.lineno}" for n in ast.walk(tree)
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and " › " in n.value and id(n) not in docs]
+    assert not found, found
