@@ -57,6 +57,7 @@ reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reade
 	  || exit 1; done
 	$(BIN)/python -m bench.probe_verifier reader $(READER_WORK)/rows-devset.pkl $(READER_PAIRS) \
 	  --domain $(foreach f,$(READER_ROWS),$(READER_WORK)/rows-$(f).pkl) --first 3 --epochs 1 \
+	  --targets query,key,value,attn_out,ffn_in,ffn_out \
 	  --save app/answer/reader.npz
 	$(BIN)/python -m app.answer.fit --cache $(READER_WORK)/cache
 
