@@ -49,14 +49,14 @@ READER_WORK  ?= /tmp/hoctap-reader
 READER_ROWS  := heldout-fresh $(foreach n,2 3 4 5 6 7 8 9 10 11 12 13 14 15 16,heldout-fresh$(n))
 READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
 
-reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~18-40 min; repeatable byte for byte; the shipped files are its output on this tree, round 18)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~30-50 min; repeatable byte for byte; the shipped files are its output on this tree, round 18)
 	mkdir -p $(READER_WORK)
 	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \
 	  --devset tests/data/$$f.json --cache $(READER_WORK)/cache --out $(READER_WORK)/rows-$$f.pkl \
 	  || exit 1; done
 	$(BIN)/python -m bench.probe_verifier reader $(READER_WORK)/rows-devset.pkl $(READER_PAIRS) \
-	  --domain $(foreach f,$(READER_ROWS),$(READER_WORK)/rows-$(f).pkl) --first 3 --epochs 1 \
+	  --domain $(foreach f,$(READER_ROWS),$(READER_WORK)/rows-$(f).pkl) --first 3 --epochs 2 \
 	  --targets query,key,value,attn_out,ffn_in,ffn_out \
 	  --save app/answer/reader.npz
 	$(BIN)/python -m app.answer.fit --cache $(READER_WORK)/cache

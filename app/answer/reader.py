@@ -3,7 +3,8 @@
 It is multilingual-e5-small (the converted model in the model cache, ``ingest.embed.e5convert``)
 reading ``query: <question> passage: <heading> <clause>`` as one input, with rank-8 adapters
 on every linear layer of its encoder (the attention's query, key, value and output, both
-feed-forward layers; on query and value only before round 18, bench/notes/issue-8-round18.md)
+feed-forward layers; two epochs — on query and value only, one epoch, before round 18,
+bench/notes/issue-8-round18.md)
 and a linear head on the mean-pooled output
 (``reader.npz``: the adapters and the head only, float32). It was trained on paraphrase items
 written about *other* documents (``bench/data/paraphrase-pairs-*.json``: a clause, a
@@ -21,7 +22,7 @@ exact dense search, ``app.search.vectors``, and order-free feature sums), and so
 The training step alone:
 
     python -m bench.probe_verifier reader ROWS.pkl bench/data/paraphrase-pairs-{1..12}.json \
-        --domain FRESH-ROWS.pkl… --first 3 --epochs 1 \
+        --domain FRESH-ROWS.pkl… --first 3 --epochs 2 \
         --targets query,key,value,attn_out,ffn_in,ffn_out --save app/answer/reader.npz
 
 Its logit is one feature of the answer verifier (``verify.READER``), read for the candidate the
