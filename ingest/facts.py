@@ -31,7 +31,8 @@ HEADING_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)
 LIST_LEAD = re.compile(r"^[-–•+*]\s*")
 
 _LEADING_NUMBER = re.compile(r"\d+")
-_LEVEL_WORDS = ("tinh", "huyen", "xa")  # accent-stripped: tỉnh, huyện, xã
+# accent-stripped level words (tỉnh, huyện, xã), highest level first
+_LEVEL_WORDS = tuple((lv, re.compile(rf"\b{lv}\b")) for lv in ("tinh", "huyen", "xa"))
 
 
 def number_head(number: str | None) -> str | None:
@@ -41,10 +42,10 @@ def number_head(number: str | None) -> str | None:
 
 
 def issuer_level(issuer: str | None) -> str | None:
-    """The level of an issuing body, accent-stripped ("tinh", "huyen", "xa"), from the first
-    level word of its name ("Ban Thường vụ Hội Nông dân tỉnh" → "tinh"); ``None`` if none."""
+    """The level of an issuing body, accent-stripped ("tinh", "huyen", "xa"): the highest
+    level word its name holds ("Ban Thường vụ Hội Nông dân tỉnh" → "tinh"); ``None`` if none."""
     plain_issuer = strip_accents(issuer or "")
-    return next((lv for lv in _LEVEL_WORDS if re.search(rf"\b{lv}\b", plain_issuer)), None)
+    return next((lv for lv, word in _LEVEL_WORDS if word.search(plain_issuer)), None)
 
 
 # ---- fact patterns ------------------------------------------------------------------------

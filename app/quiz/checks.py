@@ -483,8 +483,7 @@ def informative_blank(item: QuizItem) -> bool:
     if citation_detail(sentence, fact):
         return False
     title = {(f.kind, f.key) for f in find_facts(item.citation.get("title") or "")}
-    here = level_of(str(item.citation.get("section") or "").split(SEPARATOR)[-1]) if SEPARATOR in str(
-        item.citation.get("section") or "") else None
+    here = _section_level(item)
     own = 1 if fact.kind == "body" and level_of(fact.text) not in (None,) and \
         level_of(fact.text) == here else weight(fact)
     for other in find_facts(sentence):
