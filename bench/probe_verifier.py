@@ -79,6 +79,8 @@ from typing import Any
 
 import numpy as np
 
+from app.answer.reader import LORA_SCALE_KEY
+
 Rows = list[dict[str, Any]]
 Extra = dict[tuple[int, int], float]
 
@@ -176,6 +178,9 @@ def _lora_site(layer: Any, target: str) -> tuple[Any, str]:
     return parent, name
 
 
+_ALPHA = 16  # the adapters' α: their update is scaled by α / rank
+
+
 def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0
                     ) -> Any:
     """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it
@@ -197,7 +202,7 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
             self.b = nn.Parameter(torch.zeros(base.out_features, rank))
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.base(x) + (x @ self.a.t() @ self.b.t()) * (16 / rank)  # α = 16
+            return self.base(x) + (x @ self.a.t() @ self.b.t()) * (_ALPHA / rank)
 
     class Reader(nn.Module):
         def __init__(self) -> None:
@@ -210,6 +215,7 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
                     parent, name = _lora_site(layer, t)
                     setattr(parent, name, LoRA(getattr(parent, name)))
             self.head = nn.Linear(self.enc.config.hidden_size, 1)
+            self.lora_scale = _ALPHA / rank  # saved beside the adapters (the product reads it)
 
         def forward(self, texts: list[str]) -> torch.Tensor:
             e = tok(texts, truncation=True, max_length=128, padding=True, return_tensors="pt")
@@ -260,7 +266,8 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
 
     def load(path: Path) -> Reader:
         model = Reader()
-        saved = ({k: torch.from_numpy(v) for k, v in np.load(path).items()}
+        saved = ({k: torch.from_numpy(v) for k, v in np.load(path).items()
+                  if k != LORA_SCALE_KEY}
                  if path.suffix == ".npz" else torch.load(path))
         # only the trained weights were saved: the frozen encoder's are "missing" by design
         unexpected = model.load_state_dict(saved, strict=False).unexpected_keys
@@ -279,7 +286,8 @@ def save_reader(model: Any, path: Path) -> None:
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
     weights = {k: v for k, v in model.state_dict().items() if k in trained}
     if path.suffix == ".npz":
-        np.savez(path, **{k: v.float().numpy() for k, v in weights.items()})
+        np.savez(path, **{k: v.float().numpy() for k, v in weights.items()},
+                 **{LORA_SCALE_KEY: np.float32(model.lora_scale)})
     else:
         torch.save(weights, path)
 

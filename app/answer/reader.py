@@ -54,7 +54,8 @@ from ingest.facts import SEPARATOR
 READER_PATH = Path(__file__).with_name("reader.npz")
 MAX_TOKENS = 128  # as in training
 _HEADS = 12
-_LORA_SCALE = 16 / 8  # α / rank of the adapters (``bench.probe_verifier._reader_trainer``)
+_LORA_SCALE = 16 / 8  # α / rank of files saved before the scale was stored (rank 8, α 16)
+LORA_SCALE_KEY = "lora.scale"  # α / rank as saved by ``bench.probe_verifier.save_reader``
 
 
 def pair_text(question: str, section: str, clause: str) -> str:
@@ -103,6 +104,7 @@ class Reader:
 
         t = _safetensors(model_dir / "model.safetensors")
         ad = dict(np.load(adapters))
+        lora_scale = float(ad.pop(LORA_SCALE_KEY, _LORA_SCALE))
         self.backend = _backend(backend)
         self.word = t["embeddings.word_embeddings.weight"]  # memory-mapped: rows read on use
         self.pos = (t["embeddings.position_embeddings.weight"]
@@ -116,7 +118,7 @@ class Reader:
             w = np.asarray(t[prefix + ".weight"], np.float32)
             key = "enc." + prefix
             if key + ".a" in ad:
-                w = w + _LORA_SCALE * ad[key + ".b"] @ ad[key + ".a"]
+                w = w + lora_scale * ad[key + ".b"] @ ad[key + ".a"]
             return w, np.asarray(t[prefix + ".bias"], np.float32)
 
         self.layers = []
