@@ -156,9 +156,6 @@ def passage_levels(passages: Sequence[Passage]) -> list[frozenset[str]]:
     return [section_levels(p.section or p.text.split("\n")[0]) for p in passages]
 
 
-_NUMBERING = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
-
-
 _DIGIT = re.compile(r"\d")
 _NGAY = re.compile(r"ngày", re.I)  # with "/", what any date must contain: a cheap first test
 
