@@ -79,7 +79,7 @@ from typing import Any
 
 import numpy as np
 
-from app.answer.reader import LORA_SCALE_KEY
+from app.answer.reader import DEFAULT_LORA_SCALE, LORA_SCALE_KEY
 
 Rows = list[dict[str, Any]]
 Extra = dict[tuple[int, int], float]
@@ -285,9 +285,11 @@ def save_reader(model: Any, path: Path) -> None:
 
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
     weights = {k: v for k, v in model.state_dict().items() if k in trained}
-    if path.suffix == ".npz":
-        np.savez(path, **{k: v.float().numpy() for k, v in weights.items()},
-                 **{LORA_SCALE_KEY: np.float32(model.lora_scale)})
+    if path.suffix == ".npz":  # the scale only when it is not rank 8's, which the product
+        # assumes without it: a rank-8 file is written as before, byte for byte (make reader)
+        scale = {} if model.lora_scale == DEFAULT_LORA_SCALE else {
+            LORA_SCALE_KEY: np.float32(model.lora_scale)}
+        np.savez(path, **{k: v.float().numpy() for k, v in weights.items()}, **scale)
     else:
         torch.save(weights, path)
 

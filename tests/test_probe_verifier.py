@@ -175,3 +175,27 @@ def test_soup_refuses_readers_of_different_recipes(tmp_path) -> None:
     np.savez(tmp_path / "v.npz", **{"enc.v.a": np.zeros((2, 3)), "enc.v.b": np.zeros((3, 2))})
     with pytest.raises(AssertionError):
         soup([tmp_path / "q.npz", tmp_path / "v.npz"], tmp_path / "out.npz")
+
+
+@pytest.mark.parametrize(("rank", "stored"), [(8, None), (16, 1.0)])
+def test_a_reader_file_stores_its_scale_unless_it_is_rank_8s(tmp_path, rank: int,
+                                                             stored: float | None) -> None:
+    """``save_reader`` writes the trained weights, and α / rank beside them when it is not the
+    16 / 8 a file without it is read with: a rank-8 file is the same bytes as before round 19
+    (the shipped reader stays ``make reader``'s output)."""
+    import torch
+
+    from app.answer.reader import LORA_SCALE_KEY
+    from bench.probe_verifier import save_reader
+
+    class Model(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.head = torch.nn.Linear(2, 1)
+            self.frozen = torch.nn.Linear(2, 2).requires_grad_(False)
+            self.lora_scale = 16 / rank
+
+    save_reader(Model(), tmp_path / "r.npz")
+    saved = dict(np.load(tmp_path / "r.npz"))
+    assert {"head.weight", "head.bias"} <= set(saved) and "frozen.weight" not in saved
+    assert (float(saved[LORA_SCALE_KEY]) if LORA_SCALE_KEY in saved else None) == stored

@@ -54,8 +54,9 @@ from ingest.facts import SEPARATOR
 READER_PATH = Path(__file__).with_name("reader.npz")
 MAX_TOKENS = 128  # as in training
 _HEADS = 12
-_LORA_SCALE = 16 / 8  # α / rank of files saved before the scale was stored (rank 8, α 16)
-LORA_SCALE_KEY = "lora.scale"  # α / rank as saved by ``bench.probe_verifier.save_reader``
+DEFAULT_LORA_SCALE = 16 / 8  # α / rank of a file without its scale (rank 8, α 16)
+LORA_SCALE_KEY = "lora.scale"  # α / rank, saved by ``bench.probe_verifier.save_reader`` when
+# it is not rank 8's
 
 
 def pair_text(question: str, section: str, clause: str) -> str:
@@ -104,7 +105,7 @@ class Reader:
 
         t = _safetensors(model_dir / "model.safetensors")
         ad = dict(np.load(adapters))
-        lora_scale = float(ad.pop(LORA_SCALE_KEY, _LORA_SCALE))
+        lora_scale = float(ad.pop(LORA_SCALE_KEY, DEFAULT_LORA_SCALE))
         self.backend = _backend(backend)
         self.word = t["embeddings.word_embeddings.weight"]  # memory-mapped: rows read on use
         self.pos = (t["embeddings.position_embeddings.weight"]
