@@ -147,17 +147,17 @@ def test_threads_asking_at_once_get_one_reader(monkeypatch: pytest.MonkeyPatch,
 def test_a_saved_scale_is_read_with_the_adapters(tmp_path: Path,
                                                  readers: tuple[Reader, Reader]) -> None:
     """A file that stores its adapters' α / rank (``lora.scale``, as ``save_reader`` writes
-    since round 19 for a rank other than 8) is merged with that scale: the shipped adapters stored with B halved and a
-    scale of 4 are the same model, and a scale of 0 is another one."""
+    since round 19 for a rank other than 8) is merged with that scale: the shipped adapters
+    stored with B halved and a scale of 4 are the same model, and a scale of 0 is another."""
     from app.answer.reader import DEFAULT_LORA_SCALE, LORA_SCALE_KEY, READER_PATH
+    from ingest.embed.e5convert import DEFAULT_MODEL_NAME
 
     ad = dict(np.load(READER_PATH))
     assert LORA_SCALE_KEY not in ad or float(ad[LORA_SCALE_KEY]) == DEFAULT_LORA_SCALE
     halved = {k: (v / 2 if k.endswith(".b") else v) for k, v in ad.items() if k != LORA_SCALE_KEY}
-    np.savez(tmp_path / "same.npz", **halved, **{LORA_SCALE_KEY: np.float32(2 * DEFAULT_LORA_SCALE)})
+    np.savez(tmp_path / "same.npz", **halved,
+             **{LORA_SCALE_KEY: np.float32(2 * DEFAULT_LORA_SCALE)})
     np.savez(tmp_path / "off.npz", **halved, **{LORA_SCALE_KEY: np.float32(0.0)})
-    from ingest.embed.e5convert import DEFAULT_MODEL_NAME
-
     model_dir = Settings.from_env().model_cache_dir / DEFAULT_MODEL_NAME  # converted above
     texts = [pair_text(QUESTION, SECTION, c) for c in (RIGHT, *WRONG)]
     shipped = readers[0].scores(texts)
