@@ -33,8 +33,11 @@ def _flash(kind: str, text: str) -> None:
 
 
 def _show_flash() -> None:
+    """Messages of the last action, in one container that is there with or without them, so
+    the elements below keep their place (and their open/closed state) when they go."""
+    notices = st.container()
     for kind, text in st.session_state.pop(FLASH, []):
-        getattr(st, kind)(text)
+        getattr(notices, kind)(text)
 
 
 def _admin_gate(settings) -> bool:

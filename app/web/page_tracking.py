@@ -277,8 +277,11 @@ try:
 except HoctapError as err:
     st.error(escape_md(str(err)))
     st.stop()
+# One container whether or not there is a message: elements below keep their place, so the
+# tab an organiser chose stays chosen when a message goes away on the next rerun.
+notices = st.container()
 for kind, text in st.session_state.pop(FLASH, []):
-    getattr(st, kind)(escape_md(text))
+    getattr(notices, kind)(escape_md(text))
 actor = _login(db)
 if actor is None:
     st.stop()
