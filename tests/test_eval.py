@@ -117,9 +117,9 @@ def test_member_training_batches_hold_no_tuning_or_held_out_question() -> None:
 
 
 def test_batches_written_after_the_reader_was_trained_hold_none_of_its_questions() -> None:
-    """Batches written after the reader's training batches (fresh57 on, written after round
-    17) share no question (accent-stripped) with them; the earlier held-out sets' near twins
-    are counted and reported in bench/notes/issue-8-round13.md instead."""
+    """Batches written after the reader's training batches (fresh57 on, written from round 18)
+    share no question (accent-stripped) with them; the earlier held-out sets' near twins are
+    counted and reported in bench/notes/issue-8-round13.md instead."""
     assert [f.name for f in READER_TRAINING][-1] == "heldout-fresh56.json"
     seen = _plain_questions(*READER_TRAINING)
     for setfile in FRESH[FRESH.index(DATA / "heldout-fresh57.json"):]:
