@@ -148,10 +148,11 @@ def story(page, tracking_url: str, tmp_path: Path) -> None:
     # access codes for three units
     # the confirmation's message goes with the next rerun; the chosen tab stays chosen
     tab(page, "Đơn vị")
-    assert page.get_by_text("Đã xác nhận lịch theo dõi học tập.").count() == 1
+    confirmed = page.get_by_text("Đã xác nhận lịch theo dõi học tập.")
+    assert confirmed.count() == 1
     page.get_by_label(re.compile("Mã đơn vị cần cấp mã")).fill("H01, H02, H01-X01")
     page.get_by_label(re.compile("Mã đơn vị cần cấp mã")).press("Enter")
-    page.get_by_text("Đã xác nhận lịch theo dõi học tập.").wait_for(state="detached")
+    confirmed.wait_for(state="detached")
     settle(page)
     assert selected_tab(page) == "Đơn vị"
     page.get_by_role("button", name="Cấp mã truy cập").click()

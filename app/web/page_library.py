@@ -18,6 +18,7 @@ from app.library import (
     missing_documents,
     password_required,
 )
+from app.web import flash
 from app.web.render import escape_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
@@ -29,15 +30,7 @@ CONFIRM = "library_confirm_delete"
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state.setdefault(FLASH, []).append((kind, text))
-
-
-def _show_flash() -> None:
-    """Messages of the last action, in one container that is there with or without them, so
-    the elements below keep their place (and their open/closed state) when they go."""
-    notices = st.container()
-    for kind, text in st.session_state.pop(FLASH, []):
-        getattr(notices, kind)(text)
+    flash.push(FLASH, kind, text)  # callers escape what the user typed
 
 
 def _admin_gate(settings) -> bool:
@@ -128,7 +121,7 @@ def _delete_section(settings, rows) -> None:
 
 
 st.title("Thư viện tài liệu")
-_show_flash()
+flash.show(FLASH)
 settings = shared().settings
 records = load_records(settings)
 rows = document_rows(records)

@@ -15,6 +15,7 @@ from app.tracking.db import Database, database_url, shared_db
 from app.tracking.models import FORMS, LEVEL_NAMES
 from app.tracking.progress import progress
 from app.tracking.schedule import pick, plans
+from app.web import flash
 from app.web.render import escape_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
@@ -30,7 +31,7 @@ def _database(url: str) -> Database:
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state.setdefault(FLASH, []).append((kind, text))
+    flash.push(FLASH, kind, escape_md(text))
 
 
 def _login(db: Database) -> access.Actor | None:
@@ -277,11 +278,7 @@ try:
 except HoctapError as err:
     st.error(escape_md(str(err)))
     st.stop()
-# One container whether or not there is a message: elements below keep their place, so the
-# tab an organiser chose stays chosen when a message goes away on the next rerun.
-notices = st.container()
-for kind, text in st.session_state.pop(FLASH, []):
-    getattr(notices, kind)(escape_md(text))
+flash.show(FLASH)
 actor = _login(db)
 if actor is None:
     st.stop()
