@@ -8,6 +8,8 @@ questions are written, never one question):
 - ``split_clauses``: the clause splitter (verbatim substrings, so a highlight is found again);
 - ``DOC_TYPES``: document types as typed in questions → as documents print them;
 - ``LEVELS``: organisation levels (tỉnh, huyện, xã, chi hội) and how sections name them;
+- ``ORGANISATIONS``: the bodies of the political system (the Party, the Front and its member
+  organisations, the state) and how issuers and questions name them (``organisations``);
 - ``INTERROGATIVES``: question words → the kind of answer they ask for (a soft distribution);
 - ``PART_LABELS``: words that name the parts of a document (signature, recipients, header);
 - ``TARGET_CUES``, ``CURRENT_CUES``, ``NOW_CUES``, ``frame_years`` and ``time_frame``: the time
@@ -116,9 +118,54 @@ LEVELS = {
 ABBREVIATIONS = {"hnd": "hội nông dân", "btv": "ban thường vụ", "bch": "ban chấp hành",
                  "tu": "tỉnh ủy", "ubnd": "ủy ban nhân dân", "nq": "nghị quyết",
                  "kh": "kế hoạch", "hlhpn": "hội liên hiệp phụ nữ", "hpn": "hội phụ nữ",
+                 "lhpn": "liên hiệp phụ nữ", "ubmttq": "ủy ban mặt trận tổ quốc",
                  "ccb": "cựu chiến binh", "mttq": "mặt trận tổ quốc", "tncs": "thanh niên cộng sản",
                  "hndt": "hội nông dân tỉnh", "đtn": "đoàn thanh niên", "dtn": "đoàn thanh niên",
                  "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân"}
+# The bodies of the political system → how an issuer's name or a question names them
+# (accent-stripped, abbreviations spelt out). A bare "đoàn" is not the Youth Union
+# ("đoàn kết", "công đoàn"), nor "dân" the Farmers' Association ("nhân dân").
+ORGANISATIONS = {
+    "nong-dan": r"\bnong dan\b",
+    "phu-nu": r"\bphu nu\b",
+    "cuu-chien-binh": r"\bcuu chien binh\b",
+    "doan-thanh-nien": (r"\bdoan thanh nien\b|\bthanh nien cong san\b|\bdoan vien\b"
+                        r"|\b(?:tinh|huyen|thanh|xa|chi) doan\b"
+                        r"|\b(?:ban chap hanh|ban thuong vu) doan\b"),
+    "mat-tran": r"\bmat tran\b",
+    "cong-doan": r"\bcong doan\b|\blien doan lao dong\b",
+    "dang": r"\b(?:tinh|huyen|thanh|thi|dang) uy\b|\bdang bo\b|\bchi bo\b",
+    "chinh-quyen": r"\buy ban nhan dan\b|\bhoi dong nhan dan\b",
+}
+_ORGANISATIONS = tuple((key, re.compile(pat)) for key, pat in ORGANISATIONS.items())
+
+
+@lru_cache(maxsize=8192)
+def organisations(text: str) -> tuple[str, ...]:
+    """The bodies ``text`` names (keys of ``ORGANISATIONS``), in order of first mention:
+    "Hội LHPN tỉnh" → ("phu-nu",); "MTTQ và Đoàn thanh niên" → ("mat-tran", "doan-thanh-nien")."""
+    plain_text = re.sub(r"\s+", " ", strip_accents(expand_abbreviations(text, keep=False)))
+    found = sorted((m.start(), key) for key, pat in _ORGANISATIONS
+                   if (m := pat.search(plain_text)))
+    return tuple(key for _, key in found)
+
+
+_LEVEL_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:cap\s+)?(tinh|huyen|xa)\b")
+
+
+@lru_cache(maxsize=8192)
+def organisation_level(text: str) -> str | None:
+    """The level (accent-stripped) written right after a body's name: "Hội Phụ nữ tỉnh",
+    "MTTQ huyện", "Đoàn thanh niên cấp xã" → "tinh", "huyen", "xa"; ``None`` if none."""
+    plain_text = re.sub(r"\s+", " ", strip_accents(expand_abbreviations(text, keep=False)))
+    for _, pat in _ORGANISATIONS:
+        for m in pat.finditer(plain_text):
+            after = _LEVEL_AFTER.match(plain_text, m.end())
+            if after:
+                return after.group(1)
+    return None
+
+
 # Question words → the kind of answer they ask for, with a weight (a soft distribution).
 INTERROGATIVES: dict[str, dict[str, float]] = {
     "khi nào": {"date": 1.0}, "ngày nào": {"date": 1.0}, "lúc nào": {"date": 1.0},

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.facts import organisations
 from ingest.records import Block, DocumentMeta
 from ingest.text import collapse, normalize_code
 
@@ -23,7 +24,9 @@ DOC_TYPES = (
     "BÁO CÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG", "CHƯƠNG TRÌNH", "NGHỊ ĐỊNH", "THÔNG TƯ", "LUẬT",
     "CÔNG VĂN", "ĐỀ ÁN", "TỜ TRÌNH", "QUY ĐỊNH", "QUY CHẾ", "ĐIỀU LỆ", "CHỈ THỊ", "THÔNG TRI",
 )
-_MOTTOS = ("CỘNG HÒA XÃ HỘI", "CỘNG HOÀ XÃ HỘI", "ĐỘC LẬP", "ĐẢNG CỘNG SẢN VIỆT NAM")
+# The right-hand column of a header: the state's motto, the Party's and the Youth Union's names
+_MOTTOS = ("CỘNG HÒA XÃ HỘI", "CỘNG HOÀ XÃ HỘI", "ĐỘC LẬP", "ĐẢNG CỘNG SẢN VIỆT NAM",
+           "ĐOÀN TNCS HỒ CHÍ MINH", "ĐOÀN THANH NIÊN CỘNG SẢN HỒ CHÍ MINH")
 _NUMBER = re.compile(
     r"Số\s*:?\s*(\d{1,5})\s*(/\d{4})?\s*[-–/]?\s*([A-ZĐ]{1,6}(?:\s*[-/]\s*[A-ZĐ]{1,8})+)"
 )
@@ -205,7 +208,7 @@ def read_meta(header: list[Line], title: list[Line], signature: list[Line]) -> D
     doc_type = _doc_type(title[0].text) if title else None
     subject = " ".join(ln.text for ln in title[1:]) or None
     return DocumentMeta(
-        issuer=issuers[-1] if issuers else None,
+        issuer=issuing_body(issuers),
         number=number,
         doc_type=doc_type.capitalize() if doc_type else None,
         place=place,
@@ -213,6 +216,17 @@ def read_meta(header: list[Line], title: list[Line], signature: list[Line]) -> D
         title=subject,
         signer=_signer(signature),
     )
+
+
+def issuing_body(lines: list[str]) -> str | None:
+    """The issuing body's name from a header's issuer lines: the last line that names a body
+    (``ORGANISATIONS``) with the lines under it, which only qualify it — a place, an organ:
+    ``UBMTTQ VIỆT NAM / TỈNH THANH HÓA / BAN THƯỜNG TRỰC`` is one name, while in
+    ``HỘI NÔNG DÂN TỈNH HÀ LÂM / BCH HND HUYỆN TÂN PHONG`` the first line is the parent body."""
+    if not lines:
+        return None
+    start = max((i for i, t in enumerate(lines) if organisations(t)), default=len(lines) - 1)
+    return " ".join(lines[start:])
 
 
 def _signer(signature: list[Line]) -> str | None:

@@ -191,3 +191,36 @@ def test_the_section_separator_is_written_in_one_place() -> None:
                   if isinstance(n, ast.Constant) and isinstance(n.value, str)
                   and " › " in n.value and id(n) not in docs]
     assert not found, found
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Hội LHPN tỉnh", ("phu-nu",)),
+    ("hpn huyen", ("phu-nu",)),
+    ("UBMTTQ các huyện", ("mat-tran",)),
+    ("Mặt trận Tổ quốc tỉnh", ("mat-tran",)),
+    ("BCH ĐOÀN HUYỆN THỌ XUÂN", ("doan-thanh-nien",)),
+    ("tỉnh đoàn", ("doan-thanh-nien",)),
+    ("HND và Đoàn thanh niên", ("nong-dan", "doan-thanh-nien")),
+    ("TỈNH ỦY HÀ LÂM", ("dang",)),
+    ("Hội CCB", ("cuu-chien-binh",)),
+    # near misses: a bare "đoàn", "dân" or "tổ" names no body
+    ("Ngày hội Đại đoàn kết toàn dân tộc", ()),
+    ("công đoàn cơ sở", ("cong-doan",)),
+    ("nhân dân ở khu dân cư", ()),
+    ("tổ chức hội nghị quán triệt", ()),
+    ("đoàn công tác của tỉnh", ()),
+])
+def test_organisations_and_their_near_misses(text: str, named: tuple[str, ...]) -> None:
+    from ingest.facts import organisations
+    assert organisations(text) == named
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("Hội Phụ nữ tỉnh", "tinh"), ("MTTQ cấp huyện", "huyen"), ("đoàn thanh niên xã", "xa"),
+    ("hoi nong dan cac huyen", "huyen"),
+    # the level must follow the body's name, not a later clause
+    ("Hội Phụ nữ phải hoàn thành trước ngày nào ở huyện", None), ("cấp tỉnh", None),
+])
+def test_organisation_level_follows_the_name(text: str, level: str | None) -> None:
+    from ingest.facts import organisation_level
+    assert organisation_level(text) == level

@@ -123,3 +123,22 @@ def test_pdf_indexes_to_the_same_passages_as_docx_with_pages() -> None:
     _, passages = make_passages("plan.pdf", raw.blocks)
     pages = [p.page for p in passages]
     assert pages[0] == 1 and pages == sorted(pages) and pages[-1] >= 2
+
+
+def test_issuer_spanning_lines_and_youth_union_motto() -> None:
+    """The issuing body is the last header line that names a body, with the lines under it
+    that only qualify it (a place, an organ); a parent body's line above it is not part of it,
+    and the Youth Union's name in the right-hand column is a motto, not an issuer."""
+    def issuer(*header: str) -> str | None:
+        lines = [*header, "Số 40-KH/MTTQ-BTT", "Thanh Hóa, ngày 16 tháng 9 năm 2020", "KẾ HOẠCH",
+                 "Tuyên truyền Nghị quyết", "I. MỤC ĐÍCH", "1. Nội dung."]
+        return make_passages("x.txt", [Block(t) for t in lines])[0].issuer
+    assert issuer("UBMTTQ VIỆT NAM        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                  "TỈNH THANH HÓA                       Độc lập – Tự do – Hạnh phúc",
+                  "BAN THƯỜNG TRỰC") == "UBMTTQ VIỆT NAM TỈNH THANH HÓA BAN THƯỜNG TRỰC"
+    assert issuer("HỘI NÔNG DÂN TỈNH HÀ LÂM        CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                  "BCH HND HUYỆN TÂN PHONG") == "BCH HND HUYỆN TÂN PHONG"
+    assert issuer("BAN CHẤP HÀNH ĐOÀN TỈNH THANH HÓA        ĐOÀN TNCS HỒ CHÍ MINH",
+                  "***") == "BAN CHẤP HÀNH ĐOÀN TỈNH THANH HÓA"
+    assert issuer("TỈNH ỦY THANH HÓA        ĐẢNG CỘNG SẢN VIỆT NAM",
+                  "BAN TUYÊN GIÁO") == "TỈNH ỦY THANH HÓA BAN TUYÊN GIÁO"

@@ -75,6 +75,11 @@ def test_issuer_name_spells_out_the_organisation():
     assert issuer_name("BCH HND TỈNH THANH HOÁ") == "Hội Nông dân tỉnh Thanh Hóa"
     assert issuer_name("BCH HND HUYỆN ĐÔNG SƠN") == "Hội Nông dân huyện Đông Sơn"
     assert issuer_name(None) == ""
+    # an issuer that spans header lines ends with its organ, which is dropped like a leading one
+    assert (issuer_name("UBMTTQ VIỆT NAM TỈNH THANH HÓA BAN THƯỜNG TRỰC")
+            == "Ủy ban MTTQ Việt Nam tỉnh Thanh Hóa")
+    assert (issuer_name("BAN CHẤP HÀNH HỘI LHPN TỈNH THANH HÓA")
+            == "Hội Liên hiệp Phụ nữ tỉnh Thanh Hóa")
 
 
 def test_choose_one_family_by_default_mixed_only_when_asked(mixed):

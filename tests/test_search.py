@@ -113,3 +113,26 @@ def test_search_takes_a_prepared_query_and_answering_parses_it_once(
             monkeypatch.setattr(module, "analyse", lambda text: calls.append(text) or real(text))
     extractive_answer(kb, asked)
     assert len(calls) == 1
+
+
+def test_the_body_a_question_names_picks_its_document() -> None:
+    """Two provincial plans alike in number, level and place: the one whose issuer the question
+    names ("Hội Phụ nữ", "HLHPN", "MTTQ") is boosted; a question naming no body boosts neither."""
+    from app.search.hybrid import doc_boosts, identity
+    from ingest.records import DocumentMeta
+
+    hpn = identity("hpn.txt", DocumentMeta(issuer="BAN CHẤP HÀNH HỘI LHPN TỈNH THANH HÓA",
+                                           number="64-KH/HPN", place="Thanh Hóa"), "")
+    mttq = identity("mttq.txt", DocumentMeta(
+        issuer="UBMTTQ VIỆT NAM TỈNH THANH HÓA BAN THƯỜNG TRỰC", number="40-KH/MTTQ-BTT",
+        place="Thanh Hóa"), "")
+    assert (hpn.org, mttq.org) == ("phu-nu", "mat-tran")
+    assert hpn.issuer_level == mttq.issuer_level == "tinh"
+    for question, top in [("Hội Phụ nữ tỉnh học nghị quyết khi nào?", "hpn.txt"),
+                          ("hlhpn tinh hoc nghi quyet khi nao", "hpn.txt"),
+                          ("MTTQ tỉnh học nghị quyết khi nào?", "mttq.txt")]:
+        info = prepare(question).info
+        assert info.org_level == "tinh"
+        boosts = doc_boosts(info, [hpn, mttq])
+        assert max(boosts, key=boosts.__getitem__) == top and len(set(boosts.values())) == 2
+    assert not doc_boosts(prepare("Tỉnh học nghị quyết khi nào?").info, [hpn, mttq])

@@ -164,14 +164,33 @@ def test_model_file_is_complete_and_cross_validated(kind: str) -> None:
     assert meta["threshold_rule"] and meta["embed_model"].startswith(kind)
 
 
+def test_the_body_a_question_names_is_matched_to_the_issuer() -> None:
+    """``org_match``: +1 when the question names the body that issued the passage's document,
+    −1 when it names only other bodies, 0 when it names none or the issuer names none."""
+    from app.answer.verify import _org
+    from app.knowledge import Hit
+    from ingest.records import DocumentMeta, Passage
+
+    def hit(issuer: str | None) -> Hit:
+        meta = DocumentMeta(issuer=issuer, number="40-KH/MTTQ-BTT")
+        return Hit(Passage("p1", "kh.txt", 3, "- Thời gian: 01 buổi.", None, None, "body",
+                           meta), 1.0)
+    front = hit("UBMTTQ VIỆT NAM TỈNH THANH HÓA BAN THƯỜNG TRỰC")
+    assert _org(analyse("mat tran to quoc tinh hoc may buoi"), front) == 1.0
+    assert _org(analyse("hoi phu nu tinh hoc may buoi"), front) == -1.0
+    assert _org(analyse("cap tinh hoc may buoi"), front) == 0.0  # names no body
+    assert _org(analyse("doan ket toan dan hoc may buoi"), front) == 0.0  # a near miss
+    assert _org(analyse("hoi phu nu tinh hoc may buoi"), hit("BAN THƯỜNG TRỰC")) == 0.0
+
+
 @pytest.mark.parametrize("kind", ["e5", "hash"])
 def test_no_single_feature_decides_alone(kind: str) -> None:
     """Answer-type match, named-document absence and the rest are soft: what any one feature
-    can move the log-odds over its whole range (0..1; −1..1 for the level match) is less than
+    can move the log-odds over its whole range (0..1; −1..1 for the level and body matches) is less than
     what the other features together can move it, so other evidence can always outweigh it."""
     model = load_verifier(kind)
     assert model is not None
-    swing = {n: abs(w) / s * (2.0 if n == "org_level_match" else 1.0)
+    swing = {n: abs(w) / s * (2.0 if n in ("org_level_match", "org_match") else 1.0)
              for n, s, w in zip(model.names, model.scale, model.weights, strict=True)}
     total = sum(swing.values())
     for name, value in swing.items():

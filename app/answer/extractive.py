@@ -114,8 +114,9 @@ def _heading(p: Passage) -> str | None:
 def _header_lines(p: Passage) -> list[str]:
     """The issuer, number and place-and-date lines of a header, as written."""
     lines = [ln.strip() for ln in p.text.split("\n") if ln.strip()]
-    issuer = canonical(p.meta.issuer or "\x00")
-    wanted = [ln for ln in lines if canonical(ln) == issuer]
+    issuer = canonical(p.meta.issuer or "\x00")  # may span lines: "UBMTTQ … / BAN THƯỜNG TRỰC"
+    parts = [ln for ln in lines if ln.upper() == ln and canonical(ln) in issuer]
+    wanted = [" ".join(parts)] if parts else []
     wanted += [ln for ln in lines if re.match(r"^Số\b", ln)]
     wanted += [ln for ln in lines if re.search(r"ngày\s+\d{1,2}\s+tháng", ln)]
     return wanted

@@ -43,6 +43,10 @@ C = 0.5  # inverse L2 strength of the logistic regression
 # the out-of-fold rate of the verifier that had no such bound (21 of 160; round 5 in
 # bench/notes/issue-8-round5.md), so the bound keeps refits from answering more falsely.
 MAX_FALSE_ANSWERS = 0.13125
+# The same for the second stage (the reader's; what answers by default): the out-of-fold rate
+# of the second stage shipped before the refit that set it (RD's 27 of 306, rounded up; round
+# 21, bench/notes/issue-8-round21.md), so a refit is compared at the same false-answer rate.
+READER_MAX_FALSE_ANSWERS = 0.0883
 # A refusal says the first suggestion may hold the answer ("likely" tier) when, out of fold,
 # it is the expected passage for at least this share of the refusals as probable or more
 # ("có thể chứa": more likely than not).
@@ -231,11 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     from app.answer.evaluate import fit_parser, load_devset
 
     ap = fit_parser(__doc__.splitlines()[0], MODEL_PATH)
-    ap.add_argument("--max-false-answers", type=float, default=MAX_FALSE_ANSWERS, metavar="RATE",
+    ap.add_argument("--max-false-answers", type=float, default=None, metavar="RATE",
                     help="only thresholds whose out-of-fold false answers stay at or below RATE "
-                         f"of the unanswerable questions (default {MAX_FALSE_ANSWERS}; 1: no bound)")
+                         "of the unanswerable questions (default: MAX_FALSE_ANSWERS, and "
+                         "READER_MAX_FALSE_ANSWERS for the reader's stage; 1: no bound)")
     args = ap.parse_args(argv)
     kind = embedder_kind(args.embed_model or "e5")
+    bound = MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
     read = None
     if kind == "e5":
         from app.answer.reader import load_reader
@@ -247,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     base = first_stage(rows)
     oof = cross_validate(base, args.folds)
     table = [outcomes(base, oof, t) for t in THRESHOLDS]
-    best = choose_threshold(table, args.max_false_answers)
+    best = choose_threshold(table, bound)
     likely = choose_suggest_bar(base, oof, best["threshold"])
     first = fit(base)
     mean, scale, w, b = first
@@ -259,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         stages["first_stage_cv"] = best
         masked = cascade(cross_validate(rows, args.folds), oof, READ)
         table = [outcomes(rows, masked, t) for t in THRESHOLDS]
-        best = choose_threshold(table, args.max_false_answers)
+        if args.max_false_answers is None:
+            bound = READER_MAX_FALSE_ANSWERS
+        best = choose_threshold(table, bound)
         likely = choose_suggest_bar(rows, masked, best["threshold"])
         mean, scale, w, b = fit(rows)
         in_sample = outcomes(rows, cascade(_probs(rows, mean, scale, w, b),
@@ -271,9 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
                               "answer or right refusal, -wrong_cost per wrong or false answer, "
                               "0 per refused answerable question"
-                              + ("" if args.max_false_answers is None else
-                                 f", among those with out-of-fold false answers at most "
-                                 f"{args.max_false_answers:.4f} of the unanswerable"),
+                              + f", among those with out-of-fold false answers at most "
+                                f"{bound:.4f} of the unanswerable",
             "suggest_rule": "the lowest bar below the threshold at which the first suggestion "
                             "of the out-of-fold refusals at or above it is the expected passage "
                             f"for at least {SUGGEST_PRECISION:.0%} of them",

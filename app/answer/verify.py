@@ -48,7 +48,7 @@ from app.answer.sentences import (
 from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
 from app.search.query import QueryInfo
-from ingest.facts import SEPARATOR, issuer_level, number_head, time_frame
+from ingest.facts import SEPARATOR, issuer_level, number_head, organisations, time_frame
 from ingest.text import has_diacritics, strip_accents
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ FEATURES = (
     "typed_q", "type_passage", "type_sentence", "type_near", "unit_match",
     "kind_wanted", "kind_match", "header_other",
     "named_q", "named_this", "named_cited", "named_absent",
-    "org_level_match", "short_sentence", "list_q", "doc_cov", "doc_cov_gap",
+    "org_level_match", "org_match", "short_sentence", "list_q", "doc_cov", "doc_cov_gap",
     "cov_rest", "cov_rest_context", "missing_rest",
     "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
     "missing_known", "unknown_share", "year_conflict", "now_conflict", "target_conflict",
@@ -240,6 +240,17 @@ def _org_level(info: QueryInfo, hit: Hit) -> float:
     return 1.0 if level == info.org_level else -1.0
 
 
+def _org(info: QueryInfo, hit: Hit) -> float:
+    """1 when the question names the body that issued this document ("Hội Phụ nữ", "MTTQ"),
+    −1 when it names only other bodies, 0 when it names none (or the issuer names none)."""
+    if not info.orgs:
+        return 0.0
+    org = next(iter(organisations(hit.passage.meta.issuer or "")), None)
+    if org is None:
+        return 0.0
+    return 1.0 if org in info.orgs else -1.0
+
+
 def _rest(question: str, hit: Hit, kb: KnowledgeBase, accents: bool) -> frozenset[str]:
     """The question's content words that do not name this passage's document (its type,
     number, title, issuer, place, the numbers of the documents it cites): what the passage
@@ -351,6 +362,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "named_cited": cited,
         "named_absent": 1.0 if named_absent else 0.0,
         "org_level_match": _org_level(info, hit),
+        "org_match": _org(info, hit),
         "short_sentence": 1.0 if len(sentence) < 25 else 0.0,
         "list_q": 1.0 if info.qtype == "list" else 0.0,
         "doc_cov": docs[rank],

@@ -33,7 +33,8 @@ from ingest.text import canonical, strip_accents
 ALL = ("tat ca", "all", "*", "moi tai lieu", "tat ca tai lieu")
 _ABBREVIATIONS = {"hnd": "Hội Nông dân", "hlhpn": "Hội Liên hiệp Phụ nữ", "ubnd": "UBND",
                   "hđnd": "HĐND", "đtn": "Đoàn Thanh niên", "tw": "Trung ương",
-                  "mttq": "Mặt trận Tổ quốc"}
+                  "mttq": "Mặt trận Tổ quốc", "ubmttq": "Ủy ban MTTQ",
+                  "lhpn": "Liên hiệp Phụ nữ"}
 _DROP = {"bch", "btv", "btt", "ban", "chấp", "hành", "thường", "vụ", "trực"}  # the organ, not the organisation
 _LOWER = {"tỉnh", "huyện", "xã", "thị", "trấn", "thành", "phố", "phường", "quận", "cấp"}
 
@@ -112,6 +113,8 @@ def issuer_name(issuer: str | None) -> str:
             out.append(word.upper())
         else:
             out.append(word[:1].upper() + word[1:])
+    while out and canonical(out[-1]).lower() in _DROP:  # "… tỉnh Thanh Hóa Ban Thường trực"
+        out.pop()
     name = re.sub(r"\b(tỉnh|huyện|thành|quận) ủy\b", lambda m: f"{m.group(1)} ủy",
                   " ".join(out), flags=re.I)
     return name[:1].upper() + name[1:] if name else ""

@@ -15,7 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from app.search.query import QueryInfo, section_levels
-from ingest.facts import DATE, HEADING_LABEL, SEPARATOR, YEAR, issuer_level, number_head
+from ingest.facts import (
+    DATE,
+    HEADING_LABEL,
+    SEPARATOR,
+    YEAR,
+    issuer_level,
+    number_head,
+    organisations,
+)
 from ingest.records import DocumentMeta, Passage
 from ingest.text import has_diacritics, search_tokens, strip_accents, tokens
 
@@ -81,6 +89,7 @@ class DocIdentity:
     doc_type: str | None  # stripped
     issuer_level: str | None
     words: frozenset[str]
+    org: str | None = None  # the body that issued it (``ingest.facts.ORGANISATIONS`` key)
 
 
 def identity(source: str, meta: DocumentMeta, header: str) -> DocIdentity:
@@ -89,8 +98,9 @@ def identity(source: str, meta: DocumentMeta, header: str) -> DocIdentity:
     level = issuer_level(meta.issuer)
     text = " ".join(p for p in (meta.issuer, meta.place) if p)  # who issued it, and where
     code = next(iter(tokens(meta.number, accents=False)), None) if meta.number else None
+    org = next(iter(organisations(meta.issuer or "")), None)
     return DocIdentity(source, code, number,
-                       strip_accents(meta.doc_type or "") or None, level, _issuer_words(text))
+                       strip_accents(meta.doc_type or "") or None, level, _issuer_words(text), org)
 
 
 @lru_cache(maxsize=4096)
@@ -120,7 +130,7 @@ def doc_boosts(info: QueryInfo, ids: Sequence[DocIdentity],
 
     When the question names no document, documents that others implement get a small prior
     (``PARENT_PRIOR``), so a district plan does not shadow the provincial plan it copies."""
-    if len({(i.number, i.issuer_level, i.words) for i in ids}) < 2:
+    if len({(i.number, i.issuer_level, i.words, i.org) for i in ids}) < 2:
         return {}
     accented = has_diacritics(info.text)  # compare with accents when typed with them
     q_words = set(search_tokens(info.text if accented else info.plain, accents=accented))
@@ -133,6 +143,8 @@ def doc_boosts(info: QueryInfo, ids: Sequence[DocIdentity],
                     not ref.doc_type or strip_accents(ref.doc_type) == ident.doc_type):
                 score += 1.0
         if info.org_level and info.org_level == ident.issuer_level:
+            score += 0.5
+        if ident.org and ident.org in info.orgs:  # "Hội Phụ nữ", "MTTQ": the issuing body
             score += 0.5
         score += 0.5 * min(2, len((q_words & ident.words) - common))
         raw[ident.source] = score

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ingest.facts import expand_abbreviations
+from ingest.facts import expand_abbreviations, organisation_level, organisations
 from ingest.text import strip_accents
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class QueryInfo:
     org_level: str | None  # "tinh"/"huyen"/"xa" when the question names the issuing body's level
     kinds: tuple[str, ...] = ()  # passage kinds asked about: signature, recipients, header
     types_named: tuple[str, ...] = ()  # document types the question names, with or without number
+    orgs: tuple[str, ...] = ()  # bodies the question names (``ingest.facts.ORGANISATIONS`` keys)
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,13 @@ def analyse(question: str) -> QueryInfo:
         if not any(d.number == m.group(1) for d in docs):
             docs.append(DocRef(None, m.group(1), f"{m.group(1)}-{m.group(2)}"))
     org = _ORG_LEVEL.search(plain)
-    org_level = (org.group(1) or org.group(2)) if org else None
+    org_level = (org.group(1) or org.group(2)) if org else organisation_level(plain)
     scan = _ORG_LEVEL.sub(" ", plain)
     levels = tuple(lv for lv, pats in LEVELS.items() if any(re.search(p, scan) for p in pats))
     kinds = tuple(kind for kind, pat in _KINDS if re.search(pat, plain))
     types = tuple(name for key, name in DOC_TYPES.items() if re.search(rf"\b{key}\b", plain))
-    return QueryInfo(question, plain, qtype, tuple(docs), levels, org_level, kinds, types)
+    return QueryInfo(question, plain, qtype, tuple(docs), levels, org_level, kinds, types,
+                     organisations(plain))
 
 
 @lru_cache(maxsize=65536)
