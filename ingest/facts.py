@@ -123,11 +123,12 @@ ABBREVIATIONS = {"hnd": "hội nông dân", "btv": "ban thường vụ", "bch": 
                  "hndt": "hội nông dân tỉnh", "đtn": "đoàn thanh niên", "dtn": "đoàn thanh niên",
                  "hđnd": "hội đồng nhân dân", "hdnd": "hội đồng nhân dân"}
 # The bodies of the political system → how an issuer's name or a question names them
-# (accent-stripped, abbreviations spelt out). A bare "đoàn" is not the Youth Union
-# ("đoàn kết", "công đoàn"), nor "dân" the Farmers' Association ("nhân dân").
+# (accent-stripped, abbreviations spelt out). A body is named by its name, not by the people it
+# gathers: a bare "nông dân" (farmers) or "phụ nữ" (women) is not the Association, a bare
+# "đoàn" not the Youth Union ("đoàn kết", "công đoàn").
 ORGANISATIONS = {
-    "nong-dan": r"\bnong dan\b",
-    "phu-nu": r"\bphu nu\b",
+    "nong-dan": r"\bhoi nong dan\b|\bnong hoi\b",
+    "phu-nu": r"\bhoi (?:lien hiep )?phu nu\b|\blien hiep phu nu\b",
     "cuu-chien-binh": r"\bcuu chien binh\b",
     "doan-thanh-nien": (r"\bdoan thanh nien\b|\bthanh nien cong san\b|\bdoan vien\b"
                         r"|\b(?:tinh|huyen|thanh|xa|chi) doan\b"

@@ -209,6 +209,8 @@ def test_the_section_separator_is_written_in_one_place() -> None:
     ("nhân dân ở khu dân cư", ()),
     ("tổ chức hội nghị quán triệt", ()),
     ("đoàn công tác của tỉnh", ()),
+    ("hội thi nông dân sản xuất giỏi", ()), ("cán bộ, hội viên, phụ nữ", ()),
+    ("chi hội phụ nữ", ("phu-nu",)), ("nông hội Hà Lâm", ("nong-dan",)),
 ])
 def test_organisations_and_their_near_misses(text: str, named: tuple[str, ...]) -> None:
     from ingest.facts import organisations
