@@ -254,8 +254,8 @@ class KnowledgeBase:
         return not info.docs and any(t in types for t in info.types_named)
 
     def names_document(self, info: QueryInfo) -> bool:
-        """Whether the question singles out one document of the library (by number, issuer
-        level or issuer/place words)."""
+        """Whether the question singles out one document of the library (by number, the body
+        that issued it, its level or issuer/place words)."""
         boosts = doc_boosts(info, self._identities)
         return bool(boosts) and len(set(boosts.values())) > 1
 
