@@ -116,7 +116,7 @@ def test_search_takes_a_prepared_query_and_answering_parses_it_once(
 
 
 def test_the_body_a_question_names_picks_its_document() -> None:
-    """Two provincial plans alike in number, level and place: the one whose issuer the question
+    """Two provincial plans alike in level and place: the one whose issuer the question
     names ("Hội Phụ nữ", "HLHPN", "MTTQ") is boosted; a question naming no body boosts neither."""
     from app.search.hybrid import doc_boosts, identity
     from ingest.records import DocumentMeta
