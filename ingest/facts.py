@@ -141,14 +141,26 @@ ORGANISATIONS = {
 _ORGANISATIONS = tuple((key, re.compile(pat)) for key, pat in ORGANISATIONS.items())
 
 
+def _body_form(text: str) -> str:
+    """``text`` as the body patterns read it: abbreviations spelt out, accent-stripped,
+    single-spaced."""
+    return re.sub(r"\s+", " ", strip_accents(expand_abbreviations(text, keep=False)))
+
+
 @lru_cache(maxsize=8192)
 def organisations(text: str) -> tuple[str, ...]:
     """The bodies ``text`` names (keys of ``ORGANISATIONS``), in order of first mention:
     "Hội LHPN tỉnh" → ("phu-nu",); "MTTQ và Đoàn thanh niên" → ("mat-tran", "doan-thanh-nien")."""
-    plain_text = re.sub(r"\s+", " ", strip_accents(expand_abbreviations(text, keep=False)))
+    plain_text = _body_form(text)
     found = sorted((m.start(), key) for key, pat in _ORGANISATIONS
                    if (m := pat.search(plain_text)))
     return tuple(key for _, key in found)
+
+
+def issuer_organisation(issuer: str | None) -> str | None:
+    """The body that issued a document (an ``ORGANISATIONS`` key), from its issuer's name:
+    the first body it names; ``None`` if none."""
+    return next(iter(organisations(issuer or "")), None)
 
 
 _LEVEL_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:cap\s+)?(tinh|huyen|xa)\b")
@@ -158,7 +170,7 @@ _LEVEL_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:cap\s+)?(tinh|huyen|xa)\b")
 def organisation_level(text: str) -> str | None:
     """The level (accent-stripped) written right after a body's name: "Hội Phụ nữ tỉnh",
     "MTTQ huyện", "Đoàn thanh niên cấp xã" → "tinh", "huyen", "xa"; ``None`` if none."""
-    plain_text = re.sub(r"\s+", " ", strip_accents(expand_abbreviations(text, keep=False)))
+    plain_text = _body_form(text)
     for _, pat in _ORGANISATIONS:
         for m in pat.finditer(plain_text):
             after = _LEVEL_AFTER.match(plain_text, m.end())

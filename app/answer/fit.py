@@ -265,8 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         stages["first_stage_cv"] = best
         masked = cascade(cross_validate(rows, args.folds), oof, READ)
         table = [outcomes(rows, masked, t) for t in THRESHOLDS]
-        if args.max_false_answers is None:
-            bound = READER_MAX_FALSE_ANSWERS
+        bound = (READER_MAX_FALSE_ANSWERS if args.max_false_answers is None
+                 else args.max_false_answers)
         best = choose_threshold(table, bound)
         likely = choose_suggest_bar(rows, masked, best["threshold"])
         mean, scale, w, b = fit(rows)

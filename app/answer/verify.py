@@ -48,7 +48,7 @@ from app.answer.sentences import (
 from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
 from app.search.query import QueryInfo
-from ingest.facts import SEPARATOR, issuer_level, number_head, organisations, time_frame
+from ingest.facts import SEPARATOR, issuer_level, issuer_organisation, number_head, time_frame
 from ingest.text import has_diacritics, strip_accents
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ def _org(info: QueryInfo, hit: Hit) -> float:
     −1 when it names only other bodies, 0 when it names none (or the issuer names none)."""
     if not info.orgs:
         return 0.0
-    org = next(iter(organisations(hit.passage.meta.issuer or "")), None)
+    org = issuer_organisation(hit.passage.meta.issuer)
     if org is None:
         return 0.0
     return 1.0 if org in info.orgs else -1.0

@@ -21,8 +21,8 @@ from ingest.facts import (
     SEPARATOR,
     YEAR,
     issuer_level,
+    issuer_organisation,
     number_head,
-    organisations,
 )
 from ingest.records import DocumentMeta, Passage
 from ingest.text import has_diacritics, search_tokens, strip_accents, tokens
@@ -98,9 +98,8 @@ def identity(source: str, meta: DocumentMeta, header: str) -> DocIdentity:
     level = issuer_level(meta.issuer)
     text = " ".join(p for p in (meta.issuer, meta.place) if p)  # who issued it, and where
     code = next(iter(tokens(meta.number, accents=False)), None) if meta.number else None
-    org = next(iter(organisations(meta.issuer or "")), None)
-    return DocIdentity(source, code, number,
-                       strip_accents(meta.doc_type or "") or None, level, _issuer_words(text), org)
+    return DocIdentity(source, code, number, strip_accents(meta.doc_type or "") or None, level,
+                       _issuer_words(text), issuer_organisation(meta.issuer))
 
 
 @lru_cache(maxsize=4096)
