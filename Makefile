@@ -50,7 +50,7 @@ READER_WORK  ?= /tmp/hoctap-reader
 READER_ROWS  := heldout-fresh $(foreach n,$(shell seq 2 56),heldout-fresh$(n))
 READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
 
-reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~80 min on 2 cores: training 65 min; repeatable byte for byte; the shipped reader is its output on round 20's tree, before round 21 changed the first stage's candidates: not rerun since)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~80 min on 2 cores: training 65 min; repeatable byte for byte; the shipped reader is its output on round 22's tree)
 	mkdir -p $(READER_WORK)
 	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \

@@ -439,6 +439,8 @@ E5_FLOORS = {  # real e5 and its fitted verifier with the answer reader on, read
     # round 21 (bench/notes/issue-8-round21.md): issuers and the bodies questions name, the
     # verifier refitted at RD's false-answer rate (IDN, shipped): tuning 78.5 / 90.3 / 65.4 %,
     # 229 / 26; held-out 91.5 / 96.2 / 83.0 %, 31 / 2 (hit floors raised)
+    # round 22 (bench/notes/issue-8-round22.md): `make reader` rerun on IDN's tree (RR, shipped):
+    # tuning 78.5 / 90.1 / 66.7 %, 211 / 27; held-out 91.5 / 96.2 / 84.0 %, 29 / 4
     "tuning": {"hit_at_1": 0.75, "hit_at_3": 0.87, "answer_accuracy": 0.59,
                "false_refusals": 270, "false_answers": 35},
     "heldout": {"hit_at_1": 0.88, "hit_at_3": 0.93, "answer_accuracy": 0.77,
