@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -376,3 +377,33 @@ def test_coverage_does_not_depend_on_the_set_order_of_words() -> None:
                              capture_output=True, text=True)
         outs.add(run.stdout)
     assert len(outs) == 1, outs
+
+
+def test_fit_on_more_files_reports_out_of_fold_figures_per_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--also``: a read batch's questions join the folds, and the out-of-fold figures come
+    per file too, so a devset-only fit can be compared with it out of fold against out of fold
+    (bench/notes/issue-8-round24.md)."""
+    from app.answer.evaluate import DEVSET, load_devset
+
+    dev = [q for q in load_devset(DEVSET) if q["library"] == "dev"]
+    docs = sorted({q["doc"] for q in dev if q["answerable"]})[:4]  # four documents: two folds
+    files = []
+    for name, pair in (("devset.json", docs[:2]), ("batch.json", docs[2:])):
+        chosen = [q for d in pair for q in [q for q in dev if q["doc"] == d][:5]]
+        path = tmp_path / name
+        path.write_text(json.dumps({"questions": chosen}, ensure_ascii=False), encoding="utf-8")
+        files.append((path, len(chosen)))
+    assert fit.main(["--devset", str(files[0][0]), "--also", str(files[1][0]),
+                     "--embed-model", "hash", "--folds", "2", "--dry-run",
+                     "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "v.json")]) == 0
+    meta = json.loads(capsys.readouterr().out)
+    assert meta["fitted_on"] == "devset.json, batch.json"
+    per_file = meta["cross_document_cv_by_file"]
+    assert list(per_file) == ["devset.json", "batch.json"]
+    for (_, n), cv in zip(files, per_file.values(), strict=True):
+        assert cv["answerable"] + cv["unanswerable"] == n
+        assert cv["threshold"] == meta["cross_document_cv"]["threshold"]
+    total = meta["cross_document_cv"]
+    assert sum(cv["false_refusals"] for cv in per_file.values()) == total["false_refusals"]
+    assert not (tmp_path / "v.json").exists()  # --dry-run writes nothing

@@ -1,6 +1,7 @@
 """Fit the answer verifier (``app/answer/verifier.json``) on the tuning set.
 
     python -m app.answer.fit [--cache DIR] [--embed-model hash] [--folds 5] [--dry-run]
+                             [--also FILE ...]
 
 Every tuning question (``tests/data/devset.json``) is run against its library (built as
 ``hoctap eval`` builds it); each of its first ``CANDIDATES`` passages becomes one row of
@@ -10,8 +11,11 @@ is 0. A logistic regression is fitted on the rows. Cross-validation holds out wh
 (the document a question is about): the threshold is the one that maximises the out-of-fold
 utility — +1 for a right answer or a right refusal, −``WRONG_COST`` for a false or wrong
 answer, 0 for refusing an answerable question — so a wrong statement costs more than silence.
-The held-out set is never read here. Each embedder kind (``e5``; ``hash``, the test double)
-has its own model in the file, since their cosines live on different scales.
+The held-out set is never read here. ``--also`` adds read batches' questions to the folds
+(a candidate of bench/notes/issue-8-round24.md); the out-of-fold figures are then reported
+per file too, so that devset's can be compared with a devset-only fit, out of fold against
+out of fold. Each embedder kind (``e5``; ``hash``, the test double) has its own model in the
+file, since their cosines live on different scales.
 
 For ``e5`` the model has two stages (``verify``'s docstring): the first stage as above; then
 the reader's logit (``app/answer/reader.py``, trained on other documents and on member-style
@@ -235,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     from app.answer.evaluate import fit_parser, load_devset
 
     ap = fit_parser(__doc__.splitlines()[0], MODEL_PATH)
+    ap.add_argument("--also", type=Path, nargs="+", default=(), metavar="FILE",
+                    help="more question files to fit on besides --devset (their questions "
+                         "join the folds; the figures are also reported per file)")
     ap.add_argument("--max-false-answers", type=float, default=None, metavar="RATE",
                     help="only thresholds whose out-of-fold false answers stay at or below RATE "
                          "of the unanswerable questions (default: MAX_FALSE_ANSWERS, and "
@@ -249,11 +256,15 @@ def main(argv: list[str] | None = None) -> int:
 
         reader = load_reader(Settings.from_env().model_cache_dir, "torch")
         read = reader.scores if reader is not None else None
-    rows = collect(load_devset(args.devset), args.cache, args.embed_model, read)
+    files = (args.devset, *args.also)
+    questions = [load_devset(f) for f in files]
+    source = [f.name for f, qs in zip(files, questions, strict=True) for _ in qs]
+    rows = collect([q for qs in questions for q in qs], args.cache, args.embed_model, read)
     base = first_stage(rows)
     oof = cross_validate(base, args.folds)
     table = [outcomes(base, oof, t) for t in THRESHOLDS]
     best = choose_threshold(table, bound)
+    final = oof  # the out-of-fold probabilities of what decides
     likely = choose_suggest_bar(base, oof, best["threshold"])
     first = fit(base)
     mean, scale, w, b = first
@@ -263,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     stages = {}
     if read is not None:  # the second stage, on the first stage's READ best (out of fold)
         stages["first_stage_cv"] = best
-        masked = cascade(cross_validate(rows, args.folds), oof, READ)
+        masked = final = cascade(cross_validate(rows, args.folds), oof, READ)
         table = [outcomes(rows, masked, t) for t in THRESHOLDS]
         bound = (READER_MAX_FALSE_ANSWERS if args.max_false_answers is None
                  else args.max_false_answers)
@@ -274,7 +285,11 @@ def main(argv: list[str] | None = None) -> int:
                                            _probs(base, *first), READ), best["threshold"])
         verifier = Verifier((*FEATURES, READER), tuple(mean), tuple(scale), tuple(w), b,
                             best["threshold"], likely["suggest"], verifier, READ)
-    meta = {"fitted_on": str(args.devset.name), "questions": len(rows), "folds": args.folds,
+    by_file = {name: outcomes([r for r, f in zip(rows, source, strict=True) if f == name],
+                              [p for p, f in zip(final, source, strict=True) if f == name],
+                              best["threshold"])
+               for name in dict.fromkeys(source)}
+    meta = {"fitted_on": ", ".join(f.name for f in files), "questions": len(rows), "folds": args.folds,
             "embed_model": args.embed_model or "e5", "wrong_cost": WRONG_COST, "C": C,
             "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
                               "answer or right refusal, -wrong_cost per wrong or false answer, "
@@ -284,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             "suggest_rule": "the lowest bar below the threshold at which the first suggestion "
                             "of the out-of-fold refusals at or above it is the expected passage "
                             f"for at least {SUGGEST_PRECISION:.0%} of them",
-            "cross_document_cv": best, "likely_refusals_cv": likely, "in_sample": in_sample,
+            "cross_document_cv": best, "cross_document_cv_by_file": by_file,
+            "likely_refusals_cv": likely, "in_sample": in_sample,
             **stages}
     print(json.dumps(meta, ensure_ascii=False, indent=1))
     for r in table[::5]:
