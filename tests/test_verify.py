@@ -243,6 +243,16 @@ def test_threshold_choice_can_bound_false_answers() -> None:
     assert fit.choose_threshold(table, 0.01)["threshold"] == 0.8  # none meets it: most careful
 
 
+def test_operating_point_answers_most_within_the_false_answer_bound() -> None:
+    table = [{"threshold": 0.4, "utility": 10.0, "false_answers": 30, "unanswerable": 100},
+             {"threshold": 0.5, "utility": 6.0, "false_answers": 13, "unanswerable": 100},
+             {"threshold": 0.6, "utility": 8.0, "false_answers": 12, "unanswerable": 100},
+             {"threshold": 0.8, "utility": 5.0, "false_answers": 5, "unanswerable": 100}]
+    assert fit.operating_point(table, 0.13)["threshold"] == 0.5  # not 0.6, the higher utility
+    assert fit.operating_point(table, 0.30)["threshold"] == 0.4
+    assert fit.operating_point(table, 0.01)["threshold"] == 0.8  # none meets it: most careful
+
+
 def test_suggest_bar_is_the_lowest_at_which_first_suggestions_are_right_half_the_time() -> None:
     def row(answerable: bool, found_first: bool) -> fit.Row:
         return fit.Row("q", "g", answerable, np.zeros((2, len(FEATURES))), np.zeros(2), False,

@@ -172,6 +172,19 @@ def choose_threshold(table: list[dict[str, float]], max_false_answers: float | N
     return max(rows, key=lambda r: (r["utility"], -abs(r["threshold"] - 0.5)))
 
 
+def operating_point(table: list[dict[str, float]], max_false_answers: float
+                    ) -> dict[str, float]:
+    """The row of ``table`` (``outcomes`` per threshold) with the lowest threshold whose false
+    answers are at most ``max_false_answers`` of the unanswerable questions (the highest
+    threshold when none is): the most answers at that false-answer rate, so two fits are
+    compared where they answer unanswerable questions equally often."""
+    rows = [r for r in table
+            if r["false_answers"] <= max_false_answers * max(1, r["unanswerable"])]
+    if not rows:
+        return max(table, key=lambda r: r["threshold"])
+    return min(rows, key=lambda r: r["threshold"])
+
+
 def outcomes(rows: list[Row], probs: list[np.ndarray], threshold: float) -> dict[str, float]:
     """What answering the most probable candidate at ``threshold`` gives, as ``hoctap eval``
     counts it (hit@1 here: the chosen passage when answering, else the first retrieved)."""
@@ -246,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="only thresholds whose out-of-fold false answers stay at or below RATE "
                          "of the unanswerable questions (default: MAX_FALSE_ANSWERS, and "
                          "READER_MAX_FALSE_ANSWERS for the reader's stage; 1: no bound)")
+    ap.add_argument("--operating-point", action="store_true",
+                    help="with the reader: the answer threshold is the lowest whose out-of-fold "
+                         "false answers stay within that bound (the most answers there), not "
+                         "the highest utility under it")
     args = ap.parse_args(argv)
     kind = embedder_kind(args.embed_model or "e5")
     bound = MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
@@ -278,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         table = [outcomes(rows, masked, t) for t in THRESHOLDS]
         bound = (READER_MAX_FALSE_ANSWERS if args.max_false_answers is None
                  else args.max_false_answers)
-        best = choose_threshold(table, bound)
+        best = (operating_point(table, bound) if args.operating_point
+                else choose_threshold(table, bound))
         likely = choose_suggest_bar(rows, masked, best["threshold"])
         mean, scale, w, b = fit(rows)
         in_sample = outcomes(rows, cascade(_probs(rows, mean, scale, w, b),
@@ -291,11 +309,14 @@ def main(argv: list[str] | None = None) -> int:
                for name in dict.fromkeys(source)}
     meta = {"fitted_on": ", ".join(f.name for f in files), "questions": len(rows), "folds": args.folds,
             "embed_model": args.embed_model or "e5", "wrong_cost": WRONG_COST, "C": C,
-            "threshold_rule": "the threshold with the highest out-of-fold utility: +1 per right "
-                              "answer or right refusal, -wrong_cost per wrong or false answer, "
-                              "0 per refused answerable question"
-                              + f", among those with out-of-fold false answers at most "
-                                f"{bound:.4f} of the unanswerable",
+            "threshold_rule": (f"the lowest threshold whose out-of-fold false answers are at "
+                               f"most {bound:.4f} of the unanswerable"
+                               if args.operating_point and read is not None else
+                               "the threshold with the highest out-of-fold utility: +1 per "
+                               "right answer or right refusal, -wrong_cost per wrong or false "
+                               "answer, 0 per refused answerable question"
+                               f", among those with out-of-fold false answers at most "
+                               f"{bound:.4f} of the unanswerable"),
             "suggest_rule": "the lowest bar below the threshold at which the first suggestion "
                             "of the out-of-fold refusals at or above it is the expected passage "
                             f"for at least {SUGGEST_PRECISION:.0%} of them",
