@@ -206,7 +206,7 @@ def story(page, tracking_url: str, tmp_path: Path) -> None:
         target = tmp_path / f"bao-cao.{name}"
         dl.value.save_as(target)
         files[name] = target.read_bytes()
-        settle(page)  # the click reruns the page: the next button is drawn anew
+        settle(page)
     d = docx.Document(io.BytesIO(files["docx"]))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in d.tables[0].rows[0].cells[1].text
     total = [c.text for c in d.tables[1].rows[-1].cells]

@@ -47,7 +47,7 @@ def _citation_card(kb, cit, key: str) -> None:
         if (corpus / cit.source).is_file():
             st.download_button("Tải tài liệu gốc", data=lambda: _source_bytes(corpus, cit.source),
                                file_name=Path(cit.source).name, key=f"dl-{key}",
-                               icon=":material/download:")
+                               icon=":material/download:", on_click="ignore")
 
 
 def _surrounding(kb, cit, passage_id: str | None) -> None:
