@@ -265,8 +265,8 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
                                  else c.place, place=c.place, date=as_of)
     d1, d2 = st.columns(2)
     # built only when clicked (on a thread of its own), not on every rerun of the page; a
-    # download does not rerun the page ("ignore"): a rerun drew the other button anew while
-    # its file was being asked for, and that download never came (a fresh-clone CI run)
+    # download does not rerun the page ("ignore"). In a fresh-clone CI run the XLSX download
+    # never came after the DOCX click's rerun; the rerun is the likely cause (not proven)
     d1.download_button("Tải báo cáo (DOCX)", lambda: export.to_docx(c, p, header),
                        "bao-cao.docx", key="t_dl_docx", on_click="ignore")
     d2.download_button("Tải số liệu (XLSX)", lambda: export.to_xlsx(c, p, header),
