@@ -23,6 +23,7 @@ import numpy as np
 import app.answer.fit as F
 from app.answer.evaluate import load_devset
 from app.answer.reader import load_reader
+from app.answer.verify import Verifier, load_verifier
 from ingest.settings import Settings
 
 
@@ -40,19 +41,22 @@ def bucket(row: F.Row, first: np.ndarray, final: np.ndarray, threshold: float) -
     return "refused_found_not_right" if row.found.any() else "refused_not_found"
 
 
+def _arrays(model: Verifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """A verifier's mean, scale, weights and bias as ``fit._probs`` takes them."""
+    return np.array(model.mean), np.array(model.scale), np.array(model.weights), model.bias
+
+
 def main(argv: list[str]) -> int:
     """Collect the rows with the shipped reader, score them with the shipped verifier, count."""
     cache, files = Path(argv[0]), [Path(f) for f in argv[1:]]
     questions = [q for f in files for q in load_devset(f)]
     reader = load_reader(Settings.from_env().model_cache_dir, "torch")
     rows = F.collect(questions, cache, None, reader.scores if reader is not None else None)
-    m = json.loads(F.MODEL_PATH.read_text(encoding="utf-8"))["models"]["e5"]["model"]
-    fm = m["first"]
-    first = F._probs(F.first_stage(rows), np.array(fm["mean"]), np.array(fm["scale"]),
-                     np.array(fm["weights"]), fm["bias"])
-    final = F.cascade(F._probs(rows, np.array(m["mean"]), np.array(m["scale"]),
-                               np.array(m["weights"]), m["bias"]), first, m["read"])
-    counts = Counter(bucket(r, a, b, m["threshold"])
+    model = load_verifier("e5")
+    assert model is not None and model.first is not None, "no two-stage e5 verifier"
+    first = F._probs(F.first_stage(rows), *_arrays(model.first))
+    final = F.cascade(F._probs(rows, *_arrays(model)), first, model.read)
+    counts = Counter(bucket(r, a, b, model.threshold)
                      for r, a, b in zip(rows, first, final, strict=True) if r.answerable)
     print(json.dumps({"answerable": sum(counts.values()), **dict(sorted(counts.items()))},
                      indent=1))

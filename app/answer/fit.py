@@ -158,31 +158,30 @@ def _probs(rows: list[Row], mean: np.ndarray, scale: np.ndarray, w: np.ndarray, 
             for r in rows]
 
 
+def within_bound(table: list[dict[str, float]], max_false_answers: float
+                 ) -> list[dict[str, float]]:
+    """The rows of ``table`` (``outcomes`` per threshold) whose false answers are at most
+    ``max_false_answers`` of the unanswerable questions; when none is, the row with the highest
+    threshold alone (the most careful)."""
+    rows = [r for r in table
+            if r["false_answers"] <= max_false_answers * max(1, r["unanswerable"])]
+    return rows or [max(table, key=lambda r: r["threshold"])]
+
+
 def choose_threshold(table: list[dict[str, float]], max_false_answers: float | None = None
                      ) -> dict[str, float]:
     """The row of ``table`` (``outcomes`` per threshold) with the highest utility (ties: the
-    threshold nearest 0.5); with ``max_false_answers``, only among rows whose false answers are
-    at most that share of the unanswerable questions (the highest threshold when none is)."""
-    rows = table
-    if max_false_answers is not None:
-        rows = [r for r in table
-                if r["false_answers"] <= max_false_answers * max(1, r["unanswerable"])]
-        if not rows:
-            return max(table, key=lambda r: r["threshold"])
+    threshold nearest 0.5); with ``max_false_answers``, only among ``within_bound``'s rows."""
+    rows = table if max_false_answers is None else within_bound(table, max_false_answers)
     return max(rows, key=lambda r: (r["utility"], -abs(r["threshold"] - 0.5)))
 
 
 def operating_point(table: list[dict[str, float]], max_false_answers: float
                     ) -> dict[str, float]:
-    """The row of ``table`` (``outcomes`` per threshold) with the lowest threshold whose false
-    answers are at most ``max_false_answers`` of the unanswerable questions (the highest
-    threshold when none is): the most answers at that false-answer rate, so two fits are
-    compared where they answer unanswerable questions equally often."""
-    rows = [r for r in table
-            if r["false_answers"] <= max_false_answers * max(1, r["unanswerable"])]
-    if not rows:
-        return max(table, key=lambda r: r["threshold"])
-    return min(rows, key=lambda r: r["threshold"])
+    """The row of ``within_bound``'s with the lowest threshold: the most answers at that
+    false-answer rate, so two fits are compared where they answer unanswerable questions
+    equally often."""
+    return min(within_bound(table, max_false_answers), key=lambda r: r["threshold"])
 
 
 def outcomes(rows: list[Row], probs: list[np.ndarray], threshold: float) -> dict[str, float]:
