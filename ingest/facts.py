@@ -54,6 +54,10 @@ def issuer_level(issuer: str | None) -> str | None:
 DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 NUMBER = re.compile(r"(?<![\w/])\d+(?:[.,]\d+)?(?![\w/])|½")
+# A value as typed in a question or stated in a text ("30/9", "15/10/2020", "95%", "1,5"), and
+# one that is a day and month with or without its year.
+VALUE = re.compile(r"\d[\d/.,]*")
+DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 _COUNT_WORDS = "một hai ba bốn năm sáu bảy tám chín mười nửa"
 # A quantity of time: "01 buổi", "½ ngày", "hai tuần" — not the parts of a spelled-out date
 # ("ngày 15 tháng 3 năm 2020": a unit followed by a number is a date part), not a syllable
@@ -61,6 +65,24 @@ _COUNT_WORDS = "một hai ba bốn năm sáu bảy tám chín mười nửa"
 DURATION = re.compile(
     r"(?<![\w/])(?:\d+|½|" + "|".join(_COUNT_WORDS.split()) + r")\s+"
     r"(?:ngày|buổi|tháng|năm|tuần|giờ|phút)\b(?!\s*\d)", re.I)
+
+
+def stated_kind(text: str, skip: Iterable[str] = ()) -> str | None:
+    """The kind of fact that ``text`` (a question) states a value of: ``date`` when it states a
+    day and month ("hạn 30/10 đúng không?"), ``duration`` a quantity of time ("1 ngày phải
+    không?"), ``count`` another number ("95% phải không?"), else None. Years frame the time
+    rather than state the fact looked for, and ``skip`` (the numbers of the documents it names)
+    name documents: neither counts."""
+    skipped = set(skip)
+    values = [v.rstrip("/.,") for v in VALUE.findall(text)]
+    values = [v for v in values if v and not YEAR.fullmatch(v) and v not in skipped]
+    if any(DAY_MONTH.match(v) for v in values):
+        return "date"
+    if values and DURATION.search(text):
+        return "duration"
+    return "count" if values else None
+
+
 _UPPER = "A-ZĐÀ-ỸÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ"
 _CAPITALISED = re.compile(rf"\b[{_UPPER}][a-zà-ỹđ]+(?:\s+[{_UPPER}][a-zà-ỹđ]+){{1,3}}\b")
 # Capitalised words that begin the names of bodies, documents and places, not of people.

@@ -16,6 +16,7 @@ from ingest.facts import (
     levels_named,
     person_names,
     split_clauses,
+    stated_kind,
     states,
     time_frame,
     type_compatibility,
@@ -226,3 +227,20 @@ def test_organisations_and_their_near_misses(text: str, named: tuple[str, ...]) 
 def test_organisation_level_follows_the_name(text: str, level: str | None) -> None:
     from ingest.facts import organisation_level
     assert organisation_level(text) == level
+
+
+@pytest.mark.parametrize(("question", "skip", "kind"), [
+    ("Hội xã học xong hạn 30/10 đúng không?", (), "date"),
+    ("hạn là 15/10/2020 phải không", (), "date"),
+    ("Hội nghị cấp huyện là 1 ngày phải không?", (), "duration"),
+    ("Đến 2030 tỷ lệ xã đạt chuẩn là 80% đúng không?", (), "count"),
+    ("Tỉnh có 500 hợp tác xã phải không?", (), "count"),
+    # near misses: a year frames the time, a named document's number names it, no value at all
+    ("Đến năm 2030 tỉnh có phải học kế hoạch này không?", (), None),
+    ("Kế hoạch 985 có gửi Trung ương Hội không?", ("985",), None),
+    ("NQ 58 năm 2020 có phải học không?", ("58",), None),
+    ("Hội xã có phải viết thu hoạch không?", (), None),
+])
+def test_stated_kind_follows_the_value_not_the_phrasing(question: str, skip: tuple[str, ...],
+                                                          kind: str | None) -> None:
+    assert stated_kind(question, skip) == kind

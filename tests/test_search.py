@@ -87,6 +87,9 @@ def test_query_analysis() -> None:
     assert info.qtype == "date" and info.docs[0].number == "58"
     assert analyse("Hội Nông dân cấp huyện học xong khi nào?").levels == ("huyen",)
     assert analyse("Ai ký kế hoạch?").kinds == ("signature",)
+    # no frame word: the value the question states says what it asks about
+    assert analyse("Hội xã học xong hạn 30/10 đúng không?").qtype == "date"
+    assert analyse("Kế hoạch 985 có gửi Trung ương Hội không?").qtype is None
     assert analyse("Tỉnh hội giao những nội dung gì").org_level == "tinh"
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from app.search.query import QueryInfo
-from ingest.facts import expand_abbreviations
+from ingest.facts import DAY_MONTH, VALUE, expand_abbreviations
 from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
 
 _SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
@@ -83,13 +83,11 @@ TYPE_SHARE = 0.5
 # How much a clause gains when it states the values the question states ("hạn 30/10/2020 đúng
 # không?"), times the share of them it states (years and document numbers excepted).
 VALUE_SHARE = 1.0
-_VALUE = re.compile(r"\d[\d/.,]*")
-_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")  # a value that is a date
 
 
 def question_values(question: str) -> frozenset[str]:
     """The numbers and dates a question states, as written (trailing punctuation dropped)."""
-    return frozenset(v.rstrip("/.,") for v in _VALUE.findall(question))
+    return frozenset(v.rstrip("/.,") for v in VALUE.findall(question))
 
 
 def same_value(asked: str, stated: str) -> bool:
@@ -98,7 +96,7 @@ def same_value(asked: str, stated: str) -> bool:
     "31/8/2020", "05/10/2020" of the text; a year typed must agree)."""
     if asked == stated:
         return True
-    a, b = _DAY_MONTH.match(asked), _DAY_MONTH.match(stated)
+    a, b = DAY_MONTH.match(asked), DAY_MONTH.match(stated)
     return bool(a and b and int(a[1]) == int(b[1]) and int(a[2]) == int(b[2])
                 and (not a[3] or a[3] == b[3]))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ingest.facts import expand_abbreviations, organisation_level, organisations
+from ingest.facts import expand_abbreviations, organisation_level, organisations, stated_kind
 from ingest.text import strip_accents
 
 if TYPE_CHECKING:
@@ -124,7 +124,6 @@ def plain_form(text: str) -> str:
 def analyse(question: str) -> QueryInfo:
     """Parse a question (any accents, any tone spelling)."""
     plain = plain_form(question)
-    qtype = next((name for name, pat in QTYPES if re.search(pat, plain)), None)
     docs: list[DocRef] = []
     for m in _NUMBER_AFTER_TYPE.finditer(plain):
         code = f"{m.group(2)}-{m.group(3)}" if m.group(3) else None
@@ -132,6 +131,10 @@ def analyse(question: str) -> QueryInfo:
     for m in _CODE.finditer(plain):
         if not any(d.number == m.group(1) for d in docs):
             docs.append(DocRef(None, m.group(1), f"{m.group(1)}-{m.group(2)}"))
+    # The question's frame says the kind of fact asked for ("ngày nào"); failing that, the
+    # kind of value it states does ("hạn 30/10 đúng không?" asks about a date).
+    qtype = next((name for name, pat in QTYPES if re.search(pat, plain)), None) \
+        or stated_kind(question, (d.number for d in docs if d.number))
     org = _ORG_LEVEL.search(plain)
     org_level = (org.group(1) or org.group(2)) if org else organisation_level(plain)
     scan = _ORG_LEVEL.sub(" ", plain)
