@@ -47,7 +47,7 @@ from app.answer.sentences import (
 )
 from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
-from app.search.query import QueryInfo
+from app.search.query import QueryInfo, section_levels
 from ingest.facts import SEPARATOR, issuer_level, issuer_organisation, number_head, time_frame
 from ingest.text import has_diacritics, strip_accents
 
@@ -70,6 +70,7 @@ FEATURES = (
     "cov_rest", "cov_rest_context", "missing_rest",
     "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
     "missing_known", "unknown_share", "year_conflict", "now_conflict", "target_conflict",
+    "level_conflict",
 )
 
 
@@ -289,6 +290,18 @@ def values_match(question: str, text: str) -> tuple[float, float]:
     return 1.0, shared_values(values, text) / len(values)
 
 
+def level_conflict(info: QueryInfo, context: str) -> float:
+    """The share of the levels the question speaks of (tỉnh, huyện, xã, chi hội: of a section
+    or of the body it names) that ``context`` (the clause with its heading) does not speak of,
+    when it speaks of any: "chi hội … báo cáo về huyện" against "Hội … các huyện … báo cáo về
+    tỉnh" is a neighbouring level's fact. 0 when either names no level."""
+    asked = set(info.levels) | ({info.org_level} if info.org_level else set())
+    said = section_levels(context)
+    if not asked or not said:
+        return 0.0
+    return len(asked - said) / len(asked)
+
+
 def _inverse_rank(values: Sequence[float], i: int) -> float:
     """1 / (1 + how many candidates score higher than candidate ``i``)."""
     return 1.0 / (1 + sum(v > values[i] for v in values))
@@ -380,4 +393,5 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "year_conflict": years,
         "now_conflict": now,
         "target_conflict": target,
+        "level_conflict": level_conflict(info, context),
     }
