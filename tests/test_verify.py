@@ -16,6 +16,7 @@ from app.answer.verify import (
     MODEL_PATH,
     READER,
     Verifier,
+    level_conflict,
     load_verifier,
     type_near,
     unit_match,
@@ -417,3 +418,19 @@ def test_fit_on_more_files_reports_out_of_fold_figures_per_file(
     total = meta["cross_document_cv"]
     assert sum(cv["false_refusals"] for cv in per_file.values()) == total["false_refusals"]
     assert not (tmp_path / "v.json").exists()  # --dry-run writes nothing
+
+
+@pytest.mark.parametrize(("question", "context", "share"), [
+    # a neighbouring level's line of the same plan
+    ("Hội LHPN xã nộp báo cáo về huyện trước ngày nào?",
+     "Hội LHPN các huyện, thị xã, thành phố báo cáo kết quả về Ban Tuyên giáo tỉnh", 1.0),
+    ("Hội Nông dân cấp huyện học xong trước ngày nào?", "Cấp xã: Thời gian: ½ ngày", 1.0),
+    # near misses: the same level; a "thị xã" is no commune; nothing names a level
+    ("Hội Nông dân cấp huyện học xong trước ngày nào?", "Cấp huyện: Thời gian: ½ ngày", 0.0),
+    ("Hội Nông dân cấp xã báo cáo khi nào?", "báo cáo về thị xã trước ngày 15/10/2020", 0.0),
+    ("Báo cáo gửi về đâu?", "Các huyện, thị, thành Hội báo cáo về Tỉnh Hội", 0.0),
+    ("Hội Nông dân cấp huyện học xong trước ngày nào?", "Thời gian: ½ ngày", 0.0),
+])
+def test_level_conflict_compares_the_question_with_the_clause(question: str, context: str,
+                                                              share: float) -> None:
+    assert level_conflict(analyse(question), context) == share

@@ -7,8 +7,10 @@ next to the question's words, whether a document the question names is this one,
 it, or is missing; the question's words other than those naming the passage's document, found
 in the passage and in its clause with its heading; words the documents never use, apart from
 the rest; values the question states; whether the time the question asks about — years, the
-present, a target — differs from the one the clause and its headings speak of). One logistic model (``verifier.json``, fitted by ``python -m
-app.answer.fit`` on the tuning set with documents held out per fold) turns them into the
+present, a target — differs from the one the clause and its headings speak of, and whether the
+level — tỉnh, huyện, xã, chi hội — does). One logistic model (``verifier.json``, fitted by
+``python -m app.answer.fit`` on the tuning set and the read batches that are not the reader's
+training data, with documents held out per fold) turns them into the
 probability that the passage answers; the best candidate is answered when that probability
 reaches the threshold stored with the model, and refused otherwise. No feature names a
 question, and none is a veto on its own.
