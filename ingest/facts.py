@@ -67,15 +67,24 @@ DURATION = re.compile(
     r"(?:ngày|buổi|tháng|năm|tuần|giờ|phút)\b(?!\s*\d)", re.I)
 
 
-def stated_kind(text: str, skip: Iterable[str] = ()) -> str | None:
-    """The kind of fact that ``text`` (a question) states a value of: ``date`` when it states a
-    day and month ("hạn 30/10 đúng không?"), ``duration`` a quantity of time ("1 ngày phải
-    không?"), ``count`` another number ("95% phải không?"), else None. Years frame the time
-    rather than state the fact looked for, and ``skip`` (the numbers of the documents it names)
-    name documents: neither counts."""
+def question_values(question: str) -> frozenset[str]:
+    """The numbers and dates a question states, as written (trailing punctuation dropped)."""
+    return frozenset(v.rstrip("/.,") for v in VALUE.findall(question))
+
+
+def sought_values(question: str, skip: Iterable[str] = ()) -> frozenset[str]:
+    """The values a question states about the fact it looks for: not years ("đến năm 2030"
+    frames the time), nor ``skip`` (the numbers of the documents it names)."""
     skipped = set(skip)
-    values = [v.rstrip("/.,") for v in VALUE.findall(text)]
-    values = [v for v in values if v and not YEAR.fullmatch(v) and v not in skipped]
+    return frozenset(v for v in question_values(question)
+                     if not YEAR.fullmatch(v) and v not in skipped)
+
+
+def stated_kind(text: str, skip: Iterable[str] = ()) -> str | None:
+    """The kind of fact that ``text`` (a question) states a value of (``sought_values``):
+    ``date`` when it states a day and month ("hạn 30/10 đúng không?"), ``duration`` a quantity
+    of time ("1 ngày phải không?"), ``count`` another number ("95% phải không?"), else None."""
+    values = sought_values(text, skip)
     if any(DAY_MONTH.match(v) for v in values):
         return "date"
     if values and DURATION.search(text):

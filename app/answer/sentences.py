@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from app.search.query import QueryInfo
-from ingest.facts import DAY_MONTH, VALUE, expand_abbreviations
+from ingest.facts import DAY_MONTH, expand_abbreviations, question_values, sought_values
 from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
 
 _SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
@@ -85,11 +85,6 @@ TYPE_SHARE = 0.5
 VALUE_SHARE = 1.0
 
 
-def question_values(question: str) -> frozenset[str]:
-    """The numbers and dates a question states, as written (trailing punctuation dropped)."""
-    return frozenset(v.rstrip("/.,") for v in VALUE.findall(question))
-
-
 def same_value(asked: str, stated: str) -> bool:
     """Whether a value as a member types it is one a text states: the same string, or the same
     day and month (a date typed without its year or its leading zeros, "31/8", "5/10", is the
@@ -130,9 +125,8 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         q = (q - token_set(names, accents)) or q
     total = idf_mass(q, idf) or 1.0
     bonus = _type_bonus(info.qtype)
-    values = {v for v in question_values(info.text) - question_values(context)
-              if not YEAR.fullmatch(v)  # "đến năm 2030" frames the time, it is not looked for
-              and v not in {ref.number for ref in info.docs}}  # nor a named document's number
+    values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
+              - question_values(context))
     best, best_score = sentences[0], -math.inf
     for i, s in enumerate(sentences):
         toks = token_set(s, accents)
