@@ -56,9 +56,10 @@ READER_MAX_FALSE_ANSWERS = 0.0883
 # it is the expected passage for at least this share of the refusals as probable or more
 # ("có thể chứa": more likely than not).
 SUGGEST_PRECISION = 0.5
-# candidates the reader reads, the first stage's best: reading 3 gained nothing on tuning, batch 6
-# or fresh13-14 and cost 3x the time (bench/notes/issue-8-round11.md)
-READ = 1
+# candidates the reader reads, the first stage's best: one from round 11 (reading three gained
+# nothing then); three since round 27, when the reader scored the right candidate ranked 2nd-3rd
+# high on the read batches (bench/notes/issue-8-round27.md)
+READ = 3
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 
