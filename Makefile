@@ -43,17 +43,17 @@ lint: install-test
 bench: install-test system-deps  ## every benchmark, in sequence (idle machine, ~20 min)
 	bash bench/run_all.sh
 
-# The answer reader's training data (bench/notes/issue-8-round13.md, round20.md): paraphrase items
-# about other documents and the read member-style batches fresh, fresh2 ... fresh56 (no longer
-# held out; fresh17-56 since round 20).
+# The answer reader's training data (bench/notes/issue-8-round13.md, round20.md, round28.md):
+# paraphrase items about other documents and the read member-style batches fresh, fresh2 ...
+# fresh96 (no longer held out; fresh17-56 since round 20, fresh57-96 since round 28).
 READER_WORK  ?= /tmp/hoctap-reader
-READER_ROWS  := heldout-fresh $(foreach n,$(shell seq 2 56),heldout-fresh$(n))
+READER_ROWS  := heldout-fresh $(foreach n,$(shell seq 2 96),heldout-fresh$(n))
 READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pairs-$(n).json)
 # The verifier is fitted on the tuning set and, since round 26b (bench/notes/issue-8-round26.md),
-# on the read batches that are not the reader's training data (fresh57 ... fresh120).
-VERIFIER_ALSO := $(foreach n,$(shell seq 57 120),tests/data/heldout-fresh$(n).json)
+# on read batches that are not the reader's training data (fresh97 ... fresh136 since round 28).
+VERIFIER_ALSO := $(foreach n,$(shell seq 97 136),tests/data/heldout-fresh$(n).json)
 
-reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~80 min on 2 cores: training 65 min; repeatable byte for byte; the shipped reader is its output on round 22's tree)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~2 h on 2 cores: training 91 min; repeatable byte for byte; the shipped reader is its output on round 28's tree)
 	mkdir -p $(READER_WORK)
 	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \

@@ -10,7 +10,8 @@ and a linear head on the mean-pooled output
 written about *other* documents (``bench/data/paraphrase-pairs-*.json``: a clause, a
 member-style question it answers, a near miss it does not) and, since round 13
 (bench/notes/issue-8-round13.md), on member-style questions about the development libraries:
-the read batches ``tests/data/heldout-fresh.json`` and ``-fresh2`` … ``-fresh16.json``, each
+the read batches ``tests/data/heldout-fresh.json`` and ``-fresh2`` … ``-fresh96.json`` (to
+``-fresh16`` in round 13, ``-fresh56`` in round 20, ``-fresh96`` in round 28), each
 question with its first three retrieved candidates and every right one. Those batches are
 reader training data now, not held-out data; it never saw the tuning set (the verifier's
 second stage is fitted on the reader's out-of-sample logits there), ``heldout.json`` or any
