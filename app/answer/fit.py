@@ -14,9 +14,9 @@ answer, 0 for refusing an answerable question — so a wrong statement costs mor
 The held-out set is never read here. ``--also`` adds read batches' questions to the folds
 (since round 26b the shipped fit adds read batches that are not the reader's training data:
 ``make reader``'s ``VERIFIER_ALSO``, fresh97–136 since round 28); the out-of-fold figures are
-then reported per file too, so that devset's can be compared with a devset-only fit, out of fold against
-out of fold. Each embedder kind (``e5``; ``hash``, the test double) has its own model in the
-file, since their cosines live on different scales.
+then reported per file too, so that devset's can be compared with a devset-only fit, out of
+fold against out of fold. Each embedder kind (``e5``; ``hash``, the test double) has its own
+model in the file, since their cosines live on different scales.
 
 For ``e5`` the model has two stages (``verify``'s docstring): the first stage as above; then
 the reader's logit (``app/answer/reader.py``, trained on other documents and on member-style
