@@ -53,7 +53,7 @@ READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pai
 # on read batches that are not the reader's training data (fresh97 ... fresh136 since round 28).
 VERIFIER_ALSO := $(foreach n,$(shell seq 97 136),tests/data/heldout-fresh$(n).json)
 
-reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~2 h on 2 cores: training 91 min; repeatable byte for byte; the shipped reader is its output on round 28's tree)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~2 h on 2 cores: training 91 min in round 28, slowed by a run beside it; repeatable byte for byte; the shipped reader is its output on round 28's tree)
 	mkdir -p $(READER_WORK)
 	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \
