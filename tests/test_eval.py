@@ -127,6 +127,30 @@ def test_batches_written_after_the_reader_was_trained_hold_none_of_its_questions
         assert not both, (setfile.name, sorted(both)[:3])
 
 
+def _make_batches(variable: str) -> list[str]:
+    """The batch files the Makefile's ``variable`` names (``make reader``'s data): its
+    ``$(shell seq A B)`` range, after a literal ``heldout-fresh`` when it starts with one."""
+    import re
+
+    line = next(x for x in (DATA.parent.parent / "Makefile").read_text(encoding="utf-8")
+                .splitlines() if x.startswith(variable))
+    start, end = (int(n) for n in re.search(r"seq (\d+) (\d+)", line).groups())  # type: ignore[union-attr]
+    first = ["heldout-fresh.json"] if re.search(r":=\s*heldout-fresh\s", line) else []
+    return first + [f"heldout-fresh{n}.json" for n in range(start, end + 1)]
+
+
+def test_the_makefile_trains_the_reader_and_fits_the_verifier_on_the_batches_the_tests_name() -> None:
+    """``make reader``'s data and the tests' boundary are one: the reader trains on
+    ``READER_TRAINING``, the shipped e5 verifier was fitted on devset plus the Makefile's
+    ``VERIFIER_ALSO``, and the two share no batch."""
+    rows, also = _make_batches("READER_ROWS"), _make_batches("VERIFIER_ALSO")
+    assert rows == [f.name for f in READER_TRAINING]
+    assert not set(rows) & set(also)
+    models = json.loads((DATA.parent.parent / "app" / "answer" / "verifier.json")
+                        .read_text(encoding="utf-8"))["models"]
+    assert models["e5"]["meta"]["fitted_on"].split(", ") == ["devset.json", *also]
+
+
 def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
     if path not in cache:
         _, ps = make_passages(path.name, read_document(path, 10**8).blocks)
