@@ -15,6 +15,7 @@ from app.answer.verify import (
     FEATURES,
     MODEL_PATH,
     READER,
+    READER_RULE,
     Verifier,
     level_conflict,
     load_verifier,
@@ -327,6 +328,57 @@ def test_the_reader_reads_only_the_first_stages_best_and_decides_among_them() ->
     assert [c.probability for c in scored][2:] == [0.0, 0.0]
     assert scored[0].features[READER] == 3.0 and READER not in scored[2].features
     assert scored[0].probability == pytest.approx(1 / (1 + np.exp(-3.0)))
+
+
+def test_the_reader_quotes_the_clause_it_scores_highest_among_those_the_model_reads() -> None:
+    from app.answer.extractive import decide
+
+    a = _analysis([2.0, 1.0, 0.0])
+    clauses = ("Thành phần: Ban Chấp hành.", "Thời gian: xong trước ngày 15/6/2023.")
+    a = replace(a, candidates=[replace(c, sentence=clauses[0], clauses=clauses) if c.rank == 0
+                               else c for c in a.candidates])
+    asked: list[list[str]] = []
+
+    def read(texts: list[str]) -> list[float]:
+        asked.append(texts)
+        return [2.0 if "Thời gian" in t else -1.0 for t in texts]
+
+    best, _ = decide(a, replace(_two_stages(), clauses=2), read=read)
+    assert asked == [["query: Ai ký? passage: 0. Mục Thành phần: Ban Chấp hành.",
+                      "query: Ai ký? passage: 0. Mục Thời gian: xong trước ngày 15/6/2023.",
+                      "query: Ai ký? passage: 1. Mục Câu 1."]]  # every clause, one batch
+    assert best is not None and best.rank == 0 and best.sentence == clauses[1]
+    assert best.features[READER] == 2.0  # the logit of the clause quoted
+    assert best.features[READER_RULE] == -1.0  # beside it, that of the rule's clause
+    # a model that reads one clause reads (and quotes) the rule's
+    asked.clear()
+    _, scored = decide(a, _two_stages(), read=read)
+    assert len(asked[0]) == 2 and next(c for c in scored if c.rank == 0).sentence == clauses[0]
+    # ties go to the rule's order
+    best, _ = decide(a, replace(_two_stages(), clauses=2), read=lambda t: [1.0] * len(t))
+    assert best is not None and best.sentence == clauses[0]
+
+
+def test_ranked_clauses_put_the_rules_best_clause_first() -> None:
+    from app.answer.sentences import best_sentence, ranked_clauses
+    from app.search.query import prepare
+
+    text = ("- Thành phần: Ban Chấp hành Hội Nông dân xã.\n"
+            "- Thời gian: ½ ngày, hoàn thành trước ngày 15/6/2023.\n- Địa điểm: hội trường xã.")
+    info = prepare("Hội Nông dân xã học xong trước ngày nào?").info
+    ranked = ranked_clauses(text, info, lambda t: 1.0, "III › 3. Cấp xã", "", 6)
+    assert ranked[0] == best_sentence(text, info, lambda t: 1.0, "III › 3. Cấp xã")
+    assert ranked[0].startswith("- Thời gian") and sorted(ranked) == sorted(
+        ["- Thành phần: Ban Chấp hành Hội Nông dân xã.",
+         "- Thời gian: ½ ngày, hoàn thành trước ngày 15/6/2023.", "- Địa điểm: hội trường xã."])
+    assert len(ranked_clauses(text, info, lambda t: 1.0, n=2)) == 2
+    assert ranked_clauses("", info, lambda t: 1.0, n=3) == []
+
+
+def test_a_model_that_reads_clauses_survives_its_file() -> None:
+    v = replace(_two_stages(), clauses=6)
+    assert Verifier.from_dict(json.loads(json.dumps(v.to_dict()))) == v
+    assert "clauses" not in _two_stages().to_dict()  # files of one-clause models are unchanged
 
 
 def test_a_one_candidate_reader_keeps_the_first_stages_order_for_the_rest() -> None:

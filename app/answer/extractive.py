@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 
 from app.answer import Answer, Citation
 from app.answer.missing import missing_documents
-from app.answer.sentences import answers_type, best_sentence, split_sentences
+from app.answer.sentences import answers_type, best_sentence, ranked_clauses, split_sentences
 from app.answer.support import MIN_COVERAGE, coverage, idf_function
 from app.answer.verify import (
     CANDIDATES,
+    CLAUSES,
     READER,
+    READER_RULE,
     Candidate,
     Verifier,
     document_coverage,
@@ -267,13 +269,14 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     candidates = []
     docs = document_coverage(question, pool, idf)
     for i, h in enumerate(pool):
-        sentence = best_sentence(h.passage.text, info, idf, h.passage.section or "",
-                                 document_text(h))
+        clauses = ranked_clauses(h.passage.text, info, idf, h.passage.section or "",
+                                 document_text(h), CLAUSES)
+        sentence = clauses[0] if clauses else h.passage.text
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
         feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
                          _full_text(h.passage), i == pick, docs)
-        candidates.append(Candidate(i, h, sentence, feats))
+        candidates.append(Candidate(i, h, sentence, feats, clauses=tuple(clauses)))
     return Analysis(info, missing, hits, candidates, idf, kind, asked, query.read)
 
 
@@ -336,12 +339,29 @@ def second_stage(analysis: Analysis, model: Verifier, read: Read | None) -> list
     cands = analysis.candidates
     order = read_first([model.first.probability(c.features) for c in cands], len(cands))
     top, rest = order[:model.read], order[model.read:]
-    logits = read([reader_text(analysis, cands[i]) for i in top])
-    read_ones = []
-    for i, logit in zip(top, logits, strict=True):
-        feats = {**cands[i].features, READER: logit}
-        read_ones.append(replace(cands[i], features=feats, probability=model.probability(feats)))
+    read_ones = [replace(c, probability=model.probability(c.features))
+                 for c in read_clauses(analysis, [cands[i] for i in top], read, model.clauses)]
     return _most_probable_first(read_ones) + [replace(cands[i], probability=0.0) for i in rest]
+
+
+def read_clauses(analysis: Analysis, cands: Sequence[Candidate], read: Read, clauses: int = 1
+                 ) -> list[Candidate]:
+    """``cands`` after the reader has read the first ``clauses`` of each one's clauses
+    (``Candidate.clauses``; all in one batch): each quotes the clause the reader scores highest
+    (ties: the rule's order), with that logit as its ``READER`` feature and the logit of the
+    rule's clause (the first) as its ``READER_RULE`` feature (bench/notes/issue-8-round28.md,
+    round29.md). The other features stay those of the rule's clause, on which the first stage
+    ranked it."""
+    options = [c.clauses[:clauses] or (c.sentence,) for c in cands]
+    logits = iter(read([reader_text(analysis, replace(c, sentence=s))
+                        for c, opts in zip(cands, options, strict=True) for s in opts]))
+    out = []
+    for c, opts in zip(cands, options, strict=True):
+        scored = [next(logits) for _ in opts]
+        j = max(range(len(opts)), key=lambda i: (scored[i], -i))
+        out.append(replace(c, sentence=opts[j],
+                           features={**c.features, READER: scored[j], READER_RULE: scored[0]}))
+    return out
 
 
 def reader_text(analysis: Analysis, c: Candidate) -> str:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from app.answer.verify import FEATURES, MODEL_PATH, READER, Verifier, embedder_kind
+from app.answer.verify import FEATURES, MODEL_PATH, READER, READER_RULE, Verifier, embedder_kind
 
 if TYPE_CHECKING:
     from app.answer.extractive import Analysis
@@ -60,6 +60,13 @@ SUGGEST_PRECISION = 0.5
 # nothing then); three since round 27, when the reader scored the right candidate ranked 2nd-3rd
 # high on the read batches (bench/notes/issue-8-round27.md)
 READ = 3
+# clauses of each read candidate the reader reads, quoting the one it scores highest (the rule's
+# best ``verify.CLAUSES``, ``sentence`` first): one, the rule's, before round 28
+# (bench/notes/issue-8-round28.md)
+READ_CLAUSES = 6
+# the second stage's own columns: the logit of the clause quoted and, since round 29, that of
+# the rule's clause beside it (bench/notes/issue-8-round29.md)
+SECOND = (READER, READER_RULE)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 
@@ -77,17 +84,22 @@ class Row:
         default_factory=lambda: np.zeros(0, dtype=bool))
 
 
-def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None
+def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None,
+             read: Callable[[list[str]], list[float]] | None = None, clauses: int = 1
              ) -> Iterator[tuple[dict[str, Any], str, Analysis, list[float], bool, list[bool]]]:
     """Each question with its group (the document held out with it), its candidates
-    (``analyse_candidates``), their labels (1 when answering from that candidate is right, as
-    ``hoctap eval`` judges it), whether the first retrieved passage is the expected one, and
-    for each candidate whether its passage is the expected one (a right suggestion)."""
+    (``analyse_candidates``; with ``read``, each read as the second stage reads it: the best
+    of its first ``clauses`` clauses quoted, its logit as the ``READER`` feature), their labels
+    (1 when answering from that candidate is right, as ``hoctap eval`` judges it), whether the
+    first retrieved passage is the expected one, and for each candidate whether its passage is
+    the expected one (a right suggestion)."""
     from app.answer.evaluate import norm, tuning_questions, wanted_passages
-    from app.answer.extractive import analyse_candidates, answer_from
+    from app.answer.extractive import analyse_candidates, answer_from, read_clauses
 
     for q, kb, group in tuning_questions(questions, cache, embed_model):
         a = analyse_candidates(kb, q["question"])
+        if read is not None and a.candidates:
+            a = replace(a, candidates=read_clauses(a, a.candidates, read, clauses))
         wants = wanted_passages(q) if q["answerable"] else []
         labels = []
         for c in a.candidates:
@@ -105,16 +117,14 @@ def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: s
 def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None,
             read: Callable[[list[str]], list[float]] | None = None) -> list[Row]:
     """Candidates and labels of every question, each against its library; with ``read`` (the
-    reader), its logit of every candidate as one more column, last."""
-    from app.answer.extractive import reader_text
-
-    width = len(FEATURES) + (read is not None)
+    reader), each candidate read as the second stage reads it (``READ_CLAUSES`` clauses, the
+    best quoted and labelled) and the reader's logits (``SECOND``) as the last columns."""
+    names = (*FEATURES, *SECOND) if read is not None else FEATURES
+    width = len(names)
     rows = []
-    for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model):
-        x = [[c.features[n] for n in FEATURES] for c in a.candidates]
-        if read is not None and x:
-            logits = read([reader_text(a, c) for c in a.candidates])
-            x = [row + [logit] for row, logit in zip(x, logits, strict=True)]
+    for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model, read,
+                                                          READ_CLAUSES):
+        x = [[c.features[n] for n in names] for c in a.candidates]
         rows.append(Row(q["question"], group, bool(q["answerable"]),
                         np.array(x, dtype=float).reshape(-1, width), np.array(labels),
                         first_hit, np.array(found, dtype=bool)))
@@ -302,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         mean, scale, w, b = fit(rows)
         in_sample = outcomes(rows, cascade(_probs(rows, mean, scale, w, b),
                                            _probs(base, *first), READ), best["threshold"])
-        verifier = Verifier((*FEATURES, READER), tuple(mean), tuple(scale), tuple(w), b,
-                            best["threshold"], likely["suggest"], verifier, READ)
+        verifier = Verifier((*FEATURES, *SECOND), tuple(mean), tuple(scale), tuple(w), b,
+                            best["threshold"], likely["suggest"], verifier, READ, READ_CLAUSES)
     by_file = {name: outcomes([r for r, f in zip(rows, source, strict=True) if f == name],
                               [p for p, f in zip(final, source, strict=True) if f == name],
                               best["threshold"])

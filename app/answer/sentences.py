@@ -104,9 +104,18 @@ def shared_values(asked: Iterable[str], text: str) -> int:
 
 def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
                   context: str = "", names: str = "") -> str:
-    """The clause of ``text`` that best answers the question (verbatim): the IDF-weighted share
-    of the question's words it holds, plus ``TYPE_SHARE`` when it holds the kind of fact asked
-    for (a date, a number …) and ``VALUE_SHARE`` for the values the question states.
+    """The clause of ``text`` that best answers the question (verbatim): the first of
+    ``ranked_clauses``, or ``text`` itself when it has no clause."""
+    ranked = ranked_clauses(text, info, idf, context, names, 1)
+    return ranked[0] if ranked else text
+
+
+def ranked_clauses(text: str, info: QueryInfo, idf: Callable[[str], float],
+                   context: str = "", names: str = "", n: int = 1) -> list[str]:
+    """The ``n`` clauses of ``text`` (verbatim) that best answer the question, best first: by
+    the IDF-weighted share of the question's words each holds, plus ``TYPE_SHARE`` when it
+    holds the kind of fact asked for (a date, a number …) and ``VALUE_SHARE`` for the values
+    the question states (ties: the earlier clause).
 
     Words that ``context`` holds (the passage's heading path) are shared by every clause of the
     passage: they do not tell its clauses apart, so only the question's other words count (all
@@ -116,7 +125,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     unless nothing else is left. A date typed without its year matches the full date."""
     sentences = split_sentences(text)
     if not sentences:
-        return text
+        return []
     accents = has_diacritics(info.text)
     q = set(content_tokens(info.text, accents))
     if context:
@@ -127,16 +136,16 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     bonus = _type_bonus(info.qtype)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
               - question_values(context))
-    best, best_score = sentences[0], -math.inf
+    scores = []
     for i, s in enumerate(sentences):
         toks = token_set(s, accents)
         score = (idf_mass(q & toks, idf) / total + (TYPE_SHARE if bonus(s) else 0.0)
                  - 0.001 * i)
         if values:
             score += VALUE_SHARE * shared_values(values, s) / len(values)
-        if score > best_score:
-            best, best_score = s, score
-    return best
+        scores.append(score)
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    return [sentences[i] for i in order[:n]]
 
 
 def answers_type(text: str, qtype: str | None) -> bool:

@@ -61,6 +61,10 @@ CANDIDATES = 8  # passages looked at per question
 WINDOW = 6  # words: a fact "next to" the question's words lies within this distance
 TYPED = ("date", "year", "duration", "count", "who")
 READER = "reader"  # the reader's logit: a feature of the second stage only
+# the reader's logit of the rule's clause, beside ``READER`` (that of the clause quoted) when the
+# reader reads several clauses and quotes its best (bench/notes/issue-8-round29.md)
+READER_RULE = "reader_rule"
+CLAUSES = 6  # clauses of a passage kept as a candidate's options (the rule's best first)
 
 FEATURES = (
     "rule_pick", "bias_rank1", "inv_rank", "fused_rel", "dense", "dense_gap", "lex_rel",
@@ -78,13 +82,19 @@ FEATURES = (
 
 @dataclass(frozen=True)
 class Candidate:
-    """One retrieved passage as a possible answer: its rank, answering clause and features."""
+    """One retrieved passage as a possible answer: its rank, answering clause and features.
+
+    ``clauses`` are the passage's best clauses by the rule (``sentences.ranked_clauses``,
+    ``CLAUSES`` at most), ``sentence`` first; the features describe ``sentence``. Once the
+    reader has read the candidate (``extractive.read_clauses``), ``sentence`` is the clause it
+    scores highest among the first ``Verifier.clauses`` of them: the one quoted."""
 
     rank: int
     hit: Hit
     sentence: str
     features: dict[str, float]
     probability: float = 0.0
+    clauses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ class Verifier:
     suggest: float | None = None  # refusals at or above it: "[1] may hold the answer"
     first: Verifier | None = None  # the first stage (ranks what the reader reads), if any
     read: int = 0  # candidates the reader reads: the first stage's best
+    clauses: int = 1  # clauses of each the reader reads (``Candidate.clauses``): it quotes its best
 
     @property
     def reads(self) -> bool:
@@ -129,6 +140,8 @@ class Verifier:
         if self.reads:
             assert self.first is not None
             out["read"] = self.read
+            if self.clauses != 1:
+                out["clauses"] = self.clauses
             out["first"] = self.first.to_dict()
         return out
 
@@ -140,7 +153,7 @@ class Verifier:
                    tuple(m["weights"]), float(m["bias"]), float(m["threshold"]),  # type: ignore[arg-type]
                    float(m.get("suggest", m["threshold"])),  # type: ignore[arg-type]
                    cls.from_dict(first) if isinstance(first, dict) else None,
-                   int(m.get("read", 0)))  # type: ignore[call-overload]
+                   int(m.get("read", 0)), int(m.get("clauses", 1)))  # type: ignore[call-overload]
 
 
 def embedder_kind(embedder_id: str) -> str:
