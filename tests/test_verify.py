@@ -156,8 +156,9 @@ def test_model_file_is_complete_and_cross_validated(kind: str) -> None:
     meta = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["models"][kind]["meta"]
     model = load_verifier(kind)
     assert model is not None and 0.0 < model.threshold < 1.0
-    if kind == "e5":  # two stages: the reader's logit joins the features in the second
-        assert model.names == (*FEATURES, READER) and model.read == fit.READ
+    if kind == "e5":  # two stages: the reader's logits join the features in the second
+        assert model.names == (*FEATURES, *fit.SECOND) and model.read == fit.READ
+        assert model.clauses == fit.READ_CLAUSES
         assert model.first is not None and model.first.names == FEATURES
         assert meta["first_stage_cv"]["answerable"] == meta["cross_document_cv"]["answerable"]
     else:
@@ -357,6 +358,33 @@ def test_the_reader_quotes_the_clause_it_scores_highest_among_those_the_model_re
     # ties go to the rule's order
     best, _ = decide(a, replace(_two_stages(), clauses=2), read=lambda t: [1.0] * len(t))
     assert best is not None and best.sentence == clauses[0]
+
+
+def test_the_second_stage_describes_the_clause_quoted_and_the_first_ranks_on_the_rules() -> None:
+    """When the reader quotes another clause than the rule's, the candidate's features are
+    recomputed on it (``Candidate.describe``); the rule's clause's features, on which the first
+    stage ranked it, are kept (``Candidate.first``) and are what the fit's first stage reads."""
+    from app.answer.extractive import read_clauses
+
+    a = _analysis([2.0, 1.0])
+    clauses = ("Thành phần: Ban Chấp hành.", "Thời gian: xong trước ngày 15/6/2023.")
+
+    def describe(s: str) -> dict[str, float]:
+        return {"a": 2.0, "dated": 1.0 if "15/6" in s else 0.0}
+
+    rule = describe(clauses[0])
+    cands = [replace(a.candidates[0], sentence=clauses[0], clauses=clauses, features=rule,
+                     describe=describe), a.candidates[1]]
+    read = read_clauses(a, cands, lambda t: [2.0 if "Thời gian" in x else -1.0 for x in t], 2)
+    assert read[0].sentence == clauses[1] and read[0].features["dated"] == 1.0
+    assert read[0].first == rule and read[0].features[READER_RULE] == -1.0
+    assert read[1].first is None and read[1].features["a"] == 1.0  # the rule's clause: as it was
+    # the fit: the second stage's columns describe the clause quoted, the first stage's the rule's
+    row = fit.Row("?", "g", True, np.array([[1.0] * (len(FEATURES) + 2)]), np.array([1.0]), True,
+                  first_x=np.array([[0.0] * len(FEATURES)]))
+    assert fit.first_stage([row])[0].x.tolist() == [[0.0] * len(FEATURES)]
+    plain = replace(row, first_x=None)
+    assert fit.first_stage([plain])[0].x.tolist() == [[1.0] * len(FEATURES)]
 
 
 def test_ranked_clauses_put_the_rules_best_clause_first() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
 from app.answer import Answer, Citation
@@ -274,10 +274,19 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
         sentence = clauses[0] if clauses else h.passage.text
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
-        feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
-                         _full_text(h.passage), i == pick, docs)
-        candidates.append(Candidate(i, h, sentence, feats, clauses=tuple(clauses)))
+        describe = partial(_describe, kb, question, info, pool, i, idf, held, absent,
+                           _full_text(h.passage), i == pick, docs)
+        candidates.append(Candidate(i, h, sentence, describe(sentence), clauses=tuple(clauses),
+                                    describe=describe))
     return Analysis(info, missing, hits, candidates, idf, kind, asked, query.read)
+
+
+def _describe(kb: KnowledgeBase, question: str, info: QueryInfo, pool: list[Hit], rank: int,
+              idf: Callable[[str], float], held: bool, absent: bool, full_text: str,
+              rule_pick: bool, docs: list[float], sentence: str) -> dict[str, float]:
+    """``verify.features`` of ``pool[rank]`` answering with ``sentence`` (``Candidate.describe``)."""
+    return features(kb, question, info, pool, rank, sentence, idf, held, absent, full_text,
+                    rule_pick, docs)
 
 
 Read = Callable[[list[str]], list[float]]  # the reader's logits of ``pair_text``s
@@ -350,8 +359,9 @@ def read_clauses(analysis: Analysis, cands: Sequence[Candidate], read: Read, cla
     (``Candidate.clauses``; all in one batch): each quotes the clause the reader scores highest
     (ties: the rule's order), with that logit as its ``READER`` feature and the logit of the
     rule's clause (the first) as its ``READER_RULE`` feature (bench/notes/issue-8-round28.md,
-    round29.md). The other features stay those of the rule's clause, on which the first stage
-    ranked it."""
+    round29.md). When it quotes another clause than the rule's, its other features are
+    recomputed on that clause (``Candidate.describe``), and those of the rule's clause, on which
+    the first stage ranked it, are kept as ``Candidate.first``."""
     options = [c.clauses[:clauses] or (c.sentence,) for c in cands]
     logits = iter(read([reader_text(analysis, replace(c, sentence=s))
                         for c, opts in zip(cands, options, strict=True) for s in opts]))
@@ -359,8 +369,11 @@ def read_clauses(analysis: Analysis, cands: Sequence[Candidate], read: Read, cla
     for c, opts in zip(cands, options, strict=True):
         scored = [next(logits) for _ in opts]
         j = max(range(len(opts)), key=lambda i: (scored[i], -i))
-        out.append(replace(c, sentence=opts[j],
-                           features={**c.features, READER: scored[j], READER_RULE: scored[0]}))
+        base, first = c.features, None
+        if j and c.describe is not None:  # another clause is quoted: describe that one
+            base, first = c.describe(opts[j]), c.features
+        out.append(replace(c, sentence=opts[j], first=first,
+                           features={**base, READER: scored[j], READER_RULE: scored[0]}))
     return out
 
 

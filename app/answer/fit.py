@@ -82,6 +82,9 @@ class Row:
     first_hit: bool  # the first retrieved passage is the expected one (hit@1 when refusing)
     found: np.ndarray = field(  # 1 where that candidate's passage is the expected one
         default_factory=lambda: np.zeros(0, dtype=bool))
+    # the first stage's columns (the rule's clause's ``FEATURES``), when ``x`` describes the
+    # clauses the reader quotes (round 29); None: ``x``'s first ``FEATURES`` columns
+    first_x: np.ndarray | None = None
 
 
 def labelled(questions: list[dict[str, Any]], cache: Path | None, embed_model: str | None,
@@ -118,22 +121,26 @@ def collect(questions: list[dict[str, Any]], cache: Path | None, embed_model: st
             read: Callable[[list[str]], list[float]] | None = None) -> list[Row]:
     """Candidates and labels of every question, each against its library; with ``read`` (the
     reader), each candidate read as the second stage reads it (``READ_CLAUSES`` clauses, the
-    best quoted and labelled) and the reader's logits (``SECOND``) as the last columns."""
+    best quoted, described and labelled) and the reader's logits (``SECOND``) as the last
+    columns; ``Row.first_x``: the rule's clauses' features, on which the first stage ranks."""
     names = (*FEATURES, *SECOND) if read is not None else FEATURES
     width = len(names)
     rows = []
     for q, group, a, labels, first_hit, found in labelled(questions, cache, embed_model, read,
                                                           READ_CLAUSES):
         x = [[c.features[n] for n in names] for c in a.candidates]
+        first = [[(c.first or c.features)[n] for n in FEATURES] for c in a.candidates]
         rows.append(Row(q["question"], group, bool(q["answerable"]),
                         np.array(x, dtype=float).reshape(-1, width), np.array(labels),
-                        first_hit, np.array(found, dtype=bool)))
+                        first_hit, np.array(found, dtype=bool),
+                        np.array(first, dtype=float).reshape(-1, len(FEATURES))))
     return rows
 
 
 def first_stage(rows: list[Row]) -> list[Row]:
-    """The rows without the reader's column."""
-    return [replace(r, x=r.x[:, :len(FEATURES)]) for r in rows]
+    """The rows as the first stage sees them: the rule's clauses' features, no reader."""
+    return [replace(r, x=r.x[:, :len(FEATURES)] if r.first_x is None else r.first_x)
+            for r in rows]
 
 
 def cascade(probs: list[np.ndarray], ranking: list[np.ndarray], top: int) -> list[np.ndarray]:

@@ -29,7 +29,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,7 +87,9 @@ class Candidate:
     ``clauses`` are the passage's best clauses by the rule (``sentences.ranked_clauses``,
     ``CLAUSES`` at most), ``sentence`` first; the features describe ``sentence``. Once the
     reader has read the candidate (``extractive.read_clauses``), ``sentence`` is the clause it
-    scores highest among the first ``Verifier.clauses`` of them: the one quoted."""
+    scores highest among the first ``Verifier.clauses`` of them: the one quoted, and the
+    features describe it (``describe``), while ``first`` keeps those of the rule's clause, on
+    which the first stage ranked it."""
 
     rank: int
     hit: Hit
@@ -95,6 +97,10 @@ class Candidate:
     features: dict[str, float]
     probability: float = 0.0
     clauses: tuple[str, ...] = ()
+    # the features of any clause of this passage as the answer (``features`` with that clause)
+    describe: Callable[[str], dict[str, float]] | None = field(
+        default=None, compare=False, repr=False)
+    first: dict[str, float] | None = None  # the rule's clause's features, once another is quoted
 
 
 @dataclass(frozen=True)
