@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from app.search.kinds import load_kind_model
 from ingest.facts import expand_abbreviations, organisation_level, organisations, stated_kind
 from ingest.text import strip_accents
 
@@ -35,15 +36,6 @@ _NUMBER_AFTER_TYPE = re.compile(
     r"\b(" + "|".join(DOC_TYPES) + r")\s+(?:so\s+)?(\d{1,5})(?:\s*[-/]\s*([a-z]{1,6}(?:[-/][a-z]{1,8})*))?")
 _CODE = re.compile(r"\b(\d{1,5})\s*[-/]\s*([a-z]{1,6}(?:[-/][a-z]{1,8})+)\b")
 
-_KINDS = (
-    ("signature", r"\b(ai ky|nguoi ky|ky ten|ky ban hanh|chu tich la ai)\b"
-                  r"|\bai la (pho )?(chu tich|bi thu|giam doc)\b"
-                  r"|\b(chu tich|bi thu|giam doc)\b.*\bla ai\b"),
-    ("recipients", r"\b(noi nhan|gui (den|cho|toi)|nhan (van ban|ke hoach))\b"),
-    ("header", r"\b(ban hanh|ky)\b.*\b(ngay|luc|khi) nao\b|\bso hieu\b|\bngay ban hanh\b"
-               r"|\b(ai|co quan nao|don vi nao|to chuc nao|cap nao) ban hanh\b"
-               r"|\bban hanh (o|tai) dau\b|\bnoi ban hanh\b|\bdo ai\b"),
-)
 QTYPES = (
     ("duration", r"\b(bao lau|keo dai|may ngay|may buoi|trong bao lau)\b"),
     ("year", r"\b(nam nao|nam bao nhieu)\b"),
@@ -139,7 +131,8 @@ def analyse(question: str) -> QueryInfo:
     org_level = (org.group(1) or org.group(2)) if org else organisation_level(plain)
     scan = _ORG_LEVEL.sub(" ", plain)
     levels = tuple(lv for lv, pats in LEVELS.items() if any(re.search(p, scan) for p in pats))
-    kinds = tuple(kind for kind, pat in _KINDS if re.search(pat, plain))
+    model = load_kind_model()  # the passage kinds asked for: a fitted model (app/search/kinds.py)
+    kinds = model.asked(plain) if model is not None else ()
     types = tuple(name for key, name in DOC_TYPES.items() if re.search(rf"\b{key}\b", plain))
     return QueryInfo(question, plain, qtype, tuple(docs), levels, org_level, kinds, types,
                      organisations(plain))
