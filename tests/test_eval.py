@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -130,8 +131,6 @@ def test_batches_written_after_the_reader_was_trained_hold_none_of_its_questions
 def _make_batches(variable: str) -> list[str]:
     """The batch files the Makefile's ``variable`` names (``make reader``'s data): its
     ``$(shell seq A B)`` range, after a literal ``heldout-fresh`` when it starts with one."""
-    import re
-
     line = next(x for x in (DATA.parent.parent / "Makefile").read_text(encoding="utf-8")
                 .splitlines() if x.startswith(variable))
     start, end = (int(n) for n in re.search(r"seq (\d+) (\d+)", line).groups())  # type: ignore[union-attr]
