@@ -30,6 +30,7 @@ from app.answer.evaluate import (
     norm,
     same_document,
 )
+from app.answer.verify import MODEL_PATH
 from app.commands import eval as eval_command
 from app.search.query import plain_form
 from ingest.passages import make_passages
@@ -133,20 +134,21 @@ def _make_batches(variable: str) -> list[str]:
     ``$(shell seq A B)`` range, after a literal ``heldout-fresh`` when it starts with one."""
     line = next(x for x in (DATA.parent.parent / "Makefile").read_text(encoding="utf-8")
                 .splitlines() if x.startswith(variable))
-    start, end = (int(n) for n in re.search(r"seq (\d+) (\d+)", line).groups())  # type: ignore[union-attr]
+    seq = re.search(r"seq (\d+) (\d+)", line)
+    assert seq is not None, line
+    start, end = int(seq.group(1)), int(seq.group(2))
     first = ["heldout-fresh.json"] if re.search(r":=\s*heldout-fresh\s", line) else []
     return first + [f"heldout-fresh{n}.json" for n in range(start, end + 1)]
 
 
-def test_the_makefile_trains_the_reader_and_fits_the_verifier_on_the_batches_the_tests_name() -> None:
+def test_make_reader_uses_the_tests_reader_batches_and_the_shipped_verifiers_data() -> None:
     """``make reader``'s data and the tests' boundary are one: the reader trains on
     ``READER_TRAINING``, the shipped e5 verifier was fitted on devset plus the Makefile's
     ``VERIFIER_ALSO``, and the two share no batch."""
     rows, also = _make_batches("READER_ROWS"), _make_batches("VERIFIER_ALSO")
     assert rows == [f.name for f in READER_TRAINING]
     assert not set(rows) & set(also)
-    models = json.loads((DATA.parent.parent / "app" / "answer" / "verifier.json")
-                        .read_text(encoding="utf-8"))["models"]
+    models = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["models"]
     assert models["e5"]["meta"]["fitted_on"].split(", ") == ["devset.json", *also]
 
 
