@@ -43,9 +43,9 @@ lint: install-test
 bench: install-test system-deps  ## every benchmark, in sequence (idle machine, ~20 min)
 	bash bench/run_all.sh
 
-# The answer reader's training data (bench/notes/issue-8-round13.md, round20.md, round28.md, round30.md):
-# paraphrase items about other documents and the read member-style batches fresh, fresh2 ...
-# fresh136 (no longer held out; fresh17-56 since round 20, fresh57-96 since round 28,
+# The answer reader's training data (bench/notes/issue-8-round13.md, round20.md, round28.md,
+# round30.md): paraphrase items about other documents and the read member-style batches fresh,
+# fresh2 ... fresh136 (no longer held out; fresh17-56 since round 20, fresh57-96 since round 28,
 # fresh97-136 since round 30).
 READER_WORK  ?= /tmp/hoctap-reader
 READER_ROWS  := heldout-fresh $(foreach n,$(shell seq 2 136),heldout-fresh$(n))
