@@ -6,8 +6,10 @@ Two verifiers that differ by a few right answers on a batch of 100 may differ by
 refit that only drops 11 tuning questions moved one batch by 3. Per question set present in
 both files, this counts the answerable questions answered right by only one of the two and the
 unanswerable ones answered (falsely) by only one, then applies a two-sided exact sign test to
-the right answers over all sets. It prints counts only, never the questions, so it can be run
-on held-out sets without reading their failures.
+the right answers over all sets, and prints each side's pooled right / wrong / false refusals /
+false answers and utility (right − wrong − false answers: the figure the round rules of
+bench/notes/issue-8-round*.md gate on). It prints counts only, never the questions, so it can
+be run on held-out sets without reading their failures.
 """
 from __future__ import annotations
 
@@ -52,6 +54,35 @@ def paired(name: str, before: dict[str, Any], after: dict[str, Any]) -> Paired:
                   len(false_b - false_a), len(false_a - false_b))
 
 
+@dataclass(frozen=True)
+class Pooled:
+    """One output's totals over the compared sets."""
+
+    right: int
+    wrong: int
+    false_refusals: int
+    false_answers: int
+
+    @property
+    def utility(self) -> int:
+        """Right answers less wrong and false ones (a refusal costs nothing)."""
+        return self.right - self.wrong - self.false_answers
+
+
+def pooled(reports: list[dict[str, Any]]) -> Pooled:
+    """The totals of ``reports`` (sets of one ``hoctap eval --json`` output): right by
+    ``_missed``'s verdict, false refusals and false answers as each set reports them, wrong the
+    answerable questions left."""
+    right = refused = false = answerable = 0
+    for r in reports:
+        missed, _ = _missed(r)
+        answerable += r["answerable"]
+        right += r["answerable"] - len(missed)
+        refused += r["false_refusals"]
+        false += r["false_answers"]
+    return Pooled(right, answerable - right - refused, refused, false)
+
+
 def sign_test(wins: int, losses: int) -> float:
     """Two-sided exact sign test: the chance of a split at least this uneven if each
     discordant question were a fair coin."""
@@ -77,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("after", type=Path)
     ap.add_argument("--sets", help="comma-separated set names (default: all in both)")
     args = ap.parse_args(argv)
-    rows = compare(json.loads(args.before.read_text(encoding="utf-8")),
-                   json.loads(args.after.read_text(encoding="utf-8")),
-                   args.sets.split(",") if args.sets else None)
+    before = json.loads(args.before.read_text(encoding="utf-8"))
+    after = json.loads(args.after.read_text(encoding="utf-8"))
+    rows = compare(before, after, args.sets.split(",") if args.sets else None)
     for r in rows:
         print(f"{r.name:24s} right only before {r.right_only_before:3d}, only after "
               f"{r.right_only_after:3d} | false answers only before {r.false_only_before}, "
@@ -90,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
           f"p = {sign_test(wins, losses):.2f}; false answers only after "
           f"{sum(r.false_only_after for r in rows)}, only before "
           f"{sum(r.false_only_before for r in rows)}")
+    for side, report in (("before", before), ("after", after)):
+        t = pooled([report[r.name] for r in rows])
+        print(f"pooled {side}: right {t.right}, wrong {t.wrong}, false refusals "
+              f"{t.false_refusals}, false answers {t.false_answers}, utility {t.utility}")
     return 0
 
 

@@ -10,13 +10,17 @@ from bench.compare_evals import compare, main, sign_test
 
 
 def _report(missed: list[str], false: list[str], n: int = 6,
-            cited_elsewhere: tuple[str, ...] = ()) -> dict:
+            cited_elsewhere: tuple[str, ...] = (), refused: int | None = None) -> dict:
+    """A set of ``n`` questions, two of them unanswerable; ``missed`` answerable ones not
+    answered right, ``refused`` of them (default: all) refused."""
     failures = [{"question": q, "why": "false refusal", "correct": False} for q in missed]
     failures += [{"question": q, "why": "false answer"} for q in false]
     # a right answer whose first citation is not the expected passage: a hit@1 failure only
     failures += [{"question": q, "why": "wrong passage", "correct": True}
                  for q in cited_elsewhere]
-    return {"questions": n, "failures": failures}
+    return {"questions": n, "answerable": n - 2, "unanswerable": 2, "failures": failures,
+            "false_refusals": len(missed) if refused is None else refused,
+            "false_answers": len(false)}
 
 
 def test_counts_questions_right_or_false_by_one_side_only() -> None:
@@ -33,6 +37,16 @@ def test_a_right_answer_cited_from_another_passage_counts_as_right() -> None:
     after = {"heldout": _report([], [], cited_elsewhere=("a",))}
     (r,) = compare(before, after)
     assert (r.right_only_before, r.right_only_after) == (0, 1)
+
+
+def test_pooled_totals_add_the_sets_and_give_the_gates_utility() -> None:
+    from bench.compare_evals import pooled
+
+    t = pooled([_report(["a", "b", "c"], ["x"], refused=2), _report([], ["y"], 10,
+                                                                  cited_elsewhere=("d",))])
+    # 4 + 8 answerable: 1 + 8 right; 2 refused, 1 wrong (c), 2 false answers
+    assert (t.right, t.wrong, t.false_refusals, t.false_answers) == (9, 1, 2, 2)
+    assert t.utility == 9 - 1 - 2
 
 
 def test_sign_test_is_exact_and_two_sided() -> None:
@@ -55,4 +69,6 @@ def test_command_prints_counts_never_questions(tmp_path: Path,
     assert main([str(a), str(b)]) == 0
     out = capsys.readouterr().out
     assert "only after   1 |" in out and "p = 1.00" in out
+    assert "pooled before: right 3, wrong 0, false refusals 1, false answers 0, utility 3" in out
+    assert "pooled after: right 4, wrong 0, false refusals 0, false answers 0, utility 4" in out
     assert "secret" not in out
