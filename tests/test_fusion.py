@@ -101,13 +101,15 @@ def test_fit_command_reports_and_writes_weights(tmp_path: Path,
     dev = [q for q in load_devset(DEVSET) if q["library"] == "dev" and q["answerable"]]
     docs = sorted({q["doc"] for q in dev})[:2]  # two documents: two folds
     chosen = [q for d in docs for q in [q for q in dev if q["doc"] == d][:6]]
-    devset = tmp_path / "devset.json"
-    devset.write_text(json.dumps({"questions": chosen}, ensure_ascii=False), encoding="utf-8")
+    devset, batch = tmp_path / "devset.json", tmp_path / "batch.json"  # --also: a read batch
+    for path, qs in ((devset, chosen[::2]), (batch, chosen[1::2])):
+        path.write_text(json.dumps({"questions": qs}, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "fusion.json"
-    assert fit.main(["--devset", str(devset), "--embed-model", "hash", "--folds", "2",
-                     "--cache", str(tmp_path / "cache"), "--out", str(out)]) == 0
+    assert fit.main(["--devset", str(devset), "--also", str(batch), "--embed-model", "hash",
+                     "--folds", "2", "--cache", str(tmp_path / "cache"), "--out", str(out)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["meta"]["answerable_questions"] == 12
+    assert report["meta"]["fitted_on"] == "devset.json, batch.json"
     assert report["meta"]["in_sample"]["mrr"] >= report["meta"]["start"]["mrr"]
     assert load_weights(out) == FusionWeights(**report["weights"])
     assert '"cross_document_cv"' in capsys.readouterr().out

@@ -120,8 +120,9 @@ def load_devset(path: Path) -> list[dict[str, Any]]:
 
 def fit_parser(description: str, out: Path) -> argparse.ArgumentParser:
     """The options of every fit on the tuning set (``python -m app.answer.fit``,
-    ``python -m app.search.fit``): which questions, where the libraries are cached, which
-    embedder, how many document-grouped folds, where the fitted file goes."""
+    ``python -m app.search.fit``): which questions (the tuning set and read batches), where the
+    libraries are cached, which embedder, how many document-grouped folds, where the fitted
+    file goes."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--devset", type=Path, default=DEVSET)
     ap.add_argument("--cache", type=Path, default=None)
@@ -129,6 +130,9 @@ def fit_parser(description: str, out: Path) -> argparse.ArgumentParser:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--out", type=Path, default=out)
     ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    ap.add_argument("--also", type=Path, nargs="+", default=(), metavar="FILE",
+                    help="more question files to fit on besides --devset (their questions "
+                         "join the folds; the figures are also reported per file)")
     return ap
 
 

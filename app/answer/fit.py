@@ -253,9 +253,6 @@ def main(argv: list[str] | None = None) -> int:
     from app.answer.evaluate import fit_parser, load_devset
 
     ap = fit_parser(__doc__.splitlines()[0], MODEL_PATH)
-    ap.add_argument("--also", type=Path, nargs="+", default=(), metavar="FILE",
-                    help="more question files to fit on besides --devset (their questions "
-                         "join the folds; the figures are also reported per file)")
     ap.add_argument("--max-false-answers", type=float, default=None, metavar="RATE",
                     help="only thresholds whose out-of-fold false answers stay at or below RATE "
                          "of the unanswerable questions (default: MAX_FALSE_ANSWERS, and "

@@ -1,6 +1,7 @@
 """Fit the search's fusion weights (``app/search/fusion.json``) on the tuning set.
 
     python -m app.search.fit [--cache DIR] [--embed-model hash] [--folds 5] [--dry-run]
+                             [--also FILE ...]
 
 The fused score of a passage is BM25's reciprocal rank plus the dense ranking's (weighted),
 plus small boosts: the document the question names, a section about the level it names, a
@@ -10,7 +11,8 @@ computed once (``KnowledgeBase.signals``); the weights are then chosen by coordi
 a grid (each weight × 0, ¼, ½, 1, 2, 4 of its starting value; two sweeps) for the mean
 reciprocal rank of the expected passage among the first ``CANDIDATES`` distinct passages,
 which the answer verifier reads. Cross-validation holds out whole documents; the weights
-written are fitted on all of the tuning set. The held-out set is never read here. A refit
+written are fitted on all of the tuning set. ``--also`` adds read batches' questions to the
+folds, as in the verifier's fit. The held-out set is never read here. A refit
 changes the verifier's candidates: refit it too (``python -m app.answer.fit``).
 """
 from __future__ import annotations
@@ -116,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = fit_parser(__doc__.splitlines()[0], FUSION_PATH)
     args = ap.parse_args(argv)
-    cases = collect(load_devset(args.devset), args.cache, args.embed_model)
+    files = (args.devset, *args.also)
+    cases = collect([q for f in files for q in load_devset(f)], args.cache, args.embed_model)
     oof: list[int | None] = [None] * len(cases)
     for train, test in GroupKFold(n_splits=args.folds).split(
             cases, groups=[c.group for c in cases]):
@@ -125,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             oof[i] = first_right(cases[i], w)
     n = max(1, len(cases))
     report = {
-        "fitted_on": args.devset.name, "answerable_questions": len(cases), "folds": args.folds,
+        "fitted_on": ", ".join(f.name for f in files), "answerable_questions": len(cases),
+        "folds": args.folds,
         "embed_model": args.embed_model or "e5", "objective": f"MRR@{CANDIDATES}",
         "start": measure(cases, START), "current": measure(cases, load_weights()),
         "cross_document_cv": {"hit_at_1": sum(p == 1 for p in oof) / n,
