@@ -162,7 +162,7 @@ ORGANISATIONS = {
     "phu-nu": r"\bhoi (?:lien hiep )?phu nu\b|\blien hiep phu nu\b",
     "cuu-chien-binh": r"\bcuu chien binh\b",
     "doan-thanh-nien": (r"\bdoan thanh nien\b|\bthanh nien cong san\b|\bdoan vien\b"
-                        r"|\b(?:tinh|huyen|thanh|xa|chi) doan\b"
+                        r"|\b(?:tinh|huyen|thanh|xa|chi) doan\b(?! ket\b)"
                         r"|\b(?:ban chap hanh|ban thuong vu) doan\b"),
     "mat-tran": r"\bmat tran\b",
     "cong-doan": r"\bcong doan\b|\blien doan lao dong\b",
@@ -195,18 +195,21 @@ def issuer_organisation(issuer: str | None) -> str | None:
 
 
 _LEVEL_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:cap\s+)?(tinh|huyen|xa)\b")
+_LEVEL_FIRST = re.compile(r"(tinh|huyen|xa)\b")  # "Tỉnh Đoàn", "Huyện ủy": the level first
 
 
 @lru_cache(maxsize=8192)
 def organisation_level(text: str) -> str | None:
-    """The level (accent-stripped) written right after a body's name: "Hội Phụ nữ tỉnh",
-    "MTTQ huyện", "Đoàn thanh niên cấp xã" → "tinh", "huyen", "xa"; ``None`` if none."""
+    """The level (accent-stripped) of a body ``text`` names: written right after the body's
+    name ("Hội Phụ nữ tỉnh", "MTTQ huyện", "Đoàn thanh niên cấp xã"), or as the first word of
+    the short names that put it first ("Tỉnh Đoàn", "Huyện Đoàn", "Tỉnh ủy", "Huyện ủy") →
+    "tinh", "huyen", "xa"; ``None`` if none."""
     plain_text = _body_form(text)
     for _, pat in _ORGANISATIONS:
         for m in pat.finditer(plain_text):
-            after = _LEVEL_AFTER.match(plain_text, m.end())
-            if after:
-                return after.group(1)
+            level = _LEVEL_FIRST.match(m.group(0)) or _LEVEL_AFTER.match(plain_text, m.end())
+            if level:
+                return level.group(1)
     return None
 
 

@@ -209,7 +209,7 @@ def test_the_section_separator_is_written_in_one_place() -> None:
     ("công đoàn cơ sở", ("cong-doan",)),
     ("nhân dân ở khu dân cư", ()),
     ("tổ chức hội nghị quán triệt", ()),
-    ("đoàn công tác của tỉnh", ()),
+    ("đoàn công tác của tỉnh", ()), ("toàn tỉnh đoàn kết", ()),
     ("hội thi nông dân sản xuất giỏi", ()), ("cán bộ, hội viên, phụ nữ", ()),
     ("chi hội phụ nữ", ("phu-nu",)), ("nông hội Hà Lâm", ("nong-dan",)),
 ])
@@ -221,8 +221,14 @@ def test_organisations_and_their_near_misses(text: str, named: tuple[str, ...]) 
 @pytest.mark.parametrize(("text", "level"), [
     ("Hội Phụ nữ tỉnh", "tinh"), ("MTTQ cấp huyện", "huyen"), ("đoàn thanh niên xã", "xa"),
     ("hoi nong dan cac huyen", "huyen"),
+    # or begin the short names that put it first
+    ("Tỉnh Đoàn cho hỏi cơ sở đoàn học xong khi nào", "tinh"), ("huyen doan Tho Xuan", "huyen"),
+    ("BTV Tỉnh ủy", "tinh"), ("Huyện ủy Tân Phong", "huyen"),
     # the level must follow the body's name, not a later clause
     ("Hội Phụ nữ phải hoàn thành trước ngày nào ở huyện", None), ("cấp tỉnh", None),
+    # near misses: no level word first, or no body
+    ("chi đoàn cơ sở", None), ("Thành Đoàn Thanh Hóa", None), ("đoàn công tác của tỉnh", None),
+    ("tỉnh đoàn kết", None),
 ])
 def test_organisation_level_follows_the_name(text: str, level: str | None) -> None:
     from ingest.facts import organisation_level
