@@ -69,6 +69,8 @@ def parse_sample(text: str) -> dict[str, int]:
 
 
 def _output(ans: Any) -> dict[str, Any]:
+    """What a judge reads of an answer: not ``Answer.to_dict``, whose scores and notes would
+    tell the judge how sure the engine was."""
     return {"found": bool(ans.found), "likely": bool(getattr(ans, "likely", False)),
             "answer": ans.answer,
             "passages": [{"n": c.n, "source": c.source, "section": c.section, "text": c.text,
@@ -78,7 +80,13 @@ def _output(ans: Any) -> dict[str, Any]:
 def packets(args: argparse.Namespace) -> int:
     """Run the sets, sample, write the packets and the key."""
     from app.answer import answer_question
-    from app.answer.evaluate import build_library, library_files, load_devset, score_question
+    from app.answer.evaluate import (
+        DEFAULT_LIBRARY,
+        build_library,
+        library_files,
+        load_devset,
+        score_question,
+    )
     from ingest.settings import Settings
 
     settings = Settings.from_env()
@@ -86,12 +94,13 @@ def packets(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     for path in args.sets:
         for q in load_devset(path):
-            lib = q.get("library") or "shipped"
+            lib = q.get("library") or DEFAULT_LIBRARY  # as the eval reads it
             if lib not in kbs:
                 kbs[lib] = build_library(lib, settings, args.cache)
             ans = answer_question(kbs[lib], q["question"])
             r = score_question(lambda _q, a=ans: a, q)
-            rows.append({"set": Path(path).stem, "question": q, "engine_output": _output(ans),
+            rows.append({"set": Path(path).stem, "question": q, "library": lib,
+                         "engine_output": _output(ans),
                          "eval_class": eval_class(q["answerable"], r.found, r.correct)})
     sizes = Counter(r["eval_class"] for r in rows)
     wanted = parse_sample(args.sample)
@@ -115,7 +124,7 @@ def packets(args: argparse.Namespace) -> int:
             item_id = f"{i + 1}-{j + 1}"
             key["items"][item_id] = {"eval_class": r["eval_class"], "set": r["set"],
                                      "question": q["question"]}
-            items.append({"id": item_id, "question": q["question"], "library": q.get("library"),
+            items.append({"id": item_id, "question": q["question"], "library": r["library"],
                           "writer_label": {k: q.get(k) for k in
                                            ("answerable", "passage", "answer_contains", "doc")},
                           "engine_output": r["engine_output"],
