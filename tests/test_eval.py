@@ -407,6 +407,20 @@ def test_eval_command_prints_both_sets_side_by_side(
     assert out["heldout-fresh9"]["questions"] == 2
 
 
+def test_also_can_be_repeated_and_keeps_every_file() -> None:
+    """``--also A --also B`` means ``--also A B`` for the eval and for both fits (argparse's
+    default would keep only the last)."""
+    from app.cli import build_parser
+
+    args = build_parser().parse_args(["eval", "--also", "a.json", "b.json", "--also", "c.json"])
+    assert args.also == [Path("a.json"), Path("b.json"), Path("c.json")]
+    assert build_parser().parse_args(["eval"]).also == []
+    fit = ev.fit_parser("fit", Path("out.json"))
+    assert fit.parse_args(["--also", "a.json", "--also", "b.json"]).also == [
+        Path("a.json"), Path("b.json")]
+    assert fit.parse_args([]).also == []
+
+
 # --- the engine's floors -----------------------------------------------------------------
 
 

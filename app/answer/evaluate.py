@@ -130,9 +130,9 @@ def fit_parser(description: str, out: Path) -> argparse.ArgumentParser:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--out", type=Path, default=out)
     ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
-    ap.add_argument("--also", type=Path, nargs="+", default=(), metavar="FILE",
+    ap.add_argument("--also", type=Path, nargs="+", action="extend", default=[], metavar="FILE",
                     help="more question files to fit on besides --devset (their questions "
-                         "join the folds; the figures are also reported per file)")
+                         "join the folds; the figures are also reported per file; repeatable)")
     return ap
 
 

@@ -31,9 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help="tệp câu hỏi điều chỉnh")
     p.add_argument("--heldout-file", type=Path, default=DEFAULT_HELDOUT,
                    help="tệp câu hỏi kiểm tra riêng")
-    p.add_argument("--also", type=Path, nargs="+", default=[], metavar="FILE",
-                   help="thêm các bộ kiểm tra riêng khác, mỗi tệp một cột "
-                        "(more held-out batches, each its own set, named by its file)")
+    p.add_argument("--also", type=Path, nargs="+", action="extend", default=[], metavar="FILE",
+                   help="thêm các bộ kiểm tra riêng khác, mỗi tệp một cột; lặp lại được "
+                        "(more held-out batches, each its own set, named by its file; "
+                        "repeatable)")
     p.add_argument("--index", type=Path,
                    help="chạy bộ điều chỉnh trên chỉ mục này thay vì các thư viện")
     p.add_argument("--embed-model", help="'hash' (thử nghiệm) hoặc thư mục mô hình; mặc định e5")
