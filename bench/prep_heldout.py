@@ -9,7 +9,7 @@ one of the same batch); drops answerable questions that fail the data test of
 words, and in no other document of the question's library). What was dropped is counted in the
 file's description.
 
-    python -m bench.prep_heldout prompt OUT_DIR 241 242 … [--focus-file F]
+    python -m bench.prep_heldout prompt OUT_DIR 241 242 …   # one prompt per batch, focus in turn
     python -m bench.prep_heldout prep RAW_DIR 241 242 …
 """
 from __future__ import annotations
