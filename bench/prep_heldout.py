@@ -91,26 +91,33 @@ class DataTest:
             self.cache[path] = [norm(p.text) for p in ps]
         return self.cache[path]
 
-    def ok(self, q: dict[str, Any]) -> bool:
-        """Whether ``q`` names a document of its library and, when answerable, its expected
-        line is in every copy of that document with the expected words and in no other."""
+    def problems(self, q: dict[str, Any]) -> list[tuple[str, str]]:
+        """What is wrong with ``q`` (empty when nothing): its document is not in its library
+        ("no such document"); answerable, it has no expected line or words ("no passage"), its
+        expected line with the expected words is missing from a copy of its document ("not
+        in", that file) or its line is in another document ("also in", that file)."""
         files = library_files(q["library"])
         if q.get("doc") is not None and q["doc"] not in {f.name for f in files}:
-            return False
+            return [("no such document", q["doc"])]
         if not q["answerable"]:
-            return True
+            return []
         if not q.get("passage") or not q.get("answer_contains"):
-            return False
+            return [("no passage", "")]
         wants = wanted_passages(q)
         doc = self.same.get(q["doc"], q["doc"])
+        out = []
         for f in files:
             hits = [t for t in self._passages(f) if any(w in t for w in wants)]
             if self.same.get(f.name, f.name) != doc:
                 if hits:
-                    return False
+                    out.append(("also in", f.name))
             elif not any(all(norm(a) in t for a in q["answer_contains"]) for t in hits):
-                return False
-        return True
+                out.append(("not in", f.name))
+        return out
+
+    def ok(self, q: dict[str, Any]) -> bool:
+        """Whether ``q`` passes (``problems`` finds nothing)."""
+        return not self.problems(q)
 
 
 def prepare(raw: dict[str, Any], n: int, seen: set[str], test: DataTest

@@ -27,14 +27,10 @@ from app.answer.evaluate import (
     evaluate_sets,
     library_files,
     load_devset,
-    norm,
-    same_document,
 )
 from app.answer.verify import MODEL_PATH
 from app.commands import eval as eval_command
 from app.search.query import plain_form
-from ingest.passages import make_passages
-from ingest.readers import read_document
 from ingest.settings import Settings
 
 DATA = Path(__file__).parent / "data"
@@ -153,36 +149,16 @@ def test_make_reader_uses_the_tests_reader_batches_and_the_shipped_verifiers_dat
     assert models["e5"]["meta"]["fitted_on"].split(", ") == ["devset.json", *also]
 
 
-def _passages(path: Path, cache: dict[Path, list[str]]) -> list[str]:
-    if path not in cache:
-        _, ps = make_passages(path.name, read_document(path, 10**8).blocks)
-        cache[path] = [norm(p.text) for p in ps]
-    return cache[path]
-
-
 @pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, *FRESH, BATCH6, *MEMBER],
                          ids=lambda f: f.stem)
 def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
-    occurs in no other document of the question's library (so a hit means the right source)."""
-    same = same_document()
-    cache: dict[Path, list[str]] = {}
-    problems = []
-    for q in load_devset(setfile):
-        files = library_files(q["library"])
-        if q["doc"] is not None:
-            assert q["doc"] in {f.name for f in files}, q["question"]
-        if not q["answerable"]:
-            continue
-        wants = ev.wanted_passages(q)
-        doc = same.get(q["doc"], q["doc"])
-        for f in files:
-            hits = [t for t in _passages(f, cache) if any(w in t for w in wants)]
-            if same.get(f.name, f.name) != doc:
-                if hits:
-                    problems.append(("also in", f.name, q["question"]))
-            elif not any(all(norm(a) in t for a in q["answer_contains"]) for t in hits):
-                problems.append(("not in", f.name, q["question"]))
+    occurs in no other document of the question's library (so a hit means the right source);
+    the check is ``bench.prep_heldout.DataTest``, which also screens new batches."""
+    from bench.prep_heldout import DataTest
+
+    test = DataTest()
+    problems = [(*p, q["question"]) for q in load_devset(setfile) for p in test.problems(q)]
     assert not problems, problems
 
 
