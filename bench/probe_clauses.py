@@ -18,7 +18,10 @@ clause holds it when chosen by
 The rows are ``python -m bench.probe_verifier dump`` files (``make reader`` leaves one per batch
 in its ``READER_WORK``); use batches the reader was not trained on.
 
-    python -m bench.probe_clauses --rows DIR [--batches heldout-fresh137 ...]
+It first counts the answerable questions that no candidate answers right although a candidate
+passage holds the whole answer in one clause (``--count-only``: that count alone, no reader).
+
+    python -m bench.probe_clauses --rows DIR [--batches heldout-fresh137 ...] [--count-only]
 """
 from __future__ import annotations
 
@@ -82,6 +85,23 @@ def items(rows: Iterable[dict], questions: dict[str, dict]) -> list[ClauseItem]:
     return out
 
 
+def rescuable(rows: Iterable[dict], questions: dict[str, dict]) -> int:
+    """Answerable questions none of whose candidates is right (``label``), though a candidate
+    passage holds every expected string in one clause: what a better clause choice could save."""
+    from app.answer.evaluate import norm
+    from app.answer.sentences import split_sentences
+
+    count = 0
+    for r in rows:
+        q = questions[r["question"]]
+        if not q["answerable"] or any(c["label"] for c in r["cands"]):
+            continue
+        need = [norm(w) for w in q["answer_contains"]]
+        count += any(all(w in norm(s) for w in need)
+                     for c in r["cands"] for s in split_sentences(c["text"]))
+    return count
+
+
 def choices(item: ClauseItem, read: Read) -> dict[str, int]:
     """The clause each chooser picks for ``item``."""
     from app.answer.reader import pair_text
@@ -120,16 +140,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batches", nargs="+",
                         default=[f"heldout-fresh{n}" for n in range(137, 177)])
     parser.add_argument("--backend", default="auto", help="the reader's backend")
+    parser.add_argument("--count-only", action="store_true",
+                        help="only the questions a better clause could save (no reader)")
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
-    reader = load_reader(settings.model_cache_dir, args.backend)
-    if reader is None:
-        raise SystemExit("no reader: reader.npz missing or the backend is off")
     found: list[ClauseItem] = []
+    saved = answerable = 0
     for name in args.batches:
         rows = pickle.loads((args.rows / f"rows-{name}.pkl").read_bytes())
         questions = {q["question"]: q for q in load_devset(DATA / f"{name}.json")}
         found += items(rows, questions)
+        saved += rescuable(rows, questions)
+        answerable += sum(questions[r["question"]]["answerable"] for r in rows)
+    print(f"{answerable} answerable questions; {saved} have no right candidate though a "
+          "candidate passage holds the whole answer in one clause")
+    if args.count_only:
+        return
+    reader = load_reader(Settings.from_env().model_cache_dir, args.backend)
+    if reader is None:
+        raise SystemExit("no reader: reader.npz missing or the backend is off")
     counts = probe(found, reader.scores)
     print(f"{counts['items']} candidate passages ({counts['clauses']} clauses) holding the "
           f"answer in one of ≥ 2 clauses, {len(args.batches)} batches")

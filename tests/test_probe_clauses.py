@@ -10,10 +10,12 @@ PASSAGE = ("Hội Nông dân các huyện tổ chức học tập Nghị quyết
 
 def _rows(sentence: str) -> tuple[list[dict], dict[str, dict]]:
     rows = [{"question": "q1", "prepared": "các huyện hoàn thành học tập trước ngày nào",
-             "cands": [{"text": PASSAGE, "section": "III › 1", "sentence": sentence},
-                       {"text": "Một câu. Không có đáp án.", "section": "", "sentence": "Một câu."}]},
+             "cands": [{"text": PASSAGE, "section": "III › 1", "sentence": sentence,
+                        "label": float("15/9/2020" in sentence)},
+                       {"text": "Một câu. Không có đáp án.", "section": "", "sentence": "Một câu.",
+                        "label": 0.0}]},
             {"question": "q2", "prepared": "ai ký", "cands": [
-                {"text": PASSAGE, "section": "", "sentence": sentence}]}]
+                {"text": PASSAGE, "section": "", "sentence": sentence, "label": 0.0}]}]
     questions = {"q1": {"answerable": True, "answer_contains": ["15/9/2020"]},
                  "q2": {"answerable": False, "answer_contains": []}}
     return rows, questions
@@ -48,3 +50,10 @@ def test_a_reader_that_prefers_the_wrong_clause_breaks_the_right_quote() -> None
     rows, questions = _rows("Thời gian hoàn thành trước ngày 15/9/2020.")
     counts = probe.probe(probe.items(rows, questions), lambda ts: [-_reader([t])[0] for t in ts])
     assert counts["reader_all right"] == 0 and counts["reader_all breaks"] == 1
+
+
+def test_rescuable_counts_questions_lost_to_the_clause_only() -> None:
+    rows, questions = _rows("Hội Nông dân các huyện tổ chức học tập Nghị quyết.")
+    assert probe.rescuable(rows, questions) == 1  # q1: wrong clause; q2 is unanswerable
+    rows, questions = _rows("Thời gian hoàn thành trước ngày 15/9/2020.")
+    assert probe.rescuable(rows, questions) == 0  # q1 already has a right candidate
