@@ -50,10 +50,17 @@ class ClauseItem:
     runner_up: int  # the other clause with the most IDF-weighted question words
 
 
+def _holds_answer(q: dict) -> Callable[[str], bool]:
+    """Whether a clause holds every expected string of question ``q``."""
+    from app.answer.evaluate import norm
+
+    need = [norm(w) for w in q["answer_contains"]]
+    return lambda clause: all(w in norm(clause) for w in need)
+
+
 def items(rows: Iterable[dict], questions: dict[str, dict]) -> list[ClauseItem]:
     """The probe's items from dumped rows (``questions``: each question's record by its text)."""
-    from app.answer.evaluate import norm
-    from app.answer.sentences import content_tokens, split_sentences, token_set
+    from app.answer.sentences import content_tokens, idf_mass, split_sentences, token_set
 
     rows = list(rows)
     df: Counter[str] = Counter()
@@ -69,15 +76,15 @@ def items(rows: Iterable[dict], questions: dict[str, dict]) -> list[ClauseItem]:
         q = questions[r["question"]]
         if not q["answerable"]:
             continue
-        need = [norm(w) for w in q["answer_contains"]]
+        holds_answer = _holds_answer(q)
         words = set(content_tokens(r["prepared"], False))
         for c in r["cands"]:
             clauses = split_sentences(c["text"])
-            holds = tuple(all(w in norm(s) for w in need) for s in clauses)
+            holds = tuple(map(holds_answer, clauses))
             if len(clauses) < 2 or not any(holds):
                 continue
             quoted = clauses.index(c["sentence"]) if c["sentence"] in clauses else 0
-            lexical = [sum(idf(w) for w in words & token_set(s, False)) for s in clauses]
+            lexical = [idf_mass(words & token_set(s, False), idf) for s in clauses]
             runner_up = max((i for i in range(len(clauses)) if i != quoted),
                             key=lambda i: (lexical[i], -i))
             out.append(ClauseItem(r["prepared"], c["section"], tuple(clauses), holds, quoted,
@@ -88,7 +95,6 @@ def items(rows: Iterable[dict], questions: dict[str, dict]) -> list[ClauseItem]:
 def rescuable(rows: Iterable[dict], questions: dict[str, dict]) -> int:
     """Answerable questions none of whose candidates is right (``label``), though a candidate
     passage holds every expected string in one clause: what a better clause choice could save."""
-    from app.answer.evaluate import norm
     from app.answer.sentences import split_sentences
 
     count = 0
@@ -96,9 +102,8 @@ def rescuable(rows: Iterable[dict], questions: dict[str, dict]) -> int:
         q = questions[r["question"]]
         if not q["answerable"] or any(c["label"] for c in r["cands"]):
             continue
-        need = [norm(w) for w in q["answer_contains"]]
-        count += any(all(w in norm(s) for w in need)
-                     for c in r["cands"] for s in split_sentences(c["text"]))
+        holds_answer = _holds_answer(q)
+        count += any(map(holds_answer, (s for c in r["cands"] for s in split_sentences(c["text"]))))
     return count
 
 
