@@ -54,7 +54,7 @@ READER_PAIRS := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12,bench/data/paraphrase-pai
 # on read batches that are not the reader's training data (fresh137 ... fresh176 since round 30).
 VERIFIER_ALSO := $(foreach n,$(shell seq 137 176),tests/data/heldout-fresh$(n).json)
 
-reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~2 h on 2 cores: training 97 min in round 30 for 46,449 pairs, slowed for 24 min by a run beside it; repeatable byte for byte; the shipped reader is its output on round 30's tree)
+reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reader.npz, refit app/answer/verifier.json (~2 h on 2 cores: training 97 min in round 30 for 46,449 pairs, slowed for 24 min by a run beside it; repeatable byte for byte, also when resumed: a rerun resumes the training from $(READER_WORK)/reader.ckpt, written every 200 steps; the shipped reader is its output on round 30's tree)
 	mkdir -p $(READER_WORK)
 	$(BIN)/python -m app.search.accents
 	for f in devset $(READER_ROWS); do $(BIN)/python -m bench.probe_verifier dump \
@@ -63,7 +63,7 @@ reader: install-test  ## refit app/search/accents.json, rebuild app/answer/reade
 	$(BIN)/python -m bench.probe_verifier reader $(READER_WORK)/rows-devset.pkl $(READER_PAIRS) \
 	  --domain $(foreach f,$(READER_ROWS),$(READER_WORK)/rows-$(f).pkl) --first 3 --epochs 2 \
 	  --targets query,key,value,attn_out,ffn_in,ffn_out \
-	  --save app/answer/reader.npz
+	  --checkpoint $(READER_WORK)/reader.ckpt --save app/answer/reader.npz
 	$(BIN)/python -m app.answer.fit --cache $(READER_WORK)/cache --also $(VERIFIER_ALSO)
 	$(BIN)/python -m app.answer.fit --cache $(READER_WORK)/cache --embed-model hash
 

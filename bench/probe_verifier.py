@@ -68,7 +68,9 @@ from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import math
+import os
 import pickle
 import random
 import sys
@@ -181,6 +183,15 @@ def _lora_site(layer: Any, target: str) -> tuple[Any, str]:
 _ALPHA = 16  # the adapters' α: their update is scaled by α / rank
 
 
+def _run_fingerprint(pairs: list[tuple[str, float]], epochs: int, lr: float, rank: int,
+                     targets: tuple[str, ...], seed: int) -> str:
+    """What a reader's training depends on, hashed: a checkpoint resumes only its own run."""
+    h = hashlib.sha256(repr((epochs, lr, rank, tuple(targets), seed)).encode())
+    for text, label in pairs:
+        h.update(f"{label!r}\t{text}\n".encode())
+    return h.hexdigest()
+
+
 def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0
                     ) -> Any:
     """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it
@@ -231,7 +242,14 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
                     out += [float(v) for v in self(texts[k:k + 64]).tolist()]
             return out
 
-    def train(pairs: list[tuple[str, float]]) -> Reader:
+    def train(pairs: list[tuple[str, float]], checkpoint: Path | None = None,
+              every: int = 200, stop_after: int | None = None) -> Reader | None:
+        """The trained reader. With ``checkpoint``, its whole state (adapters, head, optimiser,
+        schedule, both random generators, the epoch's batches and the step) is written there
+        every ``every`` steps and at the end, atomically, and a run that finds it resumes
+        from it: a killed training loses at most ``every`` steps, and the result is the
+        uninterrupted run's. A checkpoint of other pairs or settings is refused.
+        ``stop_after`` ends a run after that many steps in all (saved; returns None)."""
         torch.manual_seed(seed)
         rng = random.Random(seed)
         model = Reader()
@@ -243,23 +261,64 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         steps = epochs * math.ceil(len(pairs) / 16)
         sched = torch.optim.lr_scheduler.LambdaLR(
             opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
+        run = _run_fingerprint(pairs, epochs, lr, rank, targets, seed)
+        trained = {n for n, p in model.named_parameters() if p.requires_grad}
+        epoch, first, batches, done = 0, 0, None, 0
+        if checkpoint is not None and checkpoint.exists():
+            state = torch.load(checkpoint, weights_only=False)
+            if state["run"] != run:
+                raise SystemExit(f"{checkpoint}: a checkpoint of another training (other "
+                                 "pairs or settings); remove it to start afresh")
+            model.load_state_dict(state["model"], strict=False)
+            opt.load_state_dict(state["opt"])
+            sched.load_state_dict(state["sched"])
+            rng.setstate(state["rng"])
+            torch.set_rng_state(state["torch_rng"])
+            epoch, first, batches, done = (state["epoch"], state["next"], state["batches"],
+                                           state["done"])
+            print(f"  resumed from {checkpoint} at step {done} of {steps}", flush=True)
+
+        def save() -> None:
+            if checkpoint is None:
+                return
+            state = {"run": run, "epoch": epoch, "next": first, "batches": batches,
+                     "done": done, "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
+                     "model": {k: v for k, v in model.state_dict().items() if k in trained},
+                     "opt": opt.state_dict(), "sched": sched.state_dict()}
+            tmp = checkpoint.with_name(checkpoint.name + ".part")
+            torch.save(state, tmp)
+            os.replace(tmp, checkpoint)
+
         model.train()
-        t0 = time.time()
-        for _ in range(epochs):
-            order = list(range(len(pairs)))
-            rng.shuffle(order)
-            batches = []
-            for k in range(0, len(order), 800):  # similar lengths together, for speed
-                chunk = sorted(order[k:k + 800], key=lambda i: len(pairs[i][0]))
-                batches += [chunk[j:j + 16] for j in range(0, len(chunk), 16)]
-            rng.shuffle(batches)
-            for b in batches:
+        t0, done0 = time.time(), done
+        while epoch < epochs:
+            if batches is None:
+                order = list(range(len(pairs)))
+                rng.shuffle(order)
+                batches = []
+                for k in range(0, len(order), 800):  # similar lengths together, for speed
+                    chunk = sorted(order[k:k + 800], key=lambda i: len(pairs[i][0]))
+                    batches += [chunk[j:j + 16] for j in range(0, len(chunk), 16)]
+                rng.shuffle(batches)
+            while first < len(batches):
+                b = batches[first]
                 loss = loss_f(model([pairs[i][0] for i in b]),
                               torch.tensor([pairs[i][1] for i in b]))
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
                 sched.step()
+                first, done = first + 1, done + 1
+                if done % every == 0:
+                    save()
+                    rate = (time.time() - t0) / (done - done0)
+                    print(f"  step {done} of {steps}: {rate:.2f} s a step, about "
+                          f"{rate * (steps - done) / 60:.0f} min left", flush=True)
+                if stop_after is not None and done >= stop_after:
+                    save()
+                    return None
+            epoch, first, batches = epoch + 1, 0, None
+        save()
         print(f"  trained on {len(pairs)} pairs × {epochs} in {time.time() - t0:.0f} s",
               flush=True)
         return model.eval()
@@ -433,8 +492,8 @@ def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
 
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
            rank: int, targets: tuple[str, ...], save: Path | None = None,
-           domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False
-           ) -> tuple[Extra, Extra | None]:
+           domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
+           checkpoint: Path | None = None) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows)."""
@@ -443,7 +502,7 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     pairs = paraphrase_pairs(files)
     if domain:
         pairs += domain_pairs(domain, first, same_doc)
-    model = _reader_trainer(epochs, lr, rank, targets, seed)(pairs)
+    model = _reader_trainer(epochs, lr, rank, targets, seed)(pairs, checkpoint)
     if save is not None:
         save_reader(model, save)
     extra = _score_rows(model, rows)
@@ -837,6 +896,8 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--seed", type=int, default=0, help="initial adapters and batch order")
     rd.add_argument("--same-doc", action="store_true",
                     help="--domain pairs: only candidates from the question's own document")
+    rd.add_argument("--checkpoint", type=Path,
+                    help="the training's state, kept here as it goes: a rerun resumes from it")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, applied to other rows")
     ap_.add_argument("rows", type=Path)
@@ -910,7 +971,7 @@ def main(argv: list[str] | None = None) -> int:
         domain = [r for f in args.domain for r in pickle.loads(f.read_bytes())]
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
-                                    args.first, args.seed, args.same_doc)
+                                    args.first, args.seed, args.same_doc, args.checkpoint)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:

@@ -199,3 +199,28 @@ def test_a_reader_file_stores_its_scale_unless_it_is_rank_8s(tmp_path, rank: int
     saved = dict(np.load(tmp_path / "r.npz"))
     assert {"head.weight", "head.bias"} <= set(saved) and "frozen.weight" not in saved
     assert (float(saved[LORA_SCALE_KEY]) if LORA_SCALE_KEY in saved else None) == stored
+
+
+def test_a_stopped_reader_training_resumes_to_the_uninterrupted_weights(tmp_path) -> None:
+    """A reader's training stopped mid-epoch (its state checkpointed) and rerun from the
+    checkpoint ends with the very weights of a run never stopped (dropout's generator, the
+    batch order, the optimiser and the schedule all restored); a checkpoint of other pairs is
+    refused rather than resumed. The real e5-small, six steps of rank-2 adapters."""
+    import torch
+
+    from bench.probe_verifier import _reader_trainer
+
+    pairs = [(f"query: hạn nộp báo cáo đợt {i} passage: gửi trước ngày {i % 28 + 1}/9/2020",
+              float(i % 2)) for i in range(40)]  # three batches an epoch: 16, 16, 8
+    train = _reader_trainer(2, 5e-4, 2, ("query",))
+    whole = train(pairs)
+    ck = tmp_path / "reader.ckpt"
+    assert train(pairs, ck, every=2, stop_after=4) is None  # stopped in the second epoch
+    resumed = train(pairs, ck, every=2)
+    assert resumed is not None
+    a, b = whole.state_dict(), resumed.state_dict()
+    trained = [n for n, p in whole.named_parameters() if p.requires_grad]
+    assert trained and all(torch.equal(a[n], b[n]) for n in trained)
+    assert not torch.equal(a["head.weight"], torch.zeros_like(a["head.weight"]))
+    with pytest.raises(SystemExit, match="another training"):
+        train(pairs[:-1], ck)
