@@ -165,3 +165,40 @@ def test_a_saved_scale_is_read_with_the_adapters(tmp_path: Path,
         shipped, abs=1e-3)
     assert Reader(model_dir, tmp_path / "off.npz", "numpy").scores(texts) != pytest.approx(
         shipped, abs=0.1)
+
+
+def test_calm_openmp_shortens_the_spin_only_where_nothing_chose_it_yet() -> None:
+    """``hoctap eval``'s OpenMP setting (``calm_openmp``): set when neither knob is in the
+    environment and torch is not loaded; a user's own choice, or a torch already loaded (which
+    has read its settings), is left alone."""
+    from app.answer.reader import OPENMP_SPINCOUNT, calm_openmp
+
+    env: dict[str, str] = {"PATH": "/usr/bin"}
+    assert calm_openmp(env, {}) and env["GOMP_SPINCOUNT"] == OPENMP_SPINCOUNT
+    for chosen in ({"GOMP_SPINCOUNT": "300000"}, {"OMP_WAIT_POLICY": "ACTIVE"}):
+        env = dict(chosen)
+        assert not calm_openmp(env, {}) and env == chosen
+    env = {}
+    assert not calm_openmp(env, {"torch": object()}) and env == {}
+
+
+def test_eval_calms_openmp_before_it_answers(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``hoctap eval`` sets the spin count before any question loads torch's reader."""
+    import argparse
+
+    from conftest import make_settings
+
+    import app.answer.evaluate
+    import app.answer.reader
+    from app.commands import eval as eval_command
+
+    calls: list[str] = []
+    monkeypatch.setattr(app.answer.reader, "calm_openmp", lambda: calls.append("calm") or True)
+    monkeypatch.setattr(app.answer.evaluate, "evaluate_sets",
+                        lambda *a, **k: calls.append("answer") or {})
+    parser = argparse.ArgumentParser()
+    eval_command.register(parser.add_subparsers())
+    settings = make_settings(tmp_path, embed_model=None)
+    assert eval_command.run(parser.parse_args(["eval", "--heldout", "--json"]), settings) == 0
+    assert calls == ["calm", "answer"]

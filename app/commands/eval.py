@@ -47,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen sets through the engine and print the metrics side by side."""
+    from app.answer.reader import calm_openmp, many_questions
+
+    calm_openmp()  # before anything loads torch
     from app.answer import answer_question
     from app.answer.evaluate import (
         EvalReport,
@@ -55,7 +58,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         format_side_by_side,
         load_devset,
     )
-    from app.answer.reader import many_questions
     from app.knowledge import KnowledgeBase
 
     if args.embed_model:
