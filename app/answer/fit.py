@@ -266,9 +266,10 @@ def main(argv: list[str] | None = None) -> int:
     bound = MAX_FALSE_ANSWERS if args.max_false_answers is None else args.max_false_answers
     read = None
     if kind == "e5":
-        from app.answer.reader import load_reader
+        from app.answer.reader import calm_openmp, load_reader
         from ingest.settings import Settings
 
+        calm_openmp()  # reads every candidate of thousands of questions, often beside other work
         reader = load_reader(Settings.from_env().model_cache_dir, "torch")
         read = reader.scores if reader is not None else None
     files = (args.devset, *args.also)
