@@ -61,14 +61,12 @@ def fit_listwise(rows: list[F.Row], c: float = F.C) -> tuple[np.ndarray, np.ndar
 
 def listwise_out_of_fold(rows: list[F.Row], folds: int = 5) -> list[np.ndarray]:
     """The listwise scores of every row, whole documents held out per fold."""
-    from sklearn.model_selection import GroupKFold
+    def score(held: list[F.Row], model: tuple[np.ndarray, np.ndarray, np.ndarray]
+              ) -> list[np.ndarray]:
+        mean, scale, w = model
+        return [((r.x - mean) / scale) @ w if len(r.x) else np.zeros(0) for r in held]
 
-    out: list[np.ndarray] = [np.zeros(0)] * len(rows)
-    for train, test in GroupKFold(n_splits=folds).split(rows, groups=[r.group for r in rows]):
-        mean, scale, w = fit_listwise([rows[i] for i in train])
-        for i in test:
-            out[i] = ((rows[i].x - mean) / scale) @ w if len(rows[i].x) else np.zeros(0)
-    return out
+    return F.out_of_fold(rows, folds, fit_listwise, score)
 
 
 def right_within(rows: list[F.Row], ranking: list[np.ndarray], k: int) -> float:

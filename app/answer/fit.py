@@ -235,17 +235,24 @@ def choose_suggest_bar(rows: list[Row], probs: list[np.ndarray], threshold: floa
             "likely_unanswerable": 0, "refusals": len(refused)}
 
 
-def cross_validate(rows: list[Row], folds: int) -> list[np.ndarray]:
-    """Out-of-fold probabilities, whole documents held out per fold."""
+def out_of_fold(rows: list[Row], folds: int, train: Callable[[list[Row]], Any],
+                score: Callable[[list[Row], Any], list[np.ndarray]]) -> list[np.ndarray]:
+    """Each row's scores by a model trained without its document: per fold (whole documents
+    held out), ``score(held-out rows, train(the other rows))``."""
     from sklearn.model_selection import GroupKFold
 
     groups = [r.group for r in rows]
     out: list[np.ndarray] = [np.zeros(0)] * len(rows)
-    for train, test in GroupKFold(n_splits=folds).split(rows, groups=groups):
-        mean, scale, w, b = fit([rows[i] for i in train])
-        for i, p in zip(test, _probs([rows[i] for i in test], mean, scale, w, b), strict=True):
+    for kept, held in GroupKFold(n_splits=folds).split(rows, groups=groups):
+        model = train([rows[i] for i in kept])
+        for i, p in zip(held, score([rows[i] for i in held], model), strict=True):
             out[i] = p
     return out
+
+
+def cross_validate(rows: list[Row], folds: int) -> list[np.ndarray]:
+    """Out-of-fold probabilities, whole documents held out per fold."""
+    return out_of_fold(rows, folds, fit, lambda held, model: _probs(held, *model))
 
 
 def main(argv: list[str] | None = None) -> int:
