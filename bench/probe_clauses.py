@@ -137,7 +137,7 @@ def probe(all_items: list[ClauseItem], read: Read) -> Counter[str]:
 
 def main(argv: list[str] | None = None) -> None:
     from app.answer.evaluate import load_devset
-    from app.answer.reader import load_reader
+    from app.answer.reader import calm_openmp, load_reader
     from ingest.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count-only", action="store_true",
                         help="only the questions a better clause could save (no reader)")
     args = parser.parse_args(argv)
+    calm_openmp()  # before torch loads: the reader reads thousands of clauses
     found: list[ClauseItem] = []
     saved = answerable = 0
     for name in args.batches:

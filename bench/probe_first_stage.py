@@ -108,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--also", type=Path, nargs="+", action="extend", default=[],
                     help="default: the verifier's batches, fresh137-176")
     args = ap.parse_args(argv)
+    from app.answer.reader import calm_openmp
+
+    calm_openmp()  # before torch loads: the rows are the reader's logits of every candidate
     if args.rows.exists():
         rows = pickle.loads(args.rows.read_bytes())
     else:

@@ -22,7 +22,7 @@ import numpy as np
 
 import app.answer.fit as F
 from app.answer.evaluate import load_devset
-from app.answer.reader import load_reader
+from app.answer.reader import calm_openmp, load_reader
 from app.answer.verify import Verifier, load_verifier
 from ingest.settings import Settings
 
@@ -49,6 +49,7 @@ def _arrays(model: Verifier) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]
 def main(argv: list[str]) -> int:
     """Collect the rows with the shipped reader, score them with the shipped verifier, count."""
     cache, files = Path(argv[0]), [Path(f) for f in argv[1:]]
+    calm_openmp()  # before torch loads: the reader reads thousands of candidates
     questions = [q for f in files for q in load_devset(f)]
     reader = load_reader(Settings.from_env().model_cache_dir, "torch")
     rows = F.collect(questions, cache, None, reader.scores if reader is not None else None)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, fill_corpus, make_settings
 
 
@@ -98,3 +99,28 @@ def test_an_index_built_differently_is_exit_4_and_rebuild_fixes_it(tmp_path: Pat
     assert json.loads(res.stdout)["error"] == "index_mismatch"
     assert run_cli(["ingest", "--rebuild"], env).returncode == 0
     assert run_cli(["ingest"], env).returncode == 0
+
+
+def test_ingest_calms_openmp_before_the_embedder_loads(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OpenMP wait is set before torch can load with the embedder (libgomp reads it
+    once): beside busy work an ingest then shares the cores better (BENCHMARKS.md, session
+    38)."""
+    import argparse
+
+    from app.commands import ingest as command
+    from ingest.embed.base import HashEmbedder
+
+    calls: list[str] = []
+    monkeypatch.setattr(command, "calm_openmp", lambda: calls.append("calm") or True)
+
+    def load(settings: object, purpose: str) -> HashEmbedder:
+        calls.append("embedder")
+        return HashEmbedder()
+
+    monkeypatch.setattr(command, "load_embedder", load)
+    s = make_settings(tmp_path)
+    fill_corpus(s.corpus_dir, fixtures=False)
+    args = argparse.Namespace(progress=False, json=True, rebuild=False, allow_empty=False)
+    assert command.run(args, s) == 0
+    assert calls == ["calm", "embedder"]

@@ -312,12 +312,15 @@ _OPENMP_KNOBS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")
 def calm_openmp(environ: MutableMapping[str, str] = os.environ,
                 modules: Mapping[str, object] = sys.modules) -> bool:
     """For a process that reads many questions on the main thread (``hoctap eval``, the
-    verifier's fit, the reader's training): torch's OpenMP threads spin 1,000 times instead of
-    libgomp's 300,000 before they sleep while waiting for each other. Beside other work one
-    thread of the team is often descheduled while its partner spins, and each of the reader's
-    many small operations then waits for a time slice: 40 questions took 26.6 s instead of
-    7.2 beside two busy processes, 14.6 s with this, and 7.0 s on the idle machine against
-    7.2 (``bench/bench_eval_load.py``); the answers are the same. Only when the environment
+    verifier's fit, the reader's training) or embeds many passages (``hoctap ingest``):
+    torch's OpenMP threads spin 1,000 times instead of libgomp's 300,000 before they sleep
+    while waiting for each other. Beside other work one thread of the team is often
+    descheduled while its partner spins, and each of the reader's many small operations then
+    waits for a time slice: 40 questions took 26.6 s instead of 7.2 beside two busy
+    processes, 14.6 s with this, and 7.0 s on the idle machine against 7.2
+    (``bench/bench_eval_load.py``); the answers are the same. An ingest's larger products
+    lose less: the test library took 26.9 s beside two busy processes, 23.3 s with this, 13.1
+    s idle either way (``--work ingest``). Only when the environment
     sets neither knob and torch is not loaded yet (libgomp reads them once); returns whether
     it set it."""
     if "torch" in modules or any(k in environ for k in _OPENMP_KNOBS):

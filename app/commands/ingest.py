@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from app.answer.reader import calm_openmp
 from ingest.embed.load import load_embedder
 from ingest.pipeline import IngestReport, check_corpus, ingest
 from ingest.settings import Settings
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     wanted = args.progress or (not args.json and sys.stderr.isatty())
     progress = _progress_bar() if wanted else None  # on stderr: stdout stays the report
     check_corpus(Path(settings.corpus_dir))  # before the model loads: a typo fails at once
+    calm_openmp()  # before torch loads (with the embedder)
     embedder = load_embedder(settings, purpose="passages")
     report = ingest(settings, embedder, rebuild=args.rebuild, progress=progress,
                     allow_empty=args.allow_empty)
