@@ -26,7 +26,6 @@ passage holds the whole answer in one clause (``--count-only``: that count alone
 from __future__ import annotations
 
 import argparse
-import math
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -61,15 +60,10 @@ def _holds_answer(q: dict) -> Callable[[str], bool]:
 def items(rows: Iterable[dict], questions: dict[str, dict]) -> list[ClauseItem]:
     """The probe's items from dumped rows (``questions``: each question's record by its text)."""
     from app.answer.sentences import content_tokens, idf_mass, split_sentences, token_set
+    from bench.probe_verifier import rows_idf
 
     rows = list(rows)
-    df: Counter[str] = Counter()
-    texts = {c["text"] for r in rows for c in r["cands"]}
-    for t in texts:
-        df.update(token_set(t, False))
-
-    def idf(w: str) -> float:
-        return math.log(1 + len(texts) / (1 + df[w]))
+    idf = rows_idf(rows)
 
     out = []
     for r in rows:

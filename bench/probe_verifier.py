@@ -75,7 +75,7 @@ import pickle
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -762,15 +762,24 @@ def stage2(rows: Rows) -> None:
         print(f"second stage, {name}: AUC {roc_auc_score(ya, s):.3f}, {best(s)}")
 
 
-def translation(rows: Rows) -> Extra:
-    """Out-of-fold translation-model coverage (see the module docstring)."""
-    from app.answer.sentences import content_tokens, token_set
+def rows_idf(rows: Iterable[dict[str, Any]]) -> Callable[[str], float]:
+    """IDF of a word over the distinct candidate passages of dumped ``rows`` (order-free)."""
+    from app.answer.sentences import token_set
 
     texts = {c["text"] for r in rows for c in r["cands"]}
     df = collections.Counter(t for x in texts for t in token_set(x, False))
 
     def idf(t: str) -> float:
         return math.log(1 + len(texts) / (1 + df.get(t, 0)))
+
+    return idf
+
+
+def translation(rows: Rows) -> Extra:
+    """Out-of-fold translation-model coverage (see the module docstring)."""
+    from app.answer.sentences import content_tokens, token_set
+
+    idf = rows_idf(rows)
 
     def words(r: dict[str, Any], c: dict[str, Any]) -> tuple[set[str], frozenset[str]]:
         q = set(content_tokens(r["prepared"], False)) - token_set(c["title"], False)
