@@ -319,10 +319,9 @@ def calm_openmp(environ: MutableMapping[str, str] = os.environ,
     waits for a time slice: 40 questions took 26.6 s instead of 7.2 beside two busy
     processes, 14.6 s with this, and 7.0 s on the idle machine against 7.2
     (``bench/bench_eval_load.py``); the answers are the same. An ingest's larger products
-    lose less: the test library took 26.9 s beside two busy processes, 23.3 s with this, 13.1
-    s idle either way (``--work ingest``). Only when the environment
-    sets neither knob and torch is not loaded yet (libgomp reads them once); returns whether
-    it set it."""
+    lose less: the test library took 26.9 s beside two busy processes, 23.3 s with this, and
+    13.1 s idle either way (``--work ingest``). Only when the environment sets neither knob
+    and torch is not loaded yet (libgomp reads them once); returns whether it set it."""
     if "torch" in modules or any(k in environ for k in _OPENMP_KNOBS):
         return False
     environ["GOMP_SPINCOUNT"] = OPENMP_SPINCOUNT
