@@ -189,10 +189,14 @@ class KnowledgeBase:
         return True
 
     # ---- search ---------------------------------------------------------------------------
+    def query_vector(self, search_text: str) -> np.ndarray:
+        """The dense search's vector of a prepared question's ``search_text``."""
+        return self.embedder.embed_query(canonical_spelling(search_text))
+
     def _dense(self, query: str) -> np.ndarray:
         """Cosine per passage for the dense candidates, 0 elsewhere."""
         out = np.zeros(len(self.passages), dtype=np.float32)
-        vector = self.embedder.embed_query(canonical_spelling(query))
+        vector = self.query_vector(query)
         for i, cos in self.dense_matrix.top(vector, DENSE_K):  # rows = committed passages
             out[i] = max(cos, 1e-6)
         return out

@@ -24,7 +24,6 @@ held out of the fit (the map fitted on the other documents' questions).
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,11 +47,9 @@ class Item:
 
 
 def _questions(files: Sequence[Path]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for f in files:
-        for q in json.loads(f.read_text(encoding="utf-8"))["questions"]:
-            out.append((f.stem, q))
-    return out
+    from app.answer.evaluate import load_devset
+
+    return [(f.stem, q) for f in files for q in load_devset(f)]
 
 
 def embed(files: Sequence[Path], cache: Path | None, out: Path) -> None:
@@ -60,7 +57,6 @@ def embed(files: Sequence[Path], cache: Path | None, out: Path) -> None:
     and each library's passage matrix."""
     from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.reader import calm_openmp
-    from app.knowledge import canonical_spelling
 
     calm_openmp()
     pairs = _questions(files)
@@ -73,8 +69,7 @@ def embed(files: Sequence[Path], cache: Path | None, out: Path) -> None:
         if lib not in libraries:
             libraries[lib] = kb.dense_matrix.matrix
             texts[lib] = [norm(p.text) for p in kb.passages]
-        query = kb.prepare(q["question"])
-        v = np.asarray(kb.embedder.embed_query(canonical_spelling(query.search_text)),
+        v = np.asarray(kb.query_vector(kb.prepare(q["question"]).search_text),
                        dtype=np.float32)
         wants = wanted_passages(q) if q["answerable"] else []
         pos = [i for i, t in enumerate(texts[lib]) if any(w in t for w in wants)]
@@ -148,24 +143,16 @@ def candidate_ranks(items: Sequence[Item], questions: dict[tuple[str, str], dict
     from app.answer.evaluate import norm, tuning_questions, wanted_passages
     from app.answer.extractive import POOL, distinct
 
-    class Fixed:  # the stored vector, mapped: the engine's embedder is not run again
-        def __init__(self, inner: Any, vector: np.ndarray) -> None:
-            self.id, self.dim, self.vector = inner.id, inner.dim, vector
-
-        def embed_query(self, text: str) -> np.ndarray:
-            return self.vector
-
     answerable = [it for it in items if it.answerable]
     qs = [questions[(it.file, it.question)] for it in answerable]
     out = []
     for it, (q, kb, _) in zip(answerable, tuning_questions(qs, cache, None), strict=True):
-        inner = kb.embedder
         v = it.vector if w is None else w @ it.vector
-        kb._embedder = Fixed(inner, v)
+        kb.query_vector = lambda text, v=v: v  # type: ignore[method-assign]  # stored, mapped
         try:
             hits = distinct(kb.search(kb.prepare(q["question"]), k=POOL))
         finally:
-            kb._embedder = inner
+            del kb.query_vector  # the class's method again
         wants = wanted_passages(q)
         out.append(next((i + 1 for i, h in enumerate(hits)
                          if any(x in norm(h.passage.text) for x in wants)), 10 ** 6))
