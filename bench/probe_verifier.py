@@ -145,11 +145,16 @@ def report(name: str, rows: list[Any], folds: int = 5) -> dict[str, float]:
     return best
 
 
-def pair_text(question: str, c: dict[str, Any]) -> str:
-    """What the reader reads (``app.answer.reader.pair_text``) for a dumped candidate."""
+def pair_text(question: str, c: dict[str, Any], context: bool = False) -> str:
+    """What the reader reads (``app.answer.reader.pair_text``) for a dumped candidate; with
+    ``context`` (round 40's probe), followed by the whole passage the clause is in, when there
+    is one and it is more than the clause."""
     from app.answer.reader import pair_text as text
 
-    return text(question, c["section"], c["sentence"])
+    out = text(question, c["section"], c["sentence"])
+    passage = (c.get("text") or "").strip()
+    more = context and passage and passage != c["sentence"].strip()
+    return f"{out} context: {passage}" if more else out
 
 
 def _folds(rows: Rows, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -192,11 +197,11 @@ def _run_fingerprint(pairs: list[tuple[str, float]], epochs: int, lr: float, ran
     return h.hexdigest()
 
 
-def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0
-                    ) -> Any:
+def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0,
+                    max_tokens: int = 128) -> Any:
     """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it
-    (``seed`` seeds its initial adapters and its batch order); its ``load(path)`` attribute
-    rebuilds one saved with ``save_reader``."""
+    (``seed`` seeds its initial adapters and its batch order; each text is cut at
+    ``max_tokens``); its ``load(path)`` attribute rebuilds one saved with ``save_reader``."""
     import torch
     from torch import nn
     from transformers import AutoModel, AutoTokenizer
@@ -229,7 +234,8 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
             self.lora_scale = _ALPHA / rank  # saved beside the adapters (the product reads it)
 
         def forward(self, texts: list[str]) -> torch.Tensor:
-            e = tok(texts, truncation=True, max_length=128, padding=True, return_tensors="pt")
+            e = tok(texts, truncation=True, max_length=max_tokens, padding=True,
+                    return_tensors="pt")
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 h = self.enc(**e).last_hidden_state
             m = e["attention_mask"].unsqueeze(-1).float()
@@ -262,6 +268,8 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         sched = torch.optim.lr_scheduler.LambdaLR(
             opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
         run = _run_fingerprint(pairs, epochs, lr, rank, targets, seed)
+        if max_tokens != 128:  # the fingerprint of a shipped run stays as it was
+            run += f"/max_tokens={max_tokens}"
         trained = {n for n, p in model.named_parameters() if p.requires_grad}
         epoch, first, batches, done = 0, 0, None, 0
         if checkpoint is not None and checkpoint.exists():
@@ -391,10 +399,10 @@ class ProductReader:
         return out
 
 
-def _score_rows(model: Any, rows: Rows, idx: Any = None) -> Extra:
+def _score_rows(model: Any, rows: Rows, idx: Any = None, context: bool = False) -> Extra:
     keys = [(int(i), j) for i in (range(len(rows)) if idx is None else idx)
             for j in range(len(rows[i]["cands"]))]
-    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j]) for i, j in keys]
+    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j], context) for i, j in keys]
     return dict(zip(keys, model.scores(texts), strict=True))
 
 
@@ -435,7 +443,8 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
     return pairs
 
 
-def domain_pairs(rows: Rows, first: int, same_doc: bool = False) -> list[tuple[str, float]]:
+def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool = False
+                 ) -> list[tuple[str, float]]:
     """Reader training pairs from dumped rows of questions about the libraries (``lora``'s
     training folds; round 13's ``--domain``): each question with its first ``first``
     candidates and with every candidate whose label is 1, labelled as the candidate is.
@@ -446,7 +455,8 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False) -> list[tuple[s
     0 only for being another document's, is a label it cannot learn; which document answers is
     left to the verifier's document features. A question about no document of its library
     (``group`` is the library's name) gives no pairs then. Not shipped: it lost on the tuning
-    set (344 right against 367) and on unread batches (bench/notes/issue-8-round17.md)."""
+    set (344 right against 367) and on unread batches (bench/notes/issue-8-round17.md).
+    ``context``: the texts end with the clause's passage (``pair_text``)."""
     from app.answer.evaluate import same_document
 
     originals = same_document() if same_doc else None
@@ -457,7 +467,7 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False) -> list[tuple[s
         name = Path(c["source"]).name
         return originals.get(name, name) == r["group"]
 
-    return [(pair_text(r["prepared"], c), c["label"]) for r in rows
+    return [(pair_text(r["prepared"], c, context), c["label"]) for r in rows
             for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]
 
 
@@ -493,24 +503,27 @@ def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
            rank: int, targets: tuple[str, ...], save: Path | None = None,
            domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
-           checkpoint: Path | None = None) -> tuple[Extra, Extra | None]:
+           checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128
+           ) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
-    ``domain``, also on those rows' questions about the libraries (never the tuning rows)."""
+    ``domain``, also on those rows' questions about the libraries (never the tuning rows).
+    With ``context`` (round 40's probe), the domain pairs and the scored candidates also read
+    the clause's passage (paraphrase items have none), cut at ``max_tokens``."""
     from sklearn.metrics import roc_auc_score
 
     pairs = paraphrase_pairs(files)
     if domain:
-        pairs += domain_pairs(domain, first, same_doc)
-    model = _reader_trainer(epochs, lr, rank, targets, seed)(pairs, checkpoint)
+        pairs += domain_pairs(domain, first, same_doc, context)
+    model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint)
     if save is not None:
         save_reader(model, save)
-    extra = _score_rows(model, rows)
+    extra = _score_rows(model, rows, context=context)
     keys = list(extra)
     y = [rows[i]["cands"][j]["label"] for i, j in keys]
     print(f"  tuning candidates: pair AUC {roc_auc_score(y, [extra[k] for k in keys]):.3f}",
           flush=True)
-    return extra, (_score_rows(model, other) if other is not None else None)
+    return extra, (_score_rows(model, other, context=context) if other is not None else None)
 
 
 def batch_extra(rows: Rows, other: Rows, extra: Extra | None, other_extra: Extra | None
@@ -896,7 +909,7 @@ def main(argv: list[str] | None = None) -> int:
     lo.add_argument("--first", type=int, default=5, help="negatives: the first N candidates")
     rd = sub.add_parser("reader")
     rd.add_argument("rows", type=Path)
-    rd.add_argument("pairs", type=Path, nargs="+", help="paraphrase item files (JSON)")
+    rd.add_argument("pairs", type=Path, nargs="*", help="paraphrase item files (JSON)")
     rd.add_argument("--other", type=Path, help="rows of a file never fitted on (batch 6)")
     rd.add_argument("--epochs", type=int, default=2)
     rd.add_argument("--lr", type=float, default=5e-4)
@@ -911,6 +924,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="--domain pairs: only candidates from the question's own document")
     rd.add_argument("--checkpoint", type=Path,
                     help="the training's state, kept here as it goes: a rerun resumes from it")
+    rd.add_argument("--context", action="store_true",
+                    help="round 40's probe: --domain pairs and scored candidates also read the "
+                         "clause's passage")
+    rd.add_argument("--max-tokens", type=int, default=128, help="each text is cut here")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, applied to other rows")
     ap_.add_argument("rows", type=Path)
@@ -984,7 +1001,8 @@ def main(argv: list[str] | None = None) -> int:
         domain = [r for f in args.domain for r in pickle.loads(f.read_bytes())]
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
-                                    args.first, args.seed, args.same_doc, args.checkpoint)
+                                    args.first, args.seed, args.same_doc, args.checkpoint,
+                                    args.context, args.max_tokens)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:

@@ -54,6 +54,26 @@ def test_pair_text_reads_the_question_the_last_heading_and_the_clause() -> None:
     assert pair_text("hạn nộp?", c) == "query: hạn nộp? passage: Chế độ Gửi trước ngày 1/9/2020"
 
 
+def test_pair_text_with_context_adds_the_passage_only_when_it_is_more_than_the_clause() -> None:
+    """Round 40's probe: the reader reads the clause's passage after the clause."""
+    from bench.probe_verifier import domain_pairs
+
+    c = {**_rows(1)[0]["cands"][0], "text": "Chế độ báo cáo:\nGửi trước ngày 1/9/2020"}
+    bare = "query: hạn nộp? passage: Chế độ Gửi trước ngày 1/9/2020"
+    assert pair_text("hạn nộp?", c) == bare
+    assert pair_text("hạn nộp?", c, context=True) == \
+        bare + " context: Chế độ báo cáo:\nGửi trước ngày 1/9/2020"
+    alone = {**c, "text": "Gửi trước ngày 1/9/2020 "}  # the passage is the clause: no context
+    assert pair_text("hạn nộp?", alone, context=True) == bare
+    rows = _rows(2)
+    rows[0]["cands"][0]["text"] = "Trích: Gửi trước ngày 1/9/2020"
+    with_context = domain_pairs(rows, first=2, context=True)
+    assert [t for t, _ in with_context if "context:" in t] == [
+        "query: hạn nộp passage: Chế độ Gửi trước ngày 1/9/2020 context: Trích: Gửi trước "
+        "ngày 1/9/2020"]
+    assert len(with_context) == len(domain_pairs(rows, first=2))
+
+
 def test_relative_coverage_is_one_for_the_best_candidate() -> None:
     from app.answer.verify import FEATURES
 
