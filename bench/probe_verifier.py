@@ -153,7 +153,7 @@ def pair_text(question: str, c: dict[str, Any], context: bool = False) -> str:
 
     out = text(question, c["section"], c["sentence"])
     passage = (c.get("text") or "").strip()
-    more = context and passage and passage != c["sentence"].strip()
+    more = context and bool(passage) and passage != c["sentence"].strip()
     return f"{out} context: {passage}" if more else out
 
 
@@ -515,6 +515,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     pairs = paraphrase_pairs(files)
     if domain:
         pairs += domain_pairs(domain, first, same_doc, context)
+    if not pairs:
+        raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
     model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint)
     if save is not None:
         save_reader(model, save)

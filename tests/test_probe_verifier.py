@@ -74,6 +74,13 @@ def test_pair_text_with_context_adds_the_passage_only_when_it_is_more_than_the_c
     assert len(with_context) == len(domain_pairs(rows, first=2))
 
 
+def test_a_reader_without_training_pairs_is_refused_before_any_model_loads() -> None:
+    from bench.probe_verifier import reader
+
+    with pytest.raises(SystemExit, match="no training pairs"):
+        reader(_rows(2), [], None, 1, 5e-4, 2, ("query",), domain=[])
+
+
 def test_relative_coverage_is_one_for_the_best_candidate() -> None:
     from app.answer.verify import FEATURES
 
