@@ -73,6 +73,7 @@ import math
 import os
 import pickle
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -145,16 +146,42 @@ def report(name: str, rows: list[Any], folds: int = 5) -> dict[str, float]:
     return best
 
 
-def pair_text(question: str, c: dict[str, Any], context: bool = False) -> str:
+# A word of two letters or more outside a document code ("58-NQ/TW" stays whole).
+_CAPS_WORD = re.compile(r"(?<![-/\w])[^\W\d_]{2,}(?![-/\w])")
+_ROMAN = re.compile(r"[IVXLC]+")
+
+
+def reader_view(text: str) -> str:
+    """``text`` as e5's tokenizer knows it (round 41's probe CV, not shipped): a word written
+    wholly in capitals is spelled out when it is an abbreviation of ``ABBREVIATIONS`` ("HND"
+    → "hội nông dân"), kept when it is a Roman numeral, else lower-cased ("TỔ CHỨC" → "tổ
+    chức": XLM-R's case-sensitive pieces cut capitals into characters); then one tone
+    placement per syllable (``canonical_spelling``)."""
+    from app.knowledge import canonical_spelling
+    from ingest.facts import ABBREVIATIONS
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if not word.isupper() or _ROMAN.fullmatch(word):
+            return word
+        return ABBREVIATIONS.get(word.lower(), word.lower())
+
+    return canonical_spelling(_CAPS_WORD.sub(fix, text))
+
+
+def pair_text(question: str, c: dict[str, Any], context: bool = False, view: bool = False
+              ) -> str:
     """What the reader reads (``app.answer.reader.pair_text``) for a dumped candidate; with
     ``context`` (round 40's probe), followed by the whole passage the clause is in, when there
-    is one and it is more than the clause."""
+    is one and it is more than the clause; with ``view`` (round 41's probe), as
+    ``reader_view`` writes it (capitals and abbreviations as e5 knows them)."""
     from app.answer.reader import pair_text as text
 
     out = text(question, c["section"], c["sentence"])
     passage = (c.get("text") or "").strip()
     more = context and bool(passage) and passage != c["sentence"].strip()
-    return f"{out} context: {passage}" if more else out
+    out = f"{out} context: {passage}" if more else out
+    return reader_view(out) if view else out
 
 
 def _folds(rows: Rows, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -399,10 +426,12 @@ class ProductReader:
         return out
 
 
-def _score_rows(model: Any, rows: Rows, idx: Any = None, context: bool = False) -> Extra:
+def _score_rows(model: Any, rows: Rows, idx: Any = None, context: bool = False,
+                view: bool = False) -> Extra:
     keys = [(int(i), j) for i in (range(len(rows)) if idx is None else idx)
             for j in range(len(rows[i]["cands"]))]
-    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j], context) for i, j in keys]
+    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j], context, view)
+             for i, j in keys]
     return dict(zip(keys, model.scores(texts), strict=True))
 
 
@@ -417,7 +446,7 @@ def lora(rows: Rows, folds: int, epochs: int, lr: float, rank: int, targets: tup
     return extra
 
 
-def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
+def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0, view: bool = False
                      ) -> list[tuple[str, float]]:
     """Reader training pairs from written paraphrase items (``heading``, ``clause``,
     ``question``, ``near_miss``; about no document of the libraries): the question with its
@@ -431,20 +460,20 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0
         items = json.loads(f.read_text(encoding="utf-8"))
         for k, it in enumerate(items):
             cand = {"section": it.get("heading", ""), "sentence": it["clause"]}
-            pairs.append((pair_text(it["question"], cand), 1.0))
+            pairs.append((pair_text(it["question"], cand, view=view), 1.0))
             if it.get("near_miss"):
-                pairs.append((pair_text(it["near_miss"], cand), 0.0))
+                pairs.append((pair_text(it["near_miss"], cand, view=view), 0.0))
             others = [j for j in range(len(items)) if j != k]
             for j in rng.sample(others, min(negatives, len(others))):
                 o = items[j]
                 pairs.append((pair_text(it["question"],
                                         {"section": o.get("heading", ""),
-                                         "sentence": o["clause"]}), 0.0))
+                                         "sentence": o["clause"]}, view=view), 0.0))
     return pairs
 
 
-def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool = False
-                 ) -> list[tuple[str, float]]:
+def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool = False,
+                 view: bool = False) -> list[tuple[str, float]]:
     """Reader training pairs from dumped rows of questions about the libraries (``lora``'s
     training folds; round 13's ``--domain``): each question with its first ``first``
     candidates and with every candidate whose label is 1, labelled as the candidate is.
@@ -456,7 +485,8 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool =
     left to the verifier's document features. A question about no document of its library
     (``group`` is the library's name) gives no pairs then. Not shipped: it lost on the tuning
     set (344 right against 367) and on unread batches (bench/notes/issue-8-round17.md).
-    ``context``: the texts end with the clause's passage (``pair_text``)."""
+    ``context``: the texts end with the clause's passage; ``view``: as ``reader_view`` writes
+    them (``pair_text``)."""
     from app.answer.evaluate import same_document
 
     originals = same_document() if same_doc else None
@@ -467,7 +497,7 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool =
         name = Path(c["source"]).name
         return originals.get(name, name) == r["group"]
 
-    return [(pair_text(r["prepared"], c, context), c["label"]) for r in rows
+    return [(pair_text(r["prepared"], c, context, view), c["label"]) for r in rows
             for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]
 
 
@@ -503,29 +533,31 @@ def twins(train: list[str], held: list[str], bar: float = 0.8) -> list[int]:
 def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: float,
            rank: int, targets: tuple[str, ...], save: Path | None = None,
            domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
-           checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128
-           ) -> tuple[Extra, Extra | None]:
+           checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128,
+           view: bool = False) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows).
     With ``context`` (round 40's probe), the domain pairs and the scored candidates also read
-    the clause's passage (paraphrase items have none), cut at ``max_tokens``."""
+    the clause's passage (paraphrase items have none), cut at ``max_tokens``; with ``view``
+    (round 41's probe), every text is read as ``reader_view`` writes it."""
     from sklearn.metrics import roc_auc_score
 
-    pairs = paraphrase_pairs(files)
+    pairs = paraphrase_pairs(files, view=view)
     if domain:
-        pairs += domain_pairs(domain, first, same_doc, context)
+        pairs += domain_pairs(domain, first, same_doc, context, view)
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
     model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint)
     if save is not None:
         save_reader(model, save)
-    extra = _score_rows(model, rows, context=context)
+    extra = _score_rows(model, rows, context=context, view=view)
     keys = list(extra)
     y = [rows[i]["cands"][j]["label"] for i, j in keys]
     print(f"  tuning candidates: pair AUC {roc_auc_score(y, [extra[k] for k in keys]):.3f}",
           flush=True)
-    return extra, (_score_rows(model, other, context=context) if other is not None else None)
+    return extra, (_score_rows(model, other, context=context, view=view)
+                   if other is not None else None)
 
 
 def batch_extra(rows: Rows, other: Rows, extra: Extra | None, other_extra: Extra | None
@@ -930,6 +962,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="round 40's probe: --domain pairs and scored candidates also read the "
                          "clause's passage")
     rd.add_argument("--max-tokens", type=int, default=128, help="each text is cut here")
+    rd.add_argument("--view", action="store_true",
+                    help="round 41's probe: every text as reader_view writes it (capitals and "
+                         "abbreviations spelled as e5 knows them)")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, applied to other rows")
     ap_.add_argument("rows", type=Path)
@@ -1004,7 +1039,7 @@ def main(argv: list[str] | None = None) -> int:
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
                                     args.first, args.seed, args.same_doc, args.checkpoint,
-                                    args.context, args.max_tokens)
+                                    args.context, args.max_tokens, args.view)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:

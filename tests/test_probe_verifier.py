@@ -74,6 +74,38 @@ def test_pair_text_with_context_adds_the_passage_only_when_it_is_more_than_the_c
     assert len(with_context) == len(domain_pairs(rows, first=2))
 
 
+def test_the_view_writes_capitals_and_abbreviations_as_words() -> None:
+    """Round 41's probe: capitals lower-cased, abbreviations spelled out, one tone placement."""
+    from bench.probe_verifier import reader_view
+
+    assert reader_view("BCH HND TỈNH THANH HOÁ") == "ban chấp hành hội nông dân tỉnh thanh hóa"
+    assert reader_view("IV. TỔ CHỨC THỰC HIỆN") == "IV. tổ chức thực hiện"
+    assert reader_view("GRDP năm 2022; TU giao") == "grdp năm 2022; tỉnh ủy giao"
+
+
+def test_the_view_leaves_codes_mixed_case_and_single_letters_alone() -> None:
+    """Near misses: a document code, a word with one capital, a lower-case "tu", one letter."""
+    from bench.probe_verifier import reader_view
+
+    text = "Nghị quyết 58-NQ/TW, Kế hoạch 985-KH/HNDT; Hội Nông dân tu sửa; mục A; Hà Nội"
+    assert reader_view(text) == text
+
+
+def test_pair_text_with_view_writes_the_whole_text_as_the_reader_view_does() -> None:
+    """Round 41's probe: question, heading and clause all pass through ``reader_view``."""
+    from bench.probe_verifier import domain_pairs
+
+    c = {**_rows(1)[0]["cands"][0], "section": "I › IV. TỔ CHỨC THỰC HIỆN",
+         "sentence": "BTV gửi trước ngày 1/9/2020"}
+    assert pair_text("HND hạn nộp?", c, view=True) == \
+        "query: hội nông dân hạn nộp? passage: IV. tổ chức thực hiện ban thường vụ gửi trước " \
+        "ngày 1/9/2020"
+    rows = _rows(2)
+    rows[0]["cands"][0]["section"] = "CHẾ ĐỘ"
+    assert [t for t, _ in domain_pairs(rows, first=2, view=True) if "chế độ" in t] == [
+        "query: hạn nộp passage: chế độ Gửi trước ngày 1/9/2020"]
+
+
 def test_a_reader_without_training_pairs_is_refused_before_any_model_loads() -> None:
     from bench.probe_verifier import reader
 
