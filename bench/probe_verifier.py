@@ -224,6 +224,32 @@ def _run_fingerprint(pairs: list[tuple[str, float]], epochs: int, lr: float, ran
     return h.hexdigest()
 
 
+def _units(n: int, groups: list[int] | None) -> list[list[int]]:
+    """What a batch is made of: each pair alone, or (with ``groups``) each group's pairs
+    together, in order of first appearance."""
+    if groups is None:
+        return [[i] for i in range(n)]
+    by: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        by.setdefault(g, []).append(i)
+    return list(by.values())
+
+
+def listwise_loss(logits: Any, labels: Any, sizes: list[int]) -> Any:
+    """Round 41's probe LW: per question (``sizes``: how many consecutive pairs each holds),
+    the softmax over its candidates' logits and a null logit fixed at 0; the loss is minus the
+    log of the right candidates' summed probability, or of the null's when none is right.
+    Averaged over the questions."""
+    import torch
+
+    out = []
+    for s, y in zip(torch.split(logits, sizes), torch.split(labels, sizes), strict=True):
+        every = torch.logsumexp(torch.cat([s, s.new_zeros(1)]), 0)
+        right = torch.logsumexp(s[y > 0.5], 0) if bool((y > 0.5).any()) else s.new_zeros(())
+        out.append(every - right)
+    return torch.stack(out).mean()
+
+
 def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0,
                     max_tokens: int = 128) -> Any:
     """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it
@@ -276,13 +302,17 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
             return out
 
     def train(pairs: list[tuple[str, float]], checkpoint: Path | None = None,
-              every: int = 200, stop_after: int | None = None) -> Reader | None:
+              every: int = 200, stop_after: int | None = None,
+              groups: list[int] | None = None) -> Reader | None:
         """The trained reader. With ``checkpoint``, its whole state (adapters, head, optimiser,
         schedule, both random generators, the epoch's batches and the step) is written there
         every ``every`` steps and at the end, atomically, and a run that finds it resumes
         from it: a killed training loses at most ``every`` steps, and the result is the
         uninterrupted run's. A checkpoint of other pairs or settings is refused.
-        ``stop_after`` ends a run after that many steps in all (saved; returns None)."""
+        ``stop_after`` ends a run after that many steps in all (saved; returns None).
+        With ``groups`` (round 41's probe LW: one id per pair, a question's pairs sharing
+        one), the loss is listwise (``listwise_loss``) and a batch holds four whole
+        questions."""
         torch.manual_seed(seed)
         rng = random.Random(seed)
         model = Reader()
@@ -291,12 +321,16 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         pos = sum(y for _, y in pairs)
         loss_f = nn.BCEWithLogitsLoss(
             pos_weight=torch.tensor(min(4.0, (len(pairs) - pos) / max(1.0, pos))))
-        steps = epochs * math.ceil(len(pairs) / 16)
+        units = _units(len(pairs), groups)
+        per_batch = 16 if groups is None else 4  # pairs, or whole questions
+        steps = epochs * math.ceil(len(units) / per_batch)
         sched = torch.optim.lr_scheduler.LambdaLR(
             opt, lambda s: min(1.0, (s + 1) / (0.06 * steps)) * max(0.0, (steps - s) / steps))
         run = _run_fingerprint(pairs, epochs, lr, rank, targets, seed)
         if max_tokens != 128:  # the fingerprint of a shipped run stays as it was
             run += f"/max_tokens={max_tokens}"
+        if groups is not None:
+            run += "/listwise/" + hashlib.sha256(repr(groups).encode()).hexdigest()
         trained = {n for n, p in model.named_parameters() if p.requires_grad}
         epoch, first, batches, done = 0, 0, None, 0
         if checkpoint is not None and checkpoint.exists():
@@ -328,17 +362,22 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         t0, done0 = time.time(), done
         while epoch < epochs:
             if batches is None:
-                order = list(range(len(pairs)))
+                order = list(range(len(units)))
                 rng.shuffle(order)
                 batches = []
                 for k in range(0, len(order), 800):  # similar lengths together, for speed
-                    chunk = sorted(order[k:k + 800], key=lambda i: len(pairs[i][0]))
-                    batches += [chunk[j:j + 16] for j in range(0, len(chunk), 16)]
+                    chunk = sorted(order[k:k + 800], key=lambda i: len(pairs[units[i][0]][0]))
+                    batches += [chunk[j:j + per_batch] for j in range(0, len(chunk), per_batch)]
                 rng.shuffle(batches)
             while first < len(batches):
-                b = batches[first]
-                loss = loss_f(model([pairs[i][0] for i in b]),
-                              torch.tensor([pairs[i][1] for i in b]))
+                b = [i for u in batches[first] for i in units[u]]
+                logits = model([pairs[i][0] for i in b])
+                labels = torch.tensor([pairs[i][1] for i in b])
+                if groups is None:
+                    loss = loss_f(logits, labels)
+                else:
+                    sizes = [len(units[u]) for u in batches[first]]
+                    loss = listwise_loss(logits, labels, sizes)
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
@@ -534,21 +573,33 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
            rank: int, targets: tuple[str, ...], save: Path | None = None,
            domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
            checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128,
-           view: bool = False) -> tuple[Extra, Extra | None]:
+           view: bool = False, listwise: bool = False) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows).
     With ``context`` (round 40's probe), the domain pairs and the scored candidates also read
     the clause's passage (paraphrase items have none), cut at ``max_tokens``; with ``view``
-    (round 41's probe), every text is read as ``reader_view`` writes it."""
+    (round 41's probe), every text is read as ``reader_view`` writes it; with ``listwise``
+    (round 41's probe LW), trained with ``listwise_loss`` on whole questions (domain rows
+    only)."""
     from sklearn.metrics import roc_auc_score
 
+    if listwise and files:
+        raise SystemExit("--listwise trains on --domain rows only, not paraphrase items")
     pairs = paraphrase_pairs(files, view=view)
-    if domain:
+    groups: list[int] | None = None
+    if domain and listwise:
+        groups = []
+        for g, r in enumerate(domain):
+            mine = domain_pairs([r], first, same_doc, context, view)
+            pairs += mine
+            groups += [g] * len(mine)
+    elif domain:
         pairs += domain_pairs(domain, first, same_doc, context, view)
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
-    model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint)
+    model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint,
+                                                                         groups=groups)
     if save is not None:
         save_reader(model, save)
     extra = _score_rows(model, rows, context=context, view=view)
@@ -962,6 +1013,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="round 40's probe: --domain pairs and scored candidates also read the "
                          "clause's passage")
     rd.add_argument("--max-tokens", type=int, default=128, help="each text is cut here")
+    rd.add_argument("--listwise", action="store_true",
+                    help="round 41's probe LW: a listwise loss with a null option, on whole "
+                         "questions (--domain rows only)")
     rd.add_argument("--view", action="store_true",
                     help="round 41's probe: every text as reader_view writes it (capitals and "
                          "abbreviations spelled as e5 knows them)")
@@ -1039,7 +1093,7 @@ def main(argv: list[str] | None = None) -> int:
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
                                     args.first, args.seed, args.same_doc, args.checkpoint,
-                                    args.context, args.max_tokens, args.view)
+                                    args.context, args.max_tokens, args.view, args.listwise)
         report("shipped features", fit_rows(rows))
         report("with the reader score", fit_rows(rows, extra))
         if other is not None:

@@ -1,6 +1,8 @@
 """bench.probe_verifier: the out-of-fold probes behave (tiny made-up rows, no model)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -283,3 +285,50 @@ def test_a_stopped_reader_training_resumes_to_the_uninterrupted_weights(tmp_path
     assert not torch.equal(a["head.weight"], torch.zeros_like(a["head.weight"]))
     with pytest.raises(SystemExit, match="another training"):
         train(pairs[:-1], ck)
+
+
+def test_the_listwise_loss_is_the_right_candidates_share_against_the_null() -> None:
+    """Round 41's probe LW: per question, softmax over its logits and a null logit 0."""
+    import torch
+
+    from bench.probe_verifier import listwise_loss
+
+    logits = torch.tensor([2.0, 0.0, -1.0, 1.0], requires_grad=True)
+    labels = torch.tensor([1.0, 0.0, 0.0, 0.0])  # question 1: the first of two; question 2: none
+    loss = listwise_loss(logits, labels, [2, 2])
+    want = ((torch.logsumexp(torch.tensor([2.0, 0.0, 0.0]), 0) - 2.0)
+            + torch.logsumexp(torch.tensor([-1.0, 1.0, 0.0]), 0)) / 2
+    assert torch.isclose(loss, want)
+    loss.backward()
+    g = logits.grad
+    assert g[0] < 0 < g[1] and g[2] > 0 and g[3] > 0  # the right one up, the others down
+
+
+def test_batches_are_single_pairs_or_whole_questions() -> None:
+    from bench.probe_verifier import _units
+
+    assert _units(3, None) == [[0], [1], [2]]
+    assert _units(5, [7, 7, 3, 7, 3]) == [[0, 1, 3], [2, 4]]
+
+
+def test_a_listwise_training_runs_and_is_not_resumed_from_a_pointwise_one(tmp_path) -> None:
+    """The real e5-small, rank-2 adapters, one epoch of ten questions (three batches)."""
+    from bench.probe_verifier import _reader_trainer
+
+    pairs = [(f"query: hạn nộp báo cáo đợt {i // 2} passage: gửi trước ngày {i % 28 + 1}/9",
+              float(i % 2)) for i in range(20)]
+    groups = [i // 2 for i in range(20)]
+    train = _reader_trainer(1, 5e-4, 2, ("query",))
+    ck = tmp_path / "reader.ckpt"
+    assert train(pairs, ck, every=2, stop_after=1) is None  # a pointwise run's checkpoint
+    with pytest.raises(SystemExit, match="another training"):
+        train(pairs, ck, groups=groups)
+    model = train(pairs, groups=groups)
+    assert model is not None and len(model.scores([p for p, _ in pairs])) == 20
+
+
+def test_listwise_refuses_paraphrase_items() -> None:
+    from bench.probe_verifier import reader
+
+    with pytest.raises(SystemExit, match="--domain rows only"):
+        reader(_rows(2), [Path("x.json")], None, 1, 5e-4, 2, ("query",), listwise=True)
