@@ -245,7 +245,8 @@ def listwise_loss(logits: Any, labels: Any, sizes: list[int]) -> Any:
     out = []
     for s, y in zip(torch.split(logits, sizes), torch.split(labels, sizes), strict=True):
         every = torch.logsumexp(torch.cat([s, s.new_zeros(1)]), 0)
-        right = torch.logsumexp(s[y > 0.5], 0) if bool((y > 0.5).any()) else s.new_zeros(())
+        hit = y > 0.5
+        right = torch.logsumexp(s[hit], 0) if bool(hit.any()) else s.new_zeros(())
         out.append(every - right)
     return torch.stack(out).mean()
 
@@ -526,6 +527,12 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool =
     set (344 right against 367) and on unread batches (bench/notes/issue-8-round17.md).
     ``context``: the texts end with the clause's passage; ``view``: as ``reader_view`` writes
     them (``pair_text``)."""
+    return [p for q in question_pairs(rows, first, same_doc, context, view) for p in q]
+
+
+def question_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool = False,
+                   view: bool = False) -> list[list[tuple[str, float]]]:
+    """``domain_pairs``, one list per row (question), in the same order."""
     from app.answer.evaluate import same_document
 
     originals = same_document() if same_doc else None
@@ -536,8 +543,9 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool =
         name = Path(c["source"]).name
         return originals.get(name, name) == r["group"]
 
-    return [(pair_text(r["prepared"], c, context, view), c["label"]) for r in rows
-            for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]
+    return [[(pair_text(r["prepared"], c, context, view), c["label"])
+             for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]
+            for r in rows]
 
 
 def _trigrams(text: str) -> set[str]:
@@ -587,15 +595,9 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     if listwise and files:
         raise SystemExit("--listwise trains on --domain rows only, not paraphrase items")
     pairs = paraphrase_pairs(files, view=view)
-    groups: list[int] | None = None
-    if domain and listwise:
-        groups = []
-        for g, r in enumerate(domain):
-            mine = domain_pairs([r], first, same_doc, context, view)
-            pairs += mine
-            groups += [g] * len(mine)
-    elif domain:
-        pairs += domain_pairs(domain, first, same_doc, context, view)
+    per_question = question_pairs(domain or [], first, same_doc, context, view)
+    groups = [g for g, q in enumerate(per_question) for _ in q] if listwise else None
+    pairs += [p for q in per_question for p in q]
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
     model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint,

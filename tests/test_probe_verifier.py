@@ -332,3 +332,12 @@ def test_listwise_refuses_paraphrase_items() -> None:
 
     with pytest.raises(SystemExit, match="--domain rows only"):
         reader(_rows(2), [Path("x.json")], None, 1, 5e-4, 2, ("query",), listwise=True)
+
+
+def test_question_pairs_are_domain_pairs_one_list_per_question() -> None:
+    from bench.probe_verifier import domain_pairs, question_pairs
+
+    rows = _rows(3)
+    per_question = question_pairs(rows, first=1)
+    assert len(per_question) == 3 and all(len(q) == 1 for q in per_question)
+    assert [p for q in per_question for p in q] == domain_pairs(rows, first=1)
