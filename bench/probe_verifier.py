@@ -492,24 +492,36 @@ def paraphrase_pairs(files: list[Path], negatives: int = 2, seed: int = 0, view:
     ``question``, ``near_miss``; about no document of the libraries): the question with its
     clause (1), the near miss with the same clause (0), the question with ``negatives`` other
     clauses of the same file (0)."""
+    return [p for p, _ in paraphrase_groups(files, negatives, seed, view)]
+
+
+def paraphrase_groups(files: list[Path], negatives: int = 2, seed: int = 0, view: bool = False
+                      ) -> list[tuple[tuple[str, float], int]]:
+    """``paraphrase_pairs`` in the same order, each pair with the question it asks (round 42's
+    listwise reader): an item's question with its clause and its negatives share one group, and
+    its near miss is a group of its own, whose only candidate is wrong (its target is the null).
+    Group ids are 0, 1, 2 ... in order of first appearance."""
     import json
 
     rng = random.Random(seed)
-    pairs: list[tuple[str, float]] = []
+    out: list[tuple[tuple[str, float], int]] = []
+    g = 0
     for f in files:
         items = json.loads(f.read_text(encoding="utf-8"))
         for k, it in enumerate(items):
             cand = {"section": it.get("heading", ""), "sentence": it["clause"]}
-            pairs.append((pair_text(it["question"], cand, view=view), 1.0))
+            asked, g = g, g + 1
+            out.append(((pair_text(it["question"], cand, view=view), 1.0), asked))
             if it.get("near_miss"):
-                pairs.append((pair_text(it["near_miss"], cand, view=view), 0.0))
+                out.append(((pair_text(it["near_miss"], cand, view=view), 0.0), g))
+                g += 1
             others = [j for j in range(len(items)) if j != k]
             for j in rng.sample(others, min(negatives, len(others))):
                 o = items[j]
-                pairs.append((pair_text(it["question"],
-                                        {"section": o.get("heading", ""),
-                                         "sentence": o["clause"]}, view=view), 0.0))
-    return pairs
+                out.append(((pair_text(it["question"],
+                                       {"section": o.get("heading", ""),
+                                        "sentence": o["clause"]}, view=view), 0.0), asked))
+    return out
 
 
 def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool = False,
@@ -588,15 +600,17 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     With ``context`` (round 40's probe), the domain pairs and the scored candidates also read
     the clause's passage (paraphrase items have none), cut at ``max_tokens``; with ``view``
     (round 41's probe), every text is read as ``reader_view`` writes it; with ``listwise``
-    (round 41's probe LW), trained with ``listwise_loss`` on whole questions (domain rows
-    only)."""
+    (round 41's probe LW, round 42 at full size), trained with ``listwise_loss`` on whole
+    questions: each domain row, each paraphrase item's question, each near miss
+    (``paraphrase_groups``)."""
     from sklearn.metrics import roc_auc_score
 
-    if listwise and files:
-        raise SystemExit("--listwise trains on --domain rows only, not paraphrase items")
-    pairs = paraphrase_pairs(files, view=view)
+    grouped = paraphrase_groups(files, view=view)
+    pairs = [p for p, _ in grouped]
     per_question = question_pairs(domain or [], first, same_doc, context, view)
-    groups = [g for g, q in enumerate(per_question) for _ in q] if listwise else None
+    base = 1 + max((g for _, g in grouped), default=-1)
+    groups = ([g for _, g in grouped] + [base + g for g, q in enumerate(per_question) for _ in q]
+              if listwise else None)
     pairs += [p for q in per_question for p in q]
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
@@ -1017,7 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--max-tokens", type=int, default=128, help="each text is cut here")
     rd.add_argument("--listwise", action="store_true",
                     help="round 41's probe LW: a listwise loss with a null option, on whole "
-                         "questions (--domain rows only)")
+                         "questions (domain rows, paraphrase items and their near misses)")
     rd.add_argument("--view", action="store_true",
                     help="round 41's probe: every text as reader_view writes it (capitals and "
                          "abbreviations spelled as e5 knows them)")

@@ -1,8 +1,6 @@
 """bench.probe_verifier: the out-of-fold probes behave (tiny made-up rows, no model)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -327,11 +325,57 @@ def test_a_listwise_training_runs_and_is_not_resumed_from_a_pointwise_one(tmp_pa
     assert model is not None and len(model.scores([p for p, _ in pairs])) == 20
 
 
-def test_listwise_refuses_paraphrase_items() -> None:
-    from bench.probe_verifier import reader
+def test_paraphrase_groups_are_the_pairs_each_with_the_question_it_asks(tmp_path) -> None:
+    """Round 42: an item's question, its clause and its negatives form one listwise group;
+    its near miss is a group alone (its one candidate is wrong: the target is the null)."""
+    import json
 
-    with pytest.raises(SystemExit, match="--domain rows only"):
-        reader(_rows(2), [Path("x.json")], None, 1, 5e-4, 2, ("query",), listwise=True)
+    from bench.probe_verifier import paraphrase_groups, paraphrase_pairs
+
+    items = [{"heading": f"I › Mục {k}", "clause": f"Điều khoản số {k}.",
+              "question": f"hỏi {k}", "near_miss": f"hỏi gần {k}"} for k in range(4)]
+    items[2].pop("near_miss")
+    f = tmp_path / "pairs.json"
+    f.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    grouped = paraphrase_groups([f, f], negatives=2)
+    assert [p for p, _ in grouped] == paraphrase_pairs([f, f], negatives=2)
+    by: dict[int, list[tuple[str, float]]] = {}
+    for p, g in grouped:
+        by.setdefault(g, []).append(p)
+    assert sorted(by) == list(range(2 * 7))  # per file: four questions, three near misses
+    for members in by.values():
+        asked = {t.split(" passage:")[0] for t, _ in members}
+        assert len(asked) == 1  # one question per group
+        if "gần" in next(iter(asked)):
+            assert [y for _, y in members] == [0.0]
+        else:
+            assert sorted(y for _, y in members) == [0.0, 0.0, 1.0]
+
+
+def test_listwise_groups_never_join_a_paraphrase_item_and_a_domain_row(tmp_path, monkeypatch
+                                                                       ) -> None:
+    import json
+
+    import bench.probe_verifier as probe
+
+    items = [{"heading": "I", "clause": f"Điều {k}.", "question": f"hỏi {k}",
+              "near_miss": f"gần {k}"} for k in range(3)]
+    f = tmp_path / "pairs.json"
+    f.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    def trainer(*args, **kwargs):
+        def train(pairs, checkpoint=None, groups=None):
+            seen.update(pairs=pairs, groups=groups)
+            raise SystemExit("stop")
+        return train
+    monkeypatch.setattr(probe, "_reader_trainer", trainer)
+    with pytest.raises(SystemExit, match="stop"):
+        probe.reader(_rows(2), [f], None, 1, 5e-4, 2, ("query",), domain=_rows(2), first=1,
+                     listwise=True)
+    groups, pairs = seen["groups"], seen["pairs"]
+    assert len(groups) == len(pairs) == 3 * 4 + 2
+    assert groups[-2:] == [6, 7]  # six paraphrase groups, then one per domain question
 
 
 def test_question_pairs_are_domain_pairs_one_list_per_question() -> None:
