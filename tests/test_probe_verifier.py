@@ -147,6 +147,29 @@ def test_paraphrase_pairs_pair_each_question_with_its_clause_and_negatives(tmp_p
             assert y == 0.0
 
 
+def test_paraphrase_pairs_keep_the_order_the_shipped_reader_was_trained_on(tmp_path) -> None:
+    """``make reader``'s training is repeatable byte for byte only if its pairs come in the same
+    order: this is the order of the code before round 42 (seed 0, two negatives), which
+    ``paraphrase_groups`` must not change."""
+    import json
+
+    from bench.probe_verifier import paraphrase_pairs
+
+    items = [{"heading": f"I › Mục {k}", "clause": f"Điều khoản số {k}.",
+              "question": f"hỏi {k}", "near_miss": f"hỏi gần {k}"} for k in range(3)]
+    f = tmp_path / "pairs.json"
+    f.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    got = [(t.removeprefix("query: ").replace(" passage: Mục ", " | "), y)
+           for t, y in paraphrase_pairs([f], negatives=2)]
+    assert got == [
+        ("hỏi 0 | 0 Điều khoản số 0.", 1.0), ("hỏi gần 0 | 0 Điều khoản số 0.", 0.0),
+        ("hỏi 0 | 2 Điều khoản số 2.", 0.0), ("hỏi 0 | 1 Điều khoản số 1.", 0.0),
+        ("hỏi 1 | 1 Điều khoản số 1.", 1.0), ("hỏi gần 1 | 1 Điều khoản số 1.", 0.0),
+        ("hỏi 1 | 0 Điều khoản số 0.", 0.0), ("hỏi 1 | 2 Điều khoản số 2.", 0.0),
+        ("hỏi 2 | 2 Điều khoản số 2.", 1.0), ("hỏi gần 2 | 2 Điều khoản số 2.", 0.0),
+        ("hỏi 2 | 1 Điều khoản số 1.", 0.0), ("hỏi 2 | 0 Điều khoản số 0.", 0.0)]
+
+
 def test_adapter_sites_are_the_linear_layers_the_reader_merges() -> None:
     """Every adapter name the probe accepts wraps the linear layer whose parameter name
     ``app/answer/reader.py`` looks up when it merges adapters (``<prefix>.a`` / ``.b``)."""
