@@ -10,7 +10,7 @@
     python -m bench.probe_verifier reader rows.pkl PAIRS.json… [--other other-rows.pkl]
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
                                    [--domain rows.pkl… [--first 3]]
-    python -m bench.probe_verifier apply rows.pkl reader.pt other-rows.pkl…
+    python -m bench.probe_verifier apply rows.pkl reader.pt [other-rows.pkl…]
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3] [--product]
                                    [--margin] [--scores tuning-scores.pkl]
     python -m bench.probe_verifier soup reader.npz… --out soup.npz
@@ -1036,10 +1036,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="round 41's probe: every text as reader_view writes it (capitals and "
                          "abbreviations spelled as e5 knows them)")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
-                                        "rows with and without its score, applied to other rows")
+                                        "rows with and without its score, out of fold on them "
+                                        "(as `reader` reports its arm) and applied to other rows")
     ap_.add_argument("rows", type=Path)
-    ap_.add_argument("model", type=Path)
-    ap_.add_argument("others", type=Path, nargs="+")
+    ap_.add_argument("model", type=Path, help="reader.pt or reader.npz (the shipped file)")
+    ap_.add_argument("others", type=Path, nargs="*")
     ap_.add_argument("--rank", type=int, default=8)
     ap_.add_argument("--targets", default="query,value")
     ca = sub.add_parser("cascade", help="a saved reader on the shipped verifier's top candidates")
@@ -1119,6 +1120,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "apply":
         model = _saved_reader(args)
         extra = _score_rows(model, rows)
+        report("shipped features", fit_rows(rows))  # as `reader` reports its trained arm
+        report("with the reader score", fit_rows(rows, extra))
         for f in args.others:
             other = pickle.loads(f.read_bytes())
             print(f"== {f.name}", flush=True)
