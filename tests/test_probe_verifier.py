@@ -408,3 +408,32 @@ def test_question_pairs_are_domain_pairs_one_list_per_question() -> None:
     per_question = question_pairs(rows, first=1)
     assert len(per_question) == 3 and all(len(q) == 1 for q in per_question)
     assert [p for q in per_question for p in q] == domain_pairs(rows, first=1)
+
+
+def test_apply_reports_a_saved_reader_on_the_tuning_rows_as_reader_does(
+        tmp_path, monkeypatch, capsys) -> None:
+    """``apply`` with no other rows: the verifier refitted out of fold on the tuning rows
+    without and with the saved reader's score (round 43: the shipped reader's measure from a
+    repo command). A reader whose score is the label lifts the utility."""
+    import pickle
+
+    import bench.probe_verifier as probe
+
+    rows = _rows(20)
+    for r in rows:  # the shipped feature no longer tells right from wrong, and ranks the
+        r["cands"].reverse()  # wrong clause first
+        r["first_hit"] = False
+        for c in r["cands"]:
+            c["x"] = [0.5]
+    f = tmp_path / "rows.pkl"
+    f.write_bytes(pickle.dumps(rows))
+    monkeypatch.setattr(probe, "_saved_reader", lambda args: "saved")
+    monkeypatch.setattr(probe, "_score_rows", lambda model, rs, *a, **k: {
+        (i, j): 4.0 * c["label"] - 2.0 for i, r in enumerate(rs)
+        for j, c in enumerate(r["cands"])})
+    assert probe.main(["apply", str(f), str(tmp_path / "reader.npz")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    plain, read = (int(ln.split(" utility ")[1].split()[0]) for ln in lines[-2:])
+    assert lines[-2].startswith("shipped features:")
+    assert lines[-1].startswith("with the reader score:")
+    assert read == 20 > plain  # every question answered right only with the score
