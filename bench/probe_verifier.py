@@ -146,6 +146,13 @@ def report(name: str, rows: list[Any], folds: int = 5) -> dict[str, float]:
     return best
 
 
+def report_reader(rows: Rows, extra: Extra) -> None:
+    """A reader's measure on the tuning rows (``reader``'s trained arm, ``apply``'s saved
+    reader): the refit verifier's out-of-fold outcome without and with its score."""
+    report("shipped features", fit_rows(rows))
+    report("with the reader score", fit_rows(rows, extra))
+
+
 # A word of two letters or more outside a document code ("58-NQ/TW" stays whole).
 _CAPS_WORD = re.compile(r"(?<![-/\w])[^\W\d_]{2,}(?![-/\w])")
 _ROMAN = re.compile(r"[IVXLC]+")
@@ -1111,8 +1118,7 @@ def main(argv: list[str] | None = None) -> int:
                                     tuple(args.targets.split(",")), args.save, domain,
                                     args.first, args.seed, args.same_doc, args.checkpoint,
                                     args.context, args.max_tokens, args.view, args.listwise)
-        report("shipped features", fit_rows(rows))
-        report("with the reader score", fit_rows(rows, extra))
+        report_reader(rows, extra)
         if other is not None:
             batch_extra(rows, other, None, None)
             batch_extra(rows, other, extra, other_extra)
@@ -1120,8 +1126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "apply":
         model = _saved_reader(args)
         extra = _score_rows(model, rows)
-        report("shipped features", fit_rows(rows))  # as `reader` reports its trained arm
-        report("with the reader score", fit_rows(rows, extra))
+        report_reader(rows, extra)  # as `reader` reports its trained arm
         for f in args.others:
             other = pickle.loads(f.read_bytes())
             print(f"== {f.name}", flush=True)
