@@ -567,6 +567,25 @@ def question_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool
             for r in rows]
 
 
+def contrast_pairs(rows: Rows, seed: int = 0, view: bool = False) -> list[tuple[str, float]]:
+    """Round 44's probe CN: for each row's first right candidate, the questions
+    ``bench.contrast.contrasts`` writes from the row's question against what the reader reads
+    of that candidate (its last heading and clause), each paired with the candidate, label 0."""
+    from app.answer.reader import SEPARATOR
+    from bench.contrast import contrasts
+
+    rng = random.Random(seed)
+    out: list[tuple[str, float]] = []
+    for r in rows:
+        c = next((c for c in r["cands"] if c["label"]), None)
+        if c is None:
+            continue
+        heading = c["section"].split(SEPARATOR)[-1] if c["section"] else ""
+        for q in contrasts(r["prepared"], f"{heading} {c['sentence']}", rng):
+            out.append((pair_text(q, c, view=view), 0.0))
+    return out
+
+
 def _trigrams(text: str) -> set[str]:
     from app.search.query import plain_form
 
@@ -600,7 +619,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
            rank: int, targets: tuple[str, ...], save: Path | None = None,
            domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
            checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128,
-           view: bool = False, listwise: bool = False) -> tuple[Extra, Extra | None]:
+           view: bool = False, listwise: bool = False, contrast: bool = False
+           ) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows).
@@ -609,7 +629,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     (round 41's probe), every text is read as ``reader_view`` writes it; with ``listwise``
     (round 41's probe LW, round 42 at full size), trained with ``listwise_loss`` on whole
     questions: each domain row, each paraphrase item's question, each near miss
-    (``paraphrase_groups``)."""
+    (``paraphrase_groups``); with ``contrast`` (round 44's probe CN), also on
+    ``contrast_pairs`` of the domain rows (each its own question when ``listwise``)."""
     from sklearn.metrics import roc_auc_score
 
     grouped = paraphrase_groups(files, view=view)
@@ -619,6 +640,13 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     groups = ([g for _, g in grouped] + [base + g for g, q in enumerate(per_question) for _ in q]
               if listwise else None)
     pairs += [p for q in per_question for p in q]
+    if contrast:
+        made = contrast_pairs(domain or [], seed, view)
+        print(f"  contrast questions: {len(made)}", flush=True)
+        if groups is not None:
+            start = 1 + max(groups, default=-1)
+            groups += [start + k for k in range(len(made))]
+        pairs += made
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
     model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint,
@@ -1042,6 +1070,9 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--view", action="store_true",
                     help="round 41's probe: every text as reader_view writes it (capitals and "
                          "abbreviations spelled as e5 knows them)")
+    rd.add_argument("--contrast", action="store_true",
+                    help="round 44's probe CN: also train on contrast questions of the domain "
+                         "rows (bench.contrast: one detail the clause states swapped)")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, out of fold on them "
                                         "(as `reader` reports its arm) and applied to other rows")
@@ -1117,7 +1148,8 @@ def main(argv: list[str] | None = None) -> int:
         extra, other_extra = reader(rows, args.pairs, other, args.epochs, args.lr, args.rank,
                                     tuple(args.targets.split(",")), args.save, domain,
                                     args.first, args.seed, args.same_doc, args.checkpoint,
-                                    args.context, args.max_tokens, args.view, args.listwise)
+                                    args.context, args.max_tokens, args.view, args.listwise,
+                                    args.contrast)
         report_reader(rows, extra)
         if other is not None:
             batch_extra(rows, other, None, None)
