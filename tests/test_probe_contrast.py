@@ -29,7 +29,7 @@ def test_a_level_the_clause_does_not_state_is_left_alone() -> None:
 
 
 def test_xa_hoi_and_thi_xa_are_not_the_xa_level() -> None:
-    text = "Ban Kinh tế - Xã hội chủ trì; các huyện, thị xã báo cáo về tỉnh."
+    text = "Ban Kinh tế - Xã hội chủ trì; các xã báo cáo về Ban Thường vụ."
     made = _made("Ban Kinh tế - Xã hội của thị xã chủ trì việc gì?", text)
     assert all("Xã hội" in q and "thị xã" in q for q in made)
 
