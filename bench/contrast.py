@@ -12,6 +12,9 @@ closed vocabulary of the domain (no question's phrasing): the organisation's lev
 huyện, xã), a year, the unit counted after "bao nhiêu" / "mấy", and the body
 (``ingest.facts.ORGANISATIONS``). A yes/no question gives none (its swapped form is answered,
 by "no", from the same clause).
+
+Not shipped: the probe failed its rule (mean +8.3 against the +10 needed, on three seeds per
+arm), with no fewer false or wrong answers (``bench/notes/issue-8-round44.md``).
 """
 from __future__ import annotations
 
