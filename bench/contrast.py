@@ -22,8 +22,8 @@ import random
 import re
 import unicodedata
 
+from app.search.query import plain_form
 from ingest.facts import organisations
-from ingest.text import strip_accents
 
 # Levels as a question writes them → the words a text uses for that level (lower case, with
 # accents: stripped, "tỉnh" would be "tính" and "tinh thần" too). "thị xã" is a huyện-level
@@ -55,13 +55,9 @@ _YES_NO = re.compile(r"\b(?:khong|ko|k|chua|ha|hay sao)\b\W*(?:\b(?:a|nhi|vay|th
                      r"|\bco phai\b|\bphai (?:khong|ko)\b|\bdung (?:khong|ko)\b")
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", strip_accents(text)).strip()
-
-
 def is_yes_no(question: str) -> bool:
     """Whether ``question`` asks for yes or no ("… có phải nộp không ạ?", "… đúng không?")."""
-    return bool(_YES_NO.search(_plain(question)))
+    return bool(_YES_NO.search(plain_form(question)))
 
 
 def _swap(question: str, start: int, end: int, new: str) -> str:

@@ -571,8 +571,8 @@ def contrast_pairs(rows: Rows, seed: int = 0, view: bool = False) -> list[tuple[
     """Round 44's probe CN: for each row's first right candidate, the questions
     ``bench.contrast.contrasts`` writes from the row's question against what the reader reads
     of that candidate (its last heading and clause), each paired with the candidate, label 0."""
-    from app.answer.reader import SEPARATOR
     from bench.contrast import contrasts
+    from ingest.facts import last_heading
 
     rng = random.Random(seed)
     out: list[tuple[str, float]] = []
@@ -580,8 +580,7 @@ def contrast_pairs(rows: Rows, seed: int = 0, view: bool = False) -> list[tuple[
         c = next((c for c in r["cands"] if c["label"]), None)
         if c is None:
             continue
-        heading = c["section"].split(SEPARATOR)[-1] if c["section"] else ""
-        for q in contrasts(r["prepared"], f"{heading} {c['sentence']}", rng):
+        for q in contrasts(r["prepared"], f"{last_heading(c['section'])} {c['sentence']}", rng):
             out.append((pair_text(q, c, view=view), 0.0))
     return out
 

@@ -29,6 +29,14 @@ from functools import lru_cache
 from ingest.text import canonical, has_diacritics, strip_accents
 
 SEPARATOR = " › "  # between the headings of a section path
+
+
+def last_heading(section: str | None) -> str:
+    """The last heading of a section path ("II. Nội dung › 3. Tài liệu" → "3. Tài liệu");
+    "" for none."""
+    return (section or "").split(SEPARATOR)[-1]
+
+
 HEADING_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)]\s*", re.I)
 LIST_LEAD = re.compile(r"^[-–•+*]\s*")
 

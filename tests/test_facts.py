@@ -250,3 +250,11 @@ def test_organisation_level_follows_the_name(text: str, level: str | None) -> No
 def test_stated_kind_follows_the_value_not_the_phrasing(question: str, skip: tuple[str, ...],
                                                           kind: str | None) -> None:
     assert stated_kind(question, skip) == kind
+
+
+def test_last_heading_is_the_section_paths_last_heading_or_nothing() -> None:
+    from ingest.facts import last_heading
+
+    assert last_heading("II. NỘI DUNG › 3. Tài liệu học tập") == "3. Tài liệu học tập"
+    assert last_heading("I. MỤC ĐÍCH") == "I. MỤC ĐÍCH"
+    assert last_heading("") == "" and last_heading(None) == ""

@@ -31,7 +31,7 @@ from app.answer.verify import (
     load_verifier,
 )
 from app.search.query import QueryInfo
-from ingest.facts import LIST_LEAD, SEPARATOR
+from ingest.facts import LIST_LEAD, last_heading
 from ingest.records import Passage
 from ingest.text import canonical
 
@@ -107,7 +107,7 @@ def _doc_name(p: Passage) -> str:
 def _heading(p: Passage) -> str | None:
     if not p.section or p.kind != "body":
         return None
-    last = p.section.split(SEPARATOR)[-1]
+    last = last_heading(p.section)
     return _LABEL.sub("", last).rstrip(":") or None
 
 

@@ -52,7 +52,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ingest.facts import SEPARATOR
+from ingest.facts import last_heading
 
 READER_PATH = Path(__file__).with_name("reader.npz")
 MAX_TOKENS = 128  # as in training
@@ -64,7 +64,7 @@ LORA_SCALE_KEY = "lora.scale"  # α / rank, saved by ``bench.probe_verifier.save
 
 def pair_text(question: str, section: str, clause: str) -> str:
     """What the reader reads: the question, the clause's last heading, the clause."""
-    heading = section.split(SEPARATOR)[-1] if section else ""
+    heading = last_heading(section)
     return f"query: {question} passage: {heading} {clause}".strip()
 
 

@@ -50,7 +50,13 @@ from app.answer.sentences import (
 from app.answer.support import coverage, known_function
 from app.search.hybrid import heading_match, heading_words
 from app.search.query import QueryInfo, section_levels
-from ingest.facts import SEPARATOR, issuer_level, issuer_organisation, number_head, time_frame
+from ingest.facts import (
+    issuer_level,
+    issuer_organisation,
+    last_heading,
+    number_head,
+    time_frame,
+)
 from ingest.text import has_diacritics, strip_accents
 
 if TYPE_CHECKING:
@@ -344,7 +350,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
     head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
-    context = f"{p.section.split(SEPARATOR)[-1]} {sentence}" if p.section else sentence
+    context = f"{last_heading(p.section)} {sentence}" if p.section else sentence
     rest = _rest(question, hit, kb, accents)
     body = f"{p.section or ''} {p.text}"
     top_idf = max((idf(t) for t in content_tokens(question, accents)), default=1.0)

@@ -80,7 +80,7 @@ from app.quiz.pick import ANSWER_CAP, KIND_SHARE, OPEN_SHARE, SHARE_FROM
 from app.quiz.stems import BLANK, ambiguous, clean, label_of, real_claim
 from app.quiz.terms import NOUNS, analyse
 from app.quiz.truefalse import stronger
-from ingest.facts import SEPARATOR
+from ingest.facts import SEPARATOR, last_heading
 from ingest.records import Passage
 from ingest.text import canonical, normalize_date
 
@@ -503,7 +503,7 @@ def informative_blank(item: QuizItem) -> bool:
 
 def _section_level(item: QuizItem) -> str | None:
     section = str(item.citation.get("section") or "")
-    return level_of(section.split(SEPARATOR)[-1]) if SEPARATOR in section else None
+    return level_of(last_heading(section)) if SEPARATOR in section else None
 
 
 def fits_heading(item: QuizItem) -> bool:

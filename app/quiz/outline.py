@@ -17,7 +17,7 @@ from typing import Any
 
 from app.quiz.outline_digest import Point, clauses, digest, doc_label, items, point
 from app.quiz.outline_roles import ROLES, Role, duty_levels, parse_role
-from ingest.facts import SEPARATOR
+from ingest.facts import last_heading
 from ingest.records import Passage
 from ingest.text import DOC_CODE, normalize_code, strip_accents
 
@@ -132,8 +132,8 @@ def missing_notes(plan: Sequence[Passage], library: Sequence[Passage]) -> tuple[
     if not plan:
         return ()
     held = {_code_key(p.meta.number) for p in library if p.meta.number}
-    reading = next((s.split(SEPARATOR)[-1] for s in dict.fromkeys(p.section or "" for p in plan)
-                    if "tai lieu" in strip_accents(s.split(SEPARATOR)[-1])), None)
+    reading = next((h for h in dict.fromkeys(last_heading(p.section) for p in plan)
+                    if "tai lieu" in strip_accents(h)), None)
     out = []
     for label, code in resolutions(plan[0]):
         if _code_key(code) in held:
@@ -158,7 +158,7 @@ def _duties(body: Sequence[Passage], role: Role) -> tuple[tuple[Point, ...], tup
     for p in body:
         if not p.section:
             continue
-        heading = p.section.split(SEPARATOR)[-1]
+        heading = last_heading(p.section)
         for item in items(p):
             for text in clauses(item):
                 if text in seen:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.tracking.models import LEVELS
-from ingest.facts import SEPARATOR
+from ingest.facts import last_heading
 from ingest.records import DocumentMeta, Passage
 from ingest.text import strip_accents
 
@@ -88,7 +88,7 @@ def _duration(line: str) -> str:
 
 def _levels(p: Passage) -> list[str]:
     """Levels the passage's own heading names, top level first."""
-    heading = (p.section or "").split(SEPARATOR)[-1] if p.section else p.text.split("\n")[0]
+    heading = last_heading(p.section) if p.section else p.text.split("\n")[0]
     plain = strip_accents(heading).lower()
     return [lv for lv in LEVELS if _LEVEL_PATTERNS[lv].search(plain)]
 
