@@ -13,7 +13,11 @@ huyện, xã), a year, the unit counted after "bao nhiêu" / "mấy", and the bo
 (``ingest.facts.ORGANISATIONS``). A yes/no question gives none (its swapped form is answered,
 by "no", from the same clause).
 
-Not shipped: the probe failed its rule (mean +8.3 against the +10 needed, on three seeds per
+Round 45's probe DLC (``document_label``) tells the reader whose clause it reads: the document's
+type, body and level, so the contrast questions can swap the body and the level the document
+states, not only those its clause names.
+
+Round 44's CN is not shipped: the probe failed its rule (mean +8.3 against the +10 needed, on three seeds per
 arm), with no fewer false or wrong answers (``bench/notes/issue-8-round44.md``).
 """
 from __future__ import annotations
@@ -23,7 +27,7 @@ import re
 import unicodedata
 
 from app.search.query import plain_form
-from ingest.facts import organisations
+from ingest.facts import TYPE_CODES, issuer_level, organisation_level, organisations
 
 # Levels as a question writes them → the words a text uses for that level (lower case, with
 # accents: stripped, "tỉnh" would be "tính" and "tinh thần" too). "thị xã" is a huyện-level
@@ -51,6 +55,10 @@ BODIES = {
     "mat-tran": (("ủy ban mặt trận tổ quốc", "uỷ ban mặt trận tổ quốc", "mặt trận tổ quốc",
                   "mttq", "mặt trận"), "Mặt trận Tổ quốc"),
 }
+# Every body (``ORGANISATIONS`` key) → the name a document label gives it; levels likewise.
+LABEL_NAMES = {key: name for key, (_, name) in BODIES.items()} | {
+    "dang": "Đảng bộ", "cong-doan": "Công đoàn", "chinh-quyen": "Ủy ban nhân dân"}
+LEVEL_NAMES = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 _YES_NO = re.compile(r"\b(?:khong|ko|k|chua|ha|hay sao)\b\W*(?:\b(?:a|nhi|vay|the|nhe|chi|anh|em)\b\W*)*$"
                      r"|\bco phai\b|\bphai (?:khong|ko)\b|\bdung (?:khong|ko)\b")
 
@@ -127,3 +135,15 @@ def contrasts(question: str, text: str, rng: random.Random) -> list[str]:
     made = (_level(question, lower, rng), _year(question, text),
             _unit(question, lower, rng), _body(question, text, rng))
     return [q for q in made if q and q != question]
+
+
+def document_label(title: str) -> str:
+    """What round 45's probe DLC tells the reader of a clause's document, from its label
+    (type, số hiệu, issuer, title, as ``bench.probe_verifier.dump`` keeps it): its type, its
+    body and the body's level as members name them ("Kế hoạch 45-KH/HND BCH HND HUYỆN ĐÔNG SƠN
+    …" → "Kế hoạch Hội Nông dân huyện"); no number, no place; "" when it names none of them."""
+    kind = next((t for t in TYPE_CODES.values() if title.startswith(t)), None)
+    body = next(iter(organisations(title)), None)
+    level = organisation_level(title) or issuer_level(title)
+    parts = (kind, LABEL_NAMES.get(body or ""), LEVEL_NAMES.get(level or ""))
+    return " ".join(p for p in parts if p)

@@ -176,15 +176,18 @@ def reader_view(text: str) -> str:
     return canonical_spelling(_CAPS_WORD.sub(fix, text))
 
 
-def pair_text(question: str, c: dict[str, Any], context: bool = False, view: bool = False
-              ) -> str:
+def pair_text(question: str, c: dict[str, Any], context: bool = False, view: bool = False,
+              label: bool = False) -> str:
     """What the reader reads (``app.answer.reader.pair_text``) for a dumped candidate; with
     ``context`` (round 40's probe), followed by the whole passage the clause is in, when there
     is one and it is more than the clause; with ``view`` (round 41's probe), as
-    ``reader_view`` writes it (capitals and abbreviations as e5 knows them)."""
+    ``reader_view`` writes it (capitals and abbreviations as e5 knows them); with ``label``
+    (round 45's probe DLC), told the document's ``bench.contrast.document_label`` first."""
     from app.answer.reader import pair_text as text
+    from bench.contrast import document_label
 
-    out = text(question, c["section"], c["sentence"])
+    told = document_label(c.get("title") or "") if label else ""
+    out = text(question, c["section"], c["sentence"], told)
     passage = (c.get("text") or "").strip()
     more = context and bool(passage) and passage != c["sentence"].strip()
     out = f"{out} context: {passage}" if more else out
@@ -474,10 +477,10 @@ class ProductReader:
 
 
 def _score_rows(model: Any, rows: Rows, idx: Any = None, context: bool = False,
-                view: bool = False) -> Extra:
+                view: bool = False, label: bool = False) -> Extra:
     keys = [(int(i), j) for i in (range(len(rows)) if idx is None else idx)
             for j in range(len(rows[i]["cands"]))]
-    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j], context, view)
+    texts = [pair_text(rows[i]["prepared"], rows[i]["cands"][j], context, view, label)
              for i, j in keys]
     return dict(zip(keys, model.scores(texts), strict=True))
 
@@ -550,8 +553,9 @@ def domain_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool =
 
 
 def question_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool = False,
-                   view: bool = False) -> list[list[tuple[str, float]]]:
-    """``domain_pairs``, one list per row (question), in the same order."""
+                   view: bool = False, label: bool = False) -> list[list[tuple[str, float]]]:
+    """``domain_pairs``, one list per row (question), in the same order (``label``: each
+    text told its document's label, ``pair_text``)."""
     from app.answer.evaluate import same_document
 
     originals = same_document() if same_doc else None
@@ -562,16 +566,18 @@ def question_pairs(rows: Rows, first: int, same_doc: bool = False, context: bool
         name = Path(c["source"]).name
         return originals.get(name, name) == r["group"]
 
-    return [[(pair_text(r["prepared"], c, context, view), c["label"])
+    return [[(pair_text(r["prepared"], c, context, view, label), c["label"])
              for j, c in enumerate(r["cands"]) if (j < first or c["label"]) and keep(r, c)]
             for r in rows]
 
 
-def contrast_pairs(rows: Rows, seed: int = 0, view: bool = False) -> list[tuple[str, float]]:
+def contrast_pairs(rows: Rows, seed: int = 0, view: bool = False, label: bool = False
+                   ) -> list[tuple[str, float]]:
     """Round 44's probe CN: for each row's first right candidate, the questions
     ``bench.contrast.contrasts`` writes from the row's question against what the reader reads
-    of that candidate (its last heading and clause), each paired with the candidate, label 0."""
-    from bench.contrast import contrasts
+    of that candidate (its last heading and clause; with ``label``, round 45's DLC, its
+    document's label too), each paired with the candidate, label 0."""
+    from bench.contrast import contrasts, document_label
     from ingest.facts import last_heading
 
     rng = random.Random(seed)
@@ -580,8 +586,10 @@ def contrast_pairs(rows: Rows, seed: int = 0, view: bool = False) -> list[tuple[
         c = next((c for c in r["cands"] if c["label"]), None)
         if c is None:
             continue
-        for q in contrasts(r["prepared"], f"{last_heading(c['section'])} {c['sentence']}", rng):
-            out.append((pair_text(q, c, view=view), 0.0))
+        told = document_label(c.get("title") or "") if label else ""
+        read = f"{told} {last_heading(c['section'])} {c['sentence']}".strip()
+        for q in contrasts(r["prepared"], read, rng):
+            out.append((pair_text(q, c, view=view, label=label), 0.0))
     return out
 
 
@@ -618,8 +626,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
            rank: int, targets: tuple[str, ...], save: Path | None = None,
            domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
            checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128,
-           view: bool = False, listwise: bool = False, contrast: bool = False
-           ) -> tuple[Extra, Extra | None]:
+           view: bool = False, listwise: bool = False, contrast: bool = False,
+           label: bool = False) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows).
@@ -629,18 +637,27 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     (round 41's probe LW, round 42 at full size), trained with ``listwise_loss`` on whole
     questions: each domain row, each paraphrase item's question, each near miss
     (``paraphrase_groups``); with ``contrast`` (round 44's probe CN), also on
-    ``contrast_pairs`` of the domain rows (each its own question when ``listwise``)."""
+    ``contrast_pairs`` of the domain rows (each its own question when ``listwise``); with
+    ``label`` (round 45's probe DLC), the domain pairs, the contrast pairs and the scored
+    candidates are told their document's label (paraphrase items have none)."""
     from sklearn.metrics import roc_auc_score
 
     grouped = paraphrase_groups(files, view=view)
     pairs = [p for p, _ in grouped]
-    per_question = question_pairs(domain or [], first, same_doc, context, view)
+    if label:
+        from bench.contrast import document_label
+
+        told = collections.Counter(document_label(c.get("title") or "") for r in (*(domain or []), *rows)
+                       for c in r["cands"])
+        print("  labels: " + "; ".join(f"{k or '(none)'} {n}" for k, n in told.most_common()),
+              flush=True)
+    per_question = question_pairs(domain or [], first, same_doc, context, view, label)
     base = 1 + max((g for _, g in grouped), default=-1)
     groups = ([g for _, g in grouped] + [base + g for g, q in enumerate(per_question) for _ in q]
               if listwise else None)
     pairs += [p for q in per_question for p in q]
     if contrast:
-        made = contrast_pairs(domain or [], seed, view)
+        made = contrast_pairs(domain or [], seed, view, label)
         print(f"  contrast questions: {len(made)}", flush=True)
         if groups is not None:
             start = 1 + max(groups, default=-1)
@@ -652,12 +669,12 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
                                                                          groups=groups)
     if save is not None:
         save_reader(model, save)
-    extra = _score_rows(model, rows, context=context, view=view)
+    extra = _score_rows(model, rows, context=context, view=view, label=label)
     keys = list(extra)
     y = [rows[i]["cands"][j]["label"] for i, j in keys]
     print(f"  tuning candidates: pair AUC {roc_auc_score(y, [extra[k] for k in keys]):.3f}",
           flush=True)
-    return extra, (_score_rows(model, other, context=context, view=view)
+    return extra, (_score_rows(model, other, context=context, view=view, label=label)
                    if other is not None else None)
 
 
@@ -1072,6 +1089,9 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--contrast", action="store_true",
                     help="round 44's probe CN: also train on contrast questions of the domain "
                          "rows (bench.contrast: one detail the clause states swapped)")
+    rd.add_argument("--label", action="store_true",
+                    help="round 45's probe DLC: every domain and scored text is told its "
+                         "document's type, body and level (bench.contrast.document_label)")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, out of fold on them "
                                         "(as `reader` reports its arm) and applied to other rows")
@@ -1148,7 +1168,7 @@ def main(argv: list[str] | None = None) -> int:
                                     tuple(args.targets.split(",")), args.save, domain,
                                     args.first, args.seed, args.same_doc, args.checkpoint,
                                     args.context, args.max_tokens, args.view, args.listwise,
-                                    args.contrast)
+                                    args.contrast, args.label)
         report_reader(rows, extra)
         if other is not None:
             batch_extra(rows, other, None, None)

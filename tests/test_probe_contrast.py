@@ -1,10 +1,11 @@
 """Contrast questions of round 44's probe CN (bench/contrast.py): one detail the clause states,
-swapped for one it does not state; nothing where the clause states nothing to swap."""
+swapped for one it does not state; nothing where the clause states nothing to swap. Round 45's
+probe DLC: the document's label the reader is told, and the swaps it allows."""
 from __future__ import annotations
 
 import random
 
-from bench.contrast import contrasts, is_yes_no
+from bench.contrast import contrasts, document_label, is_yes_no
 from bench.probe_verifier import contrast_pairs
 from ingest.facts import organisations
 
@@ -74,3 +75,29 @@ def test_contrast_pairs_pair_the_first_right_candidate_with_label_zero() -> None
     assert len(pairs) == 1 and pairs[0][1] == 0.0
     assert pairs[0][0].endswith("passage: 2. Cấp huyện Hoàn thành trước ngày 15/9/2020.")
     assert "cấp huyện học" not in pairs[0][0]
+
+
+def test_a_document_label_is_its_type_body_and_level_without_number_or_place() -> None:
+    assert document_label("Kế hoạch 45-KH/HND BCH HND HUYỆN ĐÔNG SƠN Học tập, quán triệt Nghị "
+                          "quyết số 58-NQ/TW về xây dựng và phát triển tỉnh Thanh Hóa") == \
+        "Kế hoạch Hội Nông dân huyện"
+    # the level is not right after the body's name here: the issuer's level word gives it
+    assert document_label("Kế hoạch 40-KH/MTTQ-BTT UBMTTQ VIỆT NAM TỈNH THANH HÓA BAN THƯỜNG "
+                          "TRỰC Tuyên truyền") == "Kế hoạch Mặt trận Tổ quốc tỉnh"
+    assert document_label("Nghị quyết 09-NQ/TU TỈNH ỦY HÀ LÂM về xây dựng tỉnh Hà Lâm") == \
+        "Nghị quyết Đảng bộ tỉnh"
+    assert document_label("Tài liệu hỏi đáp") == ""
+    assert document_label("") == ""
+
+
+def test_contrast_pairs_with_the_label_swap_the_body_the_document_states() -> None:
+    """The clause names no body: only the label's body can be swapped, and the pair reads it."""
+    right = {"section": "III › 2. Cấp huyện", "sentence": "Hoàn thành trước ngày 15/9/2020.",
+             "title": "Kế hoạch 985-KH/HNDT BCH HND TỈNH THANH HOÁ Học tập", "label": 1.0}
+    rows = [{"prepared": "Hội Nông dân học xong trước ngày nào?", "cands": [right]}]
+    assert contrast_pairs(rows) == []
+    pairs = contrast_pairs(rows, label=True)
+    assert len(pairs) == 1 and pairs[0][1] == 0.0
+    assert "Hội Nông dân" not in pairs[0][0].split(" passage: ")[0]
+    assert pairs[0][0].endswith("passage: Kế hoạch Hội Nông dân tỉnh › 2. Cấp huyện Hoàn thành "
+                                "trước ngày 15/9/2020.")

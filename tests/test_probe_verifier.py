@@ -54,6 +54,16 @@ def test_pair_text_reads_the_question_the_last_heading_and_the_clause() -> None:
     assert pair_text("hạn nộp?", c) == "query: hạn nộp? passage: Chế độ Gửi trước ngày 1/9/2020"
 
 
+def test_pair_text_with_label_tells_the_document_before_the_heading() -> None:
+    """Round 45's probe DLC; without ``label`` the text is the shipped reader's."""
+    c = {**_rows(1)[0]["cands"][0], "title": "Kế hoạch 19-KH/HND BCH HND HUYỆN TÂN PHONG Học tập"}
+    assert pair_text("hạn nộp?", c) == "query: hạn nộp? passage: Chế độ Gửi trước ngày 1/9/2020"
+    assert pair_text("hạn nộp?", c, label=True) == \
+        "query: hạn nộp? passage: Kế hoạch Hội Nông dân huyện › Chế độ Gửi trước ngày 1/9/2020"
+    untitled = {**c, "title": ""}
+    assert pair_text("hạn nộp?", untitled, label=True) == pair_text("hạn nộp?", untitled)
+
+
 def test_pair_text_with_context_adds_the_passage_only_when_it_is_more_than_the_clause() -> None:
     """Round 40's probe: the reader reads the clause's passage after the clause."""
     from bench.probe_verifier import domain_pairs

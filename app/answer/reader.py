@@ -52,7 +52,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ingest.facts import last_heading
+from ingest.facts import SEPARATOR, last_heading
 
 READER_PATH = Path(__file__).with_name("reader.npz")
 MAX_TOKENS = 128  # as in training
@@ -62,10 +62,13 @@ LORA_SCALE_KEY = "lora.scale"  # α / rank, saved by ``bench.probe_verifier.save
 # it is not rank 8's
 
 
-def pair_text(question: str, section: str, clause: str) -> str:
-    """What the reader reads: the question, the clause's last heading, the clause."""
+def pair_text(question: str, section: str, clause: str, label: str = "") -> str:
+    """What the reader reads: the question, the clause's last heading, the clause; with
+    ``label`` (round 45's probe DLC: the document's type, body and level, which the product
+    does not pass), that first, before the heading."""
     heading = last_heading(section)
-    return f"query: {question} passage: {heading} {clause}".strip()
+    head = f"{label}{SEPARATOR}{heading}" if label else heading
+    return f"query: {question} passage: {head} {clause}".strip()
 
 
 def _safetensors(path: Path) -> dict[str, np.ndarray]:
