@@ -17,8 +17,8 @@ Round 45's probe DLC (``document_label``) tells the reader whose clause it reads
 type, body and level, so the contrast questions can swap the body and the level the document
 states, not only those its clause names.
 
-Round 44's CN is not shipped: the probe failed its rule (mean +8.3 against the +10 needed, on three seeds per
-arm), with no fewer false or wrong answers (``bench/notes/issue-8-round44.md``).
+Round 44's CN is not shipped: the probe failed its rule (mean +8.3 against the +10 needed, on
+three seeds per arm), with no fewer false or wrong answers (``bench/notes/issue-8-round44.md``).
 """
 from __future__ import annotations
 

@@ -647,8 +647,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     if label:
         from bench.contrast import document_label
 
-        told = collections.Counter(document_label(c.get("title") or "") for r in (*(domain or []), *rows)
-                       for c in r["cands"])
+        told = collections.Counter(document_label(c.get("title") or "")
+                                   for r in (*(domain or []), *rows) for c in r["cands"])
         print("  labels: " + "; ".join(f"{k or '(none)'} {n}" for k, n in told.most_common()),
               flush=True)
     per_question = question_pairs(domain or [], first, same_doc, context, view, label)
