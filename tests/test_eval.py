@@ -36,7 +36,7 @@ from ingest.settings import Settings
 DATA = Path(__file__).parent / "data"
 DEVSET = DATA / "devset.json"
 HELDOUT = DATA / "heldout.json"
-FRESH = [DATA / f"heldout-fresh{n}.json" for n in ("", *range(2, 257))]  # later batches
+FRESH = [DATA / f"heldout-fresh{n}.json" for n in ("", *range(2, 265))]  # later batches
 # fresh ... fresh16 have been the answer reader's training data since round 13, fresh17 ...
 # fresh56 since round 20, fresh57 ... fresh96 since round 28, fresh97 ... fresh136 since round
 # 30 (no longer held out)
