@@ -10,6 +10,7 @@
     python -m bench.probe_verifier reader rows.pkl PAIRS.json… [--other other-rows.pkl]
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
                                    [--domain rows.pkl… [--first 3]]
+                                   [--teacher reader.npz… [--teacher-scores logits.npz]]
     python -m bench.probe_verifier apply rows.pkl reader.pt [other-rows.pkl…]
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3] [--product]
                                    [--margin] [--scores tuning-scores.pkl]
@@ -76,7 +77,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -476,6 +477,41 @@ class ProductReader:
         return out
 
 
+def distilled(pairs: list[tuple[str, float]], logits: Sequence[float]
+              ) -> list[tuple[str, float]]:
+    """Round 52's ED (bench/notes/issue-8-round52.md): each pair's label replaced by the
+    sigmoid of its teachers' mean logit (``teacher_logits``), the same texts in the same order;
+    the binary cross-entropy of the training then fits the teachers' probabilities."""
+    if len(logits) != len(pairs):
+        raise ValueError(f"{len(logits)} teacher logits for {len(pairs)} pairs")
+    return [(text, 1.0 / (1.0 + math.exp(-float(z))))
+            for (text, _), z in zip(pairs, logits, strict=True)]
+
+
+def teacher_logits(texts: list[str], teachers: Sequence[Callable[[list[str]], list[float]]],
+                   store: Path | None = None) -> np.ndarray:
+    """The mean of the ``teachers``' logits for each text (each teacher a scoring function,
+    e.g. ``ProductReader(path).scores``: the forward pass the product reads with). With
+    ``store``, they are kept there with a digest of the texts and of the number of teachers,
+    and read back instead of recomputed when both match (a resumed training does not score
+    46,000 pairs again)."""
+    h = hashlib.sha256(f"{len(teachers)}\n".encode())
+    for text in texts:
+        h.update(text.encode() + b"\n")
+    digest = h.hexdigest()
+    if store is not None and store.exists():
+        kept = np.load(store)
+        if str(kept["digest"]) == digest:
+            return kept["logits"]
+    logits = np.mean([np.asarray(score(texts), dtype=np.float64) for score in teachers],
+                     axis=0)
+    if store is not None:
+        tmp = store.with_name(store.name + ".part.npz")
+        np.savez(tmp, digest=np.array(digest), logits=logits)
+        os.replace(tmp, store)
+    return logits
+
+
 def _score_rows(model: Any, rows: Rows, idx: Any = None, context: bool = False,
                 view: bool = False, label: bool = False) -> Extra:
     keys = [(int(i), j) for i in (range(len(rows)) if idx is None else idx)
@@ -627,7 +663,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
            domain: Rows | None = None, first: int = 3, seed: int = 0, same_doc: bool = False,
            checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128,
            view: bool = False, listwise: bool = False, contrast: bool = False,
-           label: bool = False) -> tuple[Extra, Extra | None]:
+           label: bool = False, teachers: Sequence[Path] = (),
+           teacher_store: Path | None = None) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows).
@@ -639,7 +676,9 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     (``paraphrase_groups``); with ``contrast`` (round 44's probe CN), also on
     ``contrast_pairs`` of the domain rows (each its own question when ``listwise``); with
     ``label`` (round 45's probe DLC), the domain pairs, the contrast pairs and the scored
-    candidates are told their document's label (paraphrase items have none)."""
+    candidates are told their document's label (paraphrase items have none); with
+    ``teachers`` (saved readers; round 52's ED), every pair's label becomes the sigmoid of
+    their mean logit (``distilled``; the logits kept in ``teacher_store``)."""
     from sklearn.metrics import roc_auc_score
 
     grouped = paraphrase_groups(files, view=view)
@@ -665,6 +704,12 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
         pairs += made
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
+    if teachers:
+        logits = teacher_logits([t for t, _ in pairs],
+                                [ProductReader(p).scores for p in teachers], teacher_store)
+        pairs = distilled(pairs, logits)
+        print(f"  teachers: {len(teachers)}, mean soft label "
+              f"{sum(y for _, y in pairs) / len(pairs):.3f}", flush=True)
     model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint,
                                                                          groups=groups)
     if save is not None:
@@ -1092,6 +1137,11 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("--label", action="store_true",
                     help="round 45's probe DLC: every domain and scored text is told its "
                          "document's type, body and level (bench.contrast.document_label)")
+    rd.add_argument("--teacher", type=Path, nargs="*", default=[],
+                    help="round 52's ED: saved readers (.npz) whose mean logit, through the "
+                         "product's forward pass, gives every pair its label (a probability)")
+    rd.add_argument("--teacher-scores", type=Path,
+                    help="keep the teachers' logits here (.npz), reused when the pairs match")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, out of fold on them "
                                         "(as `reader` reports its arm) and applied to other rows")
@@ -1168,7 +1218,8 @@ def main(argv: list[str] | None = None) -> int:
                                     tuple(args.targets.split(",")), args.save, domain,
                                     args.first, args.seed, args.same_doc, args.checkpoint,
                                     args.context, args.max_tokens, args.view, args.listwise,
-                                    args.contrast, args.label)
+                                    args.contrast, args.label, args.teacher,
+                                    args.teacher_scores)
         report_reader(rows, extra)
         if other is not None:
             batch_extra(rows, other, None, None)

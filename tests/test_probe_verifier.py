@@ -447,3 +447,76 @@ def test_apply_reports_a_saved_reader_on_the_tuning_rows_as_reader_does(
     assert lines[-2].startswith("shipped features:")
     assert lines[-1].startswith("with the reader score:")
     assert read == 20 > plain  # every question answered right only with the score
+
+
+def test_distilled_labels_are_the_teachers_probabilities_in_the_same_order() -> None:
+    """Round 52's ED: each pair keeps its text and takes sigmoid(teachers' mean logit) as its
+    label; a count that does not match the pairs is refused."""
+    from bench.probe_verifier import distilled
+
+    pairs = [("query: a passage: x", 1.0), ("query: b passage: y", 0.0), ("query: c", 0.0)]
+    out = distilled(pairs, [0.0, 2.0, -3.0])
+    assert [t for t, _ in out] == [t for t, _ in pairs]
+    assert [y for _, y in out] == pytest.approx([0.5, 0.8808, 0.0474], abs=1e-4)
+    with pytest.raises(ValueError, match="2 teacher logits for 3 pairs"):
+        distilled(pairs, [0.0, 1.0])
+
+
+def test_teacher_logits_average_the_teachers_and_are_kept_for_the_same_texts(tmp_path) -> None:
+    """The mean of several scorers per text; with a store, read back (no scorer called) when
+    the texts and the number of teachers match, and recomputed when the texts differ."""
+    from bench.probe_verifier import teacher_logits
+
+    calls: list[int] = []
+
+    def scorer(shift: float):
+        def score(texts: list[str]) -> list[float]:
+            calls.append(len(texts))
+            return [len(t) + shift for t in texts]
+        return score
+
+    texts = ["ab", "abcd"]
+    store = tmp_path / "teachers.npz"
+    got = teacher_logits(texts, [scorer(0.0), scorer(1.0), scorer(-4.0)], store)
+    assert got.tolist() == pytest.approx([2 - 1, 4 - 1])
+    assert calls == [2, 2, 2] and store.exists()
+    again = teacher_logits(texts, [scorer(9.0), scorer(9.0), scorer(9.0)], store)
+    assert again.tolist() == pytest.approx([1.0, 3.0]) and calls == [2, 2, 2]  # read back
+    other = teacher_logits(["abc"], [scorer(0.0), scorer(0.0), scorer(0.0)], store)
+    assert other.tolist() == [3.0] and len(calls) == 6
+
+
+def test_a_reader_with_teachers_trains_on_their_probabilities(tmp_path, monkeypatch) -> None:
+    """``reader(..., teachers=…)`` gives the trainer the same texts, each labelled with the
+    teachers' probability, not the 0/1 labels."""
+    import json
+
+    import bench.probe_verifier as probe
+
+    items = [{"heading": "I", "clause": f"Điều {k}.", "question": f"hỏi {k}"} for k in range(2)]
+    f = tmp_path / "pairs.json"
+    f.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    seen: dict[str, object] = {}
+
+    class Teacher:
+        def __init__(self, path) -> None:
+            self.bias = float(path.stem[-1])
+
+        def scores(self, texts: list[str]) -> list[float]:
+            return [self.bias] * len(texts)
+
+    def trainer(*args, **kwargs):
+        def train(pairs, checkpoint=None, groups=None):
+            seen.update(pairs=pairs)
+            raise SystemExit("stop")
+        return train
+    monkeypatch.setattr(probe, "_reader_trainer", trainer)
+    monkeypatch.setattr(probe, "ProductReader", Teacher)
+    plain = probe.paraphrase_pairs([f])
+    with pytest.raises(SystemExit, match="stop"):
+        probe.reader(_rows(2), [f], None, 1, 5e-4, 2, ("query",),
+                     teachers=[tmp_path / "t0", tmp_path / "t2"])
+    pairs = seen["pairs"]
+    assert [t for t, _ in pairs] == [t for t, _ in plain]
+    assert {y for _, y in plain} == {0.0, 1.0}
+    assert [y for _, y in pairs] == pytest.approx([1 / (1 + np.exp(-1.0))] * len(plain))
