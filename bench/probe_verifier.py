@@ -705,8 +705,11 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     if not pairs:
         raise SystemExit("no training pairs: give paraphrase item files or --domain rows")
     if teachers:
+        # each teacher is loaded only when it scores, one at a time, and not at all when
+        # ``teacher_store`` already holds these pairs' logits (a resumed training)
         logits = teacher_logits([t for t, _ in pairs],
-                                [ProductReader(p).scores for p in teachers], teacher_store)
+                                [lambda texts, p=p: ProductReader(p).scores(texts)
+                                 for p in teachers], teacher_store)
         pairs = distilled(pairs, logits)
         print(f"  teachers: {len(teachers)}, mean soft label "
               f"{sum(y for _, y in pairs) / len(pairs):.3f}", flush=True)

@@ -520,3 +520,30 @@ def test_a_reader_with_teachers_trains_on_their_probabilities(tmp_path, monkeypa
     assert [t for t, _ in pairs] == [t for t, _ in plain]
     assert {y for _, y in plain} == {0.0, 1.0}
     assert [y for _, y in pairs] == pytest.approx([1 / (1 + np.exp(-1.0))] * len(plain))
+
+
+def test_a_reader_with_kept_teacher_logits_loads_no_teacher(tmp_path, monkeypatch) -> None:
+    """A resumed distillation (the teachers' logits already in ``teacher_store``) builds no
+    teacher reader: loading three readers would cost seconds and gigabytes for nothing."""
+    import json
+
+    import bench.probe_verifier as probe
+
+    items = [{"heading": "I", "clause": f"Điều {k}.", "question": f"hỏi {k}"} for k in range(2)]
+    f = tmp_path / "pairs.json"
+    f.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    store = tmp_path / "teachers.npz"
+    plain = probe.paraphrase_pairs([f])
+    probe.teacher_logits([t for t, _ in plain], [lambda ts: [0.0] * len(ts)] * 2, store)
+    built: list[object] = []
+
+    def trainer(*args, **kwargs):
+        def train(pairs, checkpoint=None, groups=None):
+            raise SystemExit("stop")
+        return train
+    monkeypatch.setattr(probe, "_reader_trainer", trainer)
+    monkeypatch.setattr(probe, "ProductReader", lambda path: built.append(path))
+    with pytest.raises(SystemExit, match="stop"):
+        probe.reader(_rows(2), [f], None, 1, 5e-4, 2, ("query",),
+                     teachers=[tmp_path / "t0", tmp_path / "t2"], teacher_store=store)
+    assert built == []
