@@ -11,6 +11,7 @@
                                    [--epochs 2] [--lr 5e-4] [--rank 8] [--targets query,value]
                                    [--domain rows.pkl… [--first 3]]
                                    [--teacher reader.npz… [--teacher-scores logits.npz]]
+                                   [--seed 0 [--order-seed N]]
     python -m bench.probe_verifier apply rows.pkl reader.pt [other-rows.pkl…]
     python -m bench.probe_verifier cascade rows.pkl reader.pt other-rows.pkl… [--top 3] [--product]
                                    [--margin] [--scores tuning-scores.pkl]
@@ -263,10 +264,13 @@ def listwise_loss(logits: Any, labels: Any, sizes: list[int]) -> Any:
 
 
 def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...], seed: int = 0,
-                    max_tokens: int = 128) -> Any:
+                    max_tokens: int = 128, order_seed: int | None = None) -> Any:
     """A function that trains a LoRA cross-encoder on (text, label) pairs and returns it
-    (``seed`` seeds its initial adapters and its batch order; each text is cut at
-    ``max_tokens``); its ``load(path)`` attribute rebuilds one saved with ``save_reader``."""
+    (``seed`` seeds its initial adapters and head and, unless ``order_seed`` is given, its
+    batch order and dropout; each text is cut at ``max_tokens``). With ``order_seed`` (round
+    53's SS), runs of one ``seed`` share their starting point and differ in batch order and
+    dropout alone. Its ``start()`` attribute builds the untrained reader, its ``load(path)``
+    attribute rebuilds one saved with ``save_reader``."""
     import torch
     from torch import nn
     from transformers import AutoModel, AutoTokenizer
@@ -325,9 +329,10 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         With ``groups`` (round 41's probe LW: one id per pair, a question's pairs sharing
         one), the loss is listwise (``listwise_loss``) and a batch holds four whole
         questions."""
-        torch.manual_seed(seed)
-        rng = random.Random(seed)
-        model = Reader()
+        rng = random.Random(seed if order_seed is None else order_seed)
+        model = start()
+        if order_seed is not None:  # dropout's masks: the order seed's, after the shared start
+            torch.manual_seed(order_seed)
         params = [p for p in model.parameters() if p.requires_grad]
         opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
         pos = sum(y for _, y in pairs)
@@ -341,6 +346,8 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         run = _run_fingerprint(pairs, epochs, lr, rank, targets, seed)
         if max_tokens != 128:  # the fingerprint of a shipped run stays as it was
             run += f"/max_tokens={max_tokens}"
+        if order_seed is not None:
+            run += f"/order_seed={order_seed}"
         if groups is not None:
             run += "/listwise/" + hashlib.sha256(repr(groups).encode()).hexdigest()
         trained = {n for n, p in model.named_parameters() if p.requires_grad}
@@ -409,6 +416,11 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
               flush=True)
         return model.eval()
 
+    def start() -> Reader:
+        """The reader before training: the initial adapters and head drawn from ``seed``."""
+        torch.manual_seed(seed)
+        return Reader()
+
     def load(path: Path) -> Reader:
         model = Reader()
         saved = ({k: torch.from_numpy(v) for k, v in np.load(path).items()
@@ -419,6 +431,7 @@ def _reader_trainer(epochs: int, lr: float, rank: int, targets: tuple[str, ...],
         assert not unexpected, unexpected
         return model.eval()
 
+    train.start = start  # type: ignore[attr-defined]
     train.load = load  # type: ignore[attr-defined]
     return train
 
@@ -664,7 +677,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
            checkpoint: Path | None = None, context: bool = False, max_tokens: int = 128,
            view: bool = False, listwise: bool = False, contrast: bool = False,
            label: bool = False, teachers: Sequence[Path] = (),
-           teacher_store: Path | None = None) -> tuple[Extra, Extra | None]:
+           teacher_store: Path | None = None, order_seed: int | None = None
+           ) -> tuple[Extra, Extra | None]:
     """A cross-encoder trained on paraphrase items written about other documents, so its
     scores of the tuning candidates (and of ``other``'s) are out of sample as they stand; with
     ``domain``, also on those rows' questions about the libraries (never the tuning rows).
@@ -678,7 +692,9 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
     ``label`` (round 45's probe DLC), the domain pairs, the contrast pairs and the scored
     candidates are told their document's label (paraphrase items have none); with
     ``teachers`` (saved readers; round 52's ED), every pair's label becomes the sigmoid of
-    their mean logit (``distilled``; the logits kept in ``teacher_store``)."""
+    their mean logit (``distilled``; the logits kept in ``teacher_store``); with
+    ``order_seed`` (round 53's SS), ``seed`` sets the starting point only and ``order_seed``
+    the batch order and dropout."""
     from sklearn.metrics import roc_auc_score
 
     grouped = paraphrase_groups(files, view=view)
@@ -713,8 +729,8 @@ def reader(rows: Rows, files: list[Path], other: Rows | None, epochs: int, lr: f
         pairs = distilled(pairs, logits)
         print(f"  teachers: {len(teachers)}, mean soft label "
               f"{sum(y for _, y in pairs) / len(pairs):.3f}", flush=True)
-    model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens)(pairs, checkpoint,
-                                                                         groups=groups)
+    model = _reader_trainer(epochs, lr, rank, targets, seed, max_tokens,
+                            order_seed)(pairs, checkpoint, groups=groups)
     if save is not None:
         save_reader(model, save)
     extra = _score_rows(model, rows, context=context, view=view, label=label)
@@ -1145,6 +1161,9 @@ def main(argv: list[str] | None = None) -> int:
                          "product's forward pass, gives every pair its label (a probability)")
     rd.add_argument("--teacher-scores", type=Path,
                     help="keep the teachers' logits here (.npz), reused when the pairs match")
+    rd.add_argument("--order-seed", type=int,
+                    help="round 53's SS: --seed sets the initial adapters and head only, this "
+                         "the batch order and dropout (same-start runs for a soup)")
     ap_ = sub.add_parser("apply", help="a saved reader: the verifier fitted on the tuning "
                                         "rows with and without its score, out of fold on them "
                                         "(as `reader` reports its arm) and applied to other rows")
@@ -1222,7 +1241,7 @@ def main(argv: list[str] | None = None) -> int:
                                     args.first, args.seed, args.same_doc, args.checkpoint,
                                     args.context, args.max_tokens, args.view, args.listwise,
                                     args.contrast, args.label, args.teacher,
-                                    args.teacher_scores)
+                                    args.teacher_scores, args.order_seed)
         report_reader(rows, extra)
         if other is not None:
             batch_extra(rows, other, None, None)

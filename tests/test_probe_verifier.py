@@ -318,6 +318,39 @@ def test_a_stopped_reader_training_resumes_to_the_uninterrupted_weights(tmp_path
         train(pairs[:-1], ck)
 
 
+def test_same_start_runs_share_the_start_and_differ_in_training(tmp_path) -> None:
+    """Round 53's SS: runs of one seed with other order seeds start from the same adapters
+    and head (the seed's, as the run without an order seed), and their training differs; a
+    run of another seed starts elsewhere; a checkpoint of one order seed is not resumed by
+    another or by the run without one. The real e5-small, rank-2 adapters, three steps."""
+    import torch
+
+    from bench.probe_verifier import _reader_trainer
+
+    def trained(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+        return {n: p.detach().clone() for n, p in model.named_parameters() if p.requires_grad}
+
+    def same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+        return a.keys() == b.keys() and all(torch.equal(a[n], b[n]) for n in a)
+
+    pairs = [(f"query: hạn nộp báo cáo đợt {i} passage: gửi trước ngày {i % 28 + 1}/9/2020",
+              float(i % 2)) for i in range(40)]
+    plain, o2, o3 = (_reader_trainer(1, 5e-4, 2, ("query",), 0, order_seed=o)
+                     for o in (None, 2, 3))
+    other = _reader_trainer(1, 5e-4, 2, ("query",), 1)
+    start = trained(plain.start())
+    assert same(start, trained(o2.start())) and same(start, trained(o3.start()))
+    assert not same(start, trained(other.start()))
+    a, b = trained(o2(pairs)), trained(o3(pairs))
+    assert not same(a, b) and not same(a, start)
+    assert same(a, trained(o2(pairs)))  # an order seed's run repeats itself
+    ck = tmp_path / "reader.ckpt"
+    assert o2(pairs, ck, every=1, stop_after=1) is None
+    for refused in (o3, plain):
+        with pytest.raises(SystemExit, match="another training"):
+            refused(pairs, ck)
+
+
 def test_the_listwise_loss_is_the_right_candidates_share_against_the_null() -> None:
     """Round 41's probe LW: per question, softmax over its logits and a null logit 0."""
     import torch
