@@ -3,8 +3,9 @@
 Each subcommand lives in ``app.commands.<name>`` with ``register(subparsers)`` and
 ``run(args, settings) -> int``. Domain errors become one clear line on stderr (or, with
 ``--json``, a JSON object on stdout) and exit with the error's code: 1 a failure, 2 a request
-that cannot be carried out as given (nothing changed), 3 another ingest running. Argument
-errors exit 2, with argparse's messages in Vietnamese.
+that cannot be carried out as given (nothing changed), 3 another ingest running, 4 an index
+built differently. Argument errors exit 2, with argparse's messages in Vietnamese. Output cut
+short by its reader (``hoctap ask … | head -3``) ends quietly with 141.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,14 +37,19 @@ _VI = {
     "expected one argument": "cần đúng một giá trị",
     "expected at most one argument": "cần nhiều nhất một giá trị",
     "expected at least one argument": "cần ít nhất một giá trị",
-    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    # %(type)s is the Python type's name ("int"), so it is left out
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r (cần một số)",
     "ambiguous option: %(option)s could match %(matches)s":
         "tùy chọn không rõ: %(option)s có thể là %(matches)s",
     "one of the arguments %s is required": "cần một trong các tham số %s",
     "not allowed with argument %s": "không dùng cùng tham số %s",
     "ignored explicit argument %r": "bỏ qua giá trị %r",
     "can't open '%(filename)s': %(error)s": "không mở được '%(filename)s': %(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "không có lệnh %(parser_name)r (chọn một trong: %(choices)s)",
+    "unexpected option string: %s": "tùy chọn không mong đợi: %s",
 }
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1` under pipefail
 
 
 def _vietnamese(message: str) -> str:
@@ -57,7 +64,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     argparse._ = _vietnamese  # type: ignore[attr-defined]  # argparse looks ``_`` up per call
     parser = argparse.ArgumentParser(
         prog="hoctap",
-        description="Trợ lý học tập nghị quyết, chạy offline (offline study assistant).",
+        description="Trợ lý học tập nghị quyết, chạy offline.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
     for name in [only] if only in COMMANDS else COMMANDS:
@@ -83,6 +90,26 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
+    try:
+        try:
+            return _main(argv)
+        finally:  # also after --help's SystemExit
+            sys.stdout.flush()  # a reader gone away shows here, not at interpreter exit
+    except BrokenPipeError:
+        # The reader of stdout stopped reading (``| head -3``): end quietly, as standard Unix
+        # tools do, with 141 (128 + SIGPIPE, what `set -o pipefail` sees from them too), not
+        # 0: the output was cut short. stdout now leads to /dev/null, so that Python's own
+        # flush at exit has nowhere to fail ("Exception ignored … BrokenPipeError").
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # stdout without a file descriptor (captured in tests)
+            pass
+        return PIPE_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    """Parse, run the subcommand, translate domain errors; returns the exit code."""
     # pypdf warns in English about damaged files ("EOF marker not found"); the reason a file
     # failed reaches the user once, in Vietnamese, in the ingest report instead.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -97,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Lỗi: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print("Đã dừng (interrupted).", file=sys.stderr)
+        print("Đã dừng.", file=sys.stderr)
         return 130
 
 

@@ -39,7 +39,7 @@ def cut_file(path: Path, source: str, max_bytes: int) -> CutFile:
     raw = read_document(path, max_bytes)
     meta, passages = make_passages(source, raw.blocks)
     if not passages:
-        raise UnreadableDocument("Không tìm thấy nội dung chữ trong tệp (no text found)")
+        raise UnreadableDocument("Không tìm thấy nội dung chữ trong tệp")
     return CutFile(meta, tuple(passages), raw.pages)
 
 

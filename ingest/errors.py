@@ -2,7 +2,7 @@
 
 ``exit_code`` is what ``hoctap`` exits with and ``kind`` names the error in ``--json`` output:
 1 = something failed, 2 = the request cannot be carried out as given (nothing was changed),
-3 = another ingest holds the index (try again later).
+3 = another ingest holds the index (try again later), 4 = the index was built differently.
 """
 from __future__ import annotations
 
@@ -53,3 +53,19 @@ class CorpusEmpty(HoctapError):
 
     exit_code = 2
     kind = "corpus_empty"
+
+
+class UsageError(HoctapError):
+    """A command asked for something it cannot do as given (an empty question, ``--n 0``):
+    nothing was done."""
+
+    exit_code = 2
+    kind = "usage_error"
+
+
+class CannotWrite(HoctapError):
+    """A file the user asked for (an export, a template) cannot be written there: the folder
+    is missing, not writable … Nothing was written."""
+
+    exit_code = 2
+    kind = "cannot_write"

@@ -24,7 +24,7 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             raise IndexLocked(
                 "Một lần nạp tài liệu khác đang chạy trên chỉ mục này; hãy thử lại sau khi nó "
-                "xong (another ingest is running on this index)"
+                "xong."
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())

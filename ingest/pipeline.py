@@ -55,19 +55,16 @@ def check_corpus(corpus: Path) -> None:
     """Raise ``CorpusUnavailable`` unless ``corpus`` is an existing, readable folder."""
     if not corpus.exists():
         raise CorpusUnavailable(
-            f"Không tìm thấy thư mục tài liệu {corpus}; chỉ mục được giữ nguyên "
-            f"(corpus folder not found, index left unchanged)")
+            f"Không tìm thấy thư mục tài liệu {corpus}; chỉ mục được giữ nguyên.")
     if not corpus.is_dir():
         raise CorpusUnavailable(
-            f"{corpus} không phải là một thư mục; chỉ mục được giữ nguyên "
-            f"(corpus is not a folder, index left unchanged)")
+            f"{corpus} không phải là một thư mục; chỉ mục được giữ nguyên.")
     try:
         with os.scandir(corpus) as entries:
             next(entries, None)
     except OSError:
         raise CorpusUnavailable(
-            f"Không có quyền đọc thư mục tài liệu {corpus}; chỉ mục được giữ nguyên "
-            f"(corpus folder unreadable, index left unchanged)") from None
+            f"Không có quyền đọc thư mục tài liệu {corpus}; chỉ mục được giữ nguyên.") from None
 
 
 def scan_corpus(corpus: Path) -> tuple[list[Path], list[dict[str, str]]]:
@@ -141,7 +138,7 @@ def ingest(settings: Settings, embedder: Embedder, rebuild: bool = False,
         if not files and not allow_empty and live.records():
             raise CorpusEmpty(
                 f"Thư mục tài liệu {corpus} trống; chỉ mục được giữ nguyên. Để xóa hết tài liệu "
-                f"khỏi chỉ mục, chạy lại với --allow-empty (empty corpus, index left unchanged)")
+                f"khỏi chỉ mục, chạy lại với --allow-empty.")
         store = live.beside() if rebuild else live
         store.check(embedder.id, embedder.dim)
         records = store.records()

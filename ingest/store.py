@@ -88,9 +88,7 @@ def _client(settings: Settings, create: bool) -> Any:
     path = Path(settings.index_dir) / "chroma"
     if not create and not path.exists():
         raise IndexNotFound(
-            f"Chưa có chỉ mục tại {settings.index_dir}. Hãy chạy: hoctap ingest "
-            f"(no index at {settings.index_dir}: run `hoctap ingest`)"
-        )
+            f"Chưa có chỉ mục tại {settings.index_dir}. Hãy chạy: hoctap ingest")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
@@ -133,9 +131,7 @@ class Store:
         self.names = self._names(self.suffix)
         if not create and self.names[1] not in self._collection_names():
             raise IndexNotFound(
-                "Chỉ mục trống hoặc chưa được tạo. Hãy chạy: hoctap ingest "
-                "(the index is empty: run `hoctap ingest`)"
-            )
+                "Chỉ mục trống hoặc chưa được tạo. Hãy chạy: hoctap ingest")
         self._open()
 
     def _names(self, suffix: str) -> tuple[str, str]:
@@ -215,8 +211,7 @@ class Store:
             raise IndexMismatch(
                 f"Chỉ mục được tạo bằng mô hình '{info['embedder']}' ({info['dim']} chiều, "
                 f"quy trình v{info['pipeline']}), khác với cấu hình hiện tại '{embedder_id}' "
-                f"({dim} chiều, v{PIPELINE_VERSION}). Hãy chạy: hoctap ingest --rebuild "
-                f"(index built differently: run `hoctap ingest --rebuild`)"
+                f"({dim} chiều, v{PIPELINE_VERSION}). Hãy chạy: hoctap ingest --rebuild"
             )
 
     # ---- documents --------------------------------------------------------------------------

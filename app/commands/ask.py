@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ingest.errors import UsageError
 from ingest.settings import Settings
 
 if TYPE_CHECKING:
@@ -14,22 +15,25 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the subcommand and its options."""
-    p = sub.add_parser("ask", help="hỏi đáp dựa trên tài liệu, có trích dẫn (ask a question)")
-    p.add_argument("question", help="câu hỏi (question)")
-    p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
-    p.add_argument("--k", type=int, default=5, help="số đoạn trích tối đa (max sources)")
+    p = sub.add_parser("ask", help="hỏi đáp dựa trên tài liệu, có trích dẫn")
+    p.add_argument("question", help="câu hỏi")
+    p.add_argument("--index", type=Path, help="thư mục chỉ mục (mặc định: index/)")
+    p.add_argument("--k", type=int, default=5, help="số đoạn trích tối đa (mặc định 5)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument("--explain", action="store_true",
                    help="in lý do chọn câu trả lời: xác suất và các đặc trưng của các "
-                        "đoạn ứng viên (why: each candidate's probability and features)")
+                        "đoạn ứng viên")
     p.add_argument("--after", action="append", default=[], metavar="CÂU_HỎI",
-                   help="câu hỏi trước đó trong cuộc hội thoại, có thể lặp lại "
-                        "(an earlier question: the question is read as a follow-up)")
+                   help="câu hỏi trước đó trong cuộc hội thoại, có thể lặp lại (câu hỏi "
+                        "được hiểu là câu hỏi nối tiếp)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the answer and its sources; exit 0 whether or not the documents answer it."""
+    """Print the answer and its sources; exit 0 whether or not the documents answer it (an
+    empty question is a usage error, exit 2)."""
+    if not args.question.strip():
+        raise UsageError("Hãy nhập câu hỏi.")
     from app.answer import answer_question
     from app.answer.followup import understand_after
     from app.knowledge import KnowledgeBase

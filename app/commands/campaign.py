@@ -19,7 +19,7 @@ from ingest.settings import Settings
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``campaign propose|confirm|show``."""
     p = sub.add_parser("campaign", help="đợt học tập: lịch theo cấp đề xuất từ kế hoạch")
-    p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
+    p.add_argument("--index", type=Path, help="thư mục chỉ mục (mặc định: index/)")
     actions = p.add_subparsers(dest="action", required=True, metavar="VIỆC")
     for name, text in (("propose", "đề xuất lịch từ kế hoạch (không lưu)"),
                        ("confirm", "lưu và xác nhận lịch (có thể sửa hạn)"),

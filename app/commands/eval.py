@@ -23,8 +23,7 @@ DEFAULT_HELDOUT = _DATA / "heldout.json"
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the subcommand and its options."""
-    p = sub.add_parser("eval", help="đánh giá hỏi đáp: bộ điều chỉnh và bộ kiểm tra riêng "
-                                    "(evaluate on the tuning and held-out sets)")
+    p = sub.add_parser("eval", help="đánh giá hỏi đáp: bộ điều chỉnh và bộ kiểm tra riêng")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--heldout", action="store_true", help="chỉ chạy bộ kiểm tra riêng")
     which.add_argument("--tuning", action="store_true", help="chỉ chạy bộ điều chỉnh (devset)")
@@ -32,9 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--heldout-file", type=Path, default=DEFAULT_HELDOUT,
                    help="tệp câu hỏi kiểm tra riêng")
     p.add_argument("--also", type=Path, nargs="+", action="extend", default=[], metavar="FILE",
-                   help="thêm các bộ kiểm tra riêng khác, mỗi tệp một cột; lặp lại được "
-                        "(more held-out batches, each its own set, named by its file; "
-                        "repeatable)")
+                   help="thêm các bộ kiểm tra riêng khác, mỗi tệp một cột mang tên tệp; "
+                        "lặp lại được")
     p.add_argument("--index", type=Path,
                    help="chạy bộ điều chỉnh trên chỉ mục này thay vì các thư viện")
     p.add_argument("--embed-model", help="'hash' (thử nghiệm) hoặc thư mục mô hình; mặc định e5")

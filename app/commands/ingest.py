@@ -18,9 +18,9 @@ _LABELS = {"added": "thêm mới", "updated": "cập nhật", "unchanged": "khô
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the subcommand and its options."""
-    p = sub.add_parser("ingest", help="nạp tài liệu trong corpus/ vào chỉ mục (index documents)")
-    p.add_argument("--corpus", type=Path, help="thư mục tài liệu (default: corpus/)")
-    p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
+    p = sub.add_parser("ingest", help="nạp tài liệu trong corpus/ vào chỉ mục")
+    p.add_argument("--corpus", type=Path, help="thư mục tài liệu (mặc định: corpus/)")
+    p.add_argument("--index", type=Path, help="thư mục chỉ mục (mặc định: index/)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument("--rebuild", action="store_true",
                    help="tạo lại toàn bộ chỉ mục (chỉ mục cũ vẫn dùng được đến khi xong)")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from app.commands.export_option import export_path
+from app.commands.files import check_writable, writing
 from app.quiz.family import pick_family
 from app.quiz.outline import Outline, build_outline
 from app.quiz.outline_export import PART_1, PART_2, PART_3, export_outline
@@ -25,10 +26,10 @@ def _role(value: str) -> str:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the subcommand and its options."""
-    p = sub.add_parser("outline", help="dàn ý gợi ý cho bài thu hoạch (thu hoạch outline)")
-    p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
+    p = sub.add_parser("outline", help="dàn ý gợi ý cho bài thu hoạch")
+    p.add_argument("--index", type=Path, help="thư mục chỉ mục (mặc định: index/)")
     p.add_argument("--source", help="tài liệu: số hiệu (985-KH/HNDT), tên hoặc tên tệp "
-                   "(default: kế hoạch lớn nhất trong thư viện)")
+                   "(mặc định: kế hoạch lớn nhất trong thư viện)")
     p.add_argument("--role", default=ROLE_LIST[0].key, type=_role,
                    help=f"đối tượng, có dấu hoặc không dấu: {role_choices()}")
     p.add_argument("--json", action="store_true", help="in dàn ý dạng JSON")
@@ -61,6 +62,8 @@ def _print(outline: Outline) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Build the outline of one document family, print it and optionally export it."""
+    if args.export:
+        check_writable(args.export)  # before building: a wrong folder fails first
     passages = load_passages(settings)
     family = pick_family(passages, args.source)
     print(f"Tài liệu: {family.label}" + ("" if args.source else
@@ -71,6 +74,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print(outline)
     if args.export:
-        export_outline(outline, args.export)
+        with writing(args.export):
+            export_outline(outline, args.export)
         print(f"Đã xuất: {args.export}", file=sys.stderr)
     return 0

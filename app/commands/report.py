@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.commands.campaign import _date
+from app.commands.files import check_writable, writing
 from app.tracking import campaign, export, units
 from app.tracking.db import open_db
 from app.tracking.errors import InvalidReport
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print the progress, or write the results report; returns the exit code."""
     if args.export and args.export.suffix.lower() not in (".docx", ".xlsx"):
         raise InvalidReport(f"Chỉ xuất được .docx hoặc .xlsx (đã cho {args.export.name}).")
+    if args.export:
+        check_writable(args.export)
     as_of = _date(args.as_of) if args.as_of else dt.date.today()
     db = open_db(settings)
     try:
@@ -58,7 +61,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.export:
         header = export.ReportHeader(org, args.number, c.place, as_of)
         write = export.to_docx if args.export.suffix.lower() == ".docx" else export.to_xlsx
-        args.export.write_bytes(write(c, p, header))
+        data = write(c, p, header)
+        with writing(args.export):
+            args.export.write_bytes(data)
     if args.json:
         print(json.dumps({**_figures(p), "export": str(args.export) if args.export else None},
                          ensure_ascii=False, indent=1))

@@ -6,16 +6,18 @@ import json
 import sys
 from pathlib import Path
 
+from app.commands.files import check_writable, reason, writing
 from app.tracking import access, units
 from app.tracking.db import open_db
 from app.tracking.errors import ImportRejected
 from app.tracking.models import LEVEL_NAMES
+from ingest.errors import UsageError
 from ingest.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``units import|template|codes``."""
-    p = sub.add_parser("units", help="danh sách đơn vị theo dõi học tập (units tree)")
+    p = sub.add_parser("units", help="danh sách đơn vị theo dõi học tập")
     p.add_argument("--index", type=Path, help="thư mục chỉ mục, nơi có tracking.sqlite")
     actions = p.add_subparsers(dest="action", required=True, metavar="VIỆC")
     imp = actions.add_parser("import", help="nhập đơn vị từ tệp CSV hoặc XLSX")
@@ -32,8 +34,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Carry out the chosen action; returns the exit code."""
     if args.action == "template":
-        kind = "csv" if args.file.suffix.lower() == ".csv" else "xlsx"
-        args.file.write_bytes(units.template(kind))
+        kind = args.file.suffix.lower().lstrip(".")
+        if kind not in ("xlsx", "csv"):  # what ``units import`` reads
+            raise UsageError(f"Tệp mẫu chỉ ghi được dạng .xlsx hoặc .csv, không phải "
+                             f"«{args.file.suffix or '(không có phần mở rộng)'}» "
+                             f"({args.file.name}).")
+        check_writable(args.file)
+        data = units.template(kind)
+        with writing(args.file):
+            args.file.write_bytes(data)
         print(f"Đã ghi tệp mẫu {args.file}")
         return 0
     db = open_db(settings)
@@ -57,7 +66,8 @@ def _import(db: object, args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as err:
-        raise ImportRejected([f"Không đọc được tệp {args.file}: {err.strerror}."]) from err
+        raise ImportRejected([f"Không đọc được tệp {args.file}: {reason(err, write=False)}."]
+                             ) from err
     try:
         result = units.import_units(db, data, args.file.name)  # type: ignore[arg-type]
     except ImportRejected as err:

@@ -14,12 +14,12 @@ MAIN = Path(__file__).resolve().parent.parent / "web" / "main.py"
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the subcommand and its options."""
-    p = sub.add_parser("app", help="mở ứng dụng web (start the web app)")
-    p.add_argument("--index", type=Path, help="thư mục chỉ mục (default: index/)")
-    p.add_argument("--corpus", type=Path, help="thư mục tài liệu (default: corpus/)")
-    p.add_argument("--port", type=int, default=8501, help="cổng (default: 8501)")
+    p = sub.add_parser("app", help="mở ứng dụng web")
+    p.add_argument("--index", type=Path, help="thư mục chỉ mục (mặc định: index/)")
+    p.add_argument("--corpus", type=Path, help="thư mục tài liệu (mặc định: corpus/)")
+    p.add_argument("--port", type=int, default=8501, help="cổng (mặc định: 8501)")
     p.add_argument("--address", default=None,
-                   help="địa chỉ lắng nghe (default: mọi địa chỉ; 127.0.0.1 = chỉ máy này)")
+                   help="địa chỉ lắng nghe (mặc định: mọi địa chỉ; 127.0.0.1 = chỉ máy này)")
     p.set_defaults(run=run)
 
 

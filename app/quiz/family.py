@@ -153,7 +153,7 @@ def default_family(kb: _HasPassages | Sequence[Passage]) -> Family:
     """The family used when the user names none: most distinct body passages, then key."""
     found = families(kb)
     if not found:
-        raise UnknownDocument("Chưa có tài liệu nào trong chỉ mục (the index holds no document)")
+        raise UnknownDocument("Chưa có tài liệu nào trong chỉ mục.")
     return max(found, key=lambda f: (f.size, [-ord(c) for c in f.key]))
 
 

@@ -83,8 +83,7 @@ def parse_role(text: str) -> Role:
         names = (role.key, role.label, *role.names)
         if any(want == _key(n) for n in names):
             return role
-    raise UnknownRole(f"Không rõ đối tượng «{text}». Hãy chọn một trong: {role_choices()} "
-                      "(unknown role)")
+    raise UnknownRole(f"Không rõ đối tượng «{text}». Hãy chọn một trong: {role_choices()}.")
 
 
 def _spots(text: str) -> list[tuple[int, str]]:

@@ -72,7 +72,7 @@ def find_font(bold: bool = False, italic: bool = False) -> Path:
         if path.is_file():
             return path
     raise HoctapError("Không tìm thấy phông chữ Unicode (DejaVu Sans) để xuất PDF; hãy cài gói "
-                      "fonts-dejavu-core hoặc đặt HOCTAP_PDF_FONT (no Unicode TTF font found)")
+                      "fonts-dejavu-core hoặc đặt HOCTAP_PDF_FONT.")
 
 
 def write(lines: Lines, header: SheetHeader, path: Path) -> Path:

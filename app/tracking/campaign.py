@@ -103,8 +103,9 @@ def get_campaign(db: Database, campaign_id: int | None = None) -> CampaignInfo:
         q = q.where(Campaign.id == campaign_id) if campaign_id else q.order_by(Campaign.id.desc())
         c = s.scalars(q.limit(1)).first()
         if c is None:
-            raise NotFound("Chưa có đợt học tập nào: hãy lập kế hoạch theo dõi từ một kế hoạch "
-                           "trong thư viện (hoctap campaign propose).")
+            raise NotFound("Chưa có đợt học tập nào: hãy xem lịch đề xuất từ một kế hoạch trong "
+                           "thư viện (hoctap campaign propose), rồi lưu lịch (hoctap campaign "
+                           "confirm).")
         rows = s.scalars(select(ScheduleRow).where(ScheduleRow.campaign_id == c.id))
         ordered = sorted(rows, key=lambda r: LEVELS.index(r.level))
         return CampaignInfo(c.id, c.name, c.plan_source, c.plan_number, c.plan_title, c.place,
