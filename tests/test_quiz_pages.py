@@ -97,6 +97,8 @@ def test_typed_answer_is_graded_with_one_click(env):
     at.button(key="check0").click().run()
     assert not at.exception
     assert [s.value for s in at.success][0].startswith("Đúng!")
+    assert at.text_input(key="shown0").value == str(item.answer)  # still shown, read-only
+    assert at.text_input(key="shown0").disabled
 
 
 def test_essay_without_self_assessment_is_not_wrong(env):

@@ -48,12 +48,12 @@ def _citation(item: QuizItem, key: str) -> None:
         st.text(c.get("text") or "")
 
 
-def _typed(item: QuizItem, i: int, done: bool) -> str:
+def _typed(item: QuizItem, key: str, value: str = "", done: bool = False) -> str:
     """The box for a typed answer (fill-in or essay)."""
     if item.type == "cloze":
-        return st.text_input("Cụm từ còn thiếu (gõ không dấu cũng được)", key=f"a{i}",
+        return st.text_input("Cụm từ còn thiếu (gõ không dấu cũng được)", value, key=key,
                              disabled=done)
-    return st.text_area("Câu trả lời của anh/chị", key=f"a{i}", disabled=done)
+    return st.text_area("Câu trả lời của anh/chị", value, key=key, disabled=done)
 
 
 def _check_typed(item: QuizItem, i: int) -> None:
@@ -61,12 +61,13 @@ def _check_typed(item: QuizItem, i: int) -> None:
     when it loses focus, so the first click would only commit it. The form sends what is typed
     with the click. Enter does not submit, so Streamlit shows no English «Press Enter» hint."""
     with st.form(f"form{i}", border=False, enter_to_submit=False):
-        response = _typed(item, i, done=False)
+        response = _typed(item, f"a{i}")
         sent = st.form_submit_button("Kiểm tra", key=f"check{i}", type="primary")
     if sent and not response.strip():
         st.warning("Hãy nhập câu trả lời rồi bấm «Kiểm tra».")
     elif sent:
         st.session_state[RESULTS][i] = grade(item, response)
+        st.session_state[f"typed{i}"] = response  # the form's box is gone once answered
         st.rerun()
 
 
@@ -78,7 +79,7 @@ def _ask(item: QuizItem, i: int) -> None:
     done = i in results
     if item.type in ("cloze", "open"):
         if done:
-            _typed(item, i, done=True)
+            _typed(item, f"shown{i}", st.session_state.get(f"typed{i}", ""), done=True)
         else:
             _check_typed(item, i)
     else:
