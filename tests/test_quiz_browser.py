@@ -19,23 +19,23 @@ def _answer_current(page) -> None:
     main = page.get_by_test_id("stMain")
     main.get_by_role("button", name="Kiểm tra").wait_for()  # the new question is drawn
     settle(page)
-    if main.get_by_test_id("stTextInput").count():
-        box = main.get_by_test_id("stTextInput").locator("input")
-        box.fill("khong biet")
-        box.press("Enter")  # Streamlit commits a text input on Enter or blur
-    elif main.get_by_test_id("stTextArea").count():
-        area = main.get_by_test_id("stTextArea").locator("textarea")
-        area.fill("Em chưa nhớ.")
-        area.press("Control+Enter")
+    typed = main.get_by_label("Cụm từ còn thiếu (gõ không dấu cũng được)").or_(
+        main.get_by_label("Câu trả lời của anh/chị"))
+    if typed.count():
+        # typed, still focused, neither Enter nor blur: the one click below must send it
+        typed.fill("khong biet")
+        assert not main.get_by_text("Press", exact=False).count()  # no English «Press Enter»
     else:
         # the first option that still takes an answer (an answered question's are disabled)
         main.locator('[data-testid="stRadioOption"]:not([data-disabled="true"])').first.click()
     settle(page)
-    main.get_by_role("button", name="Kiểm tra").click()
+    main.get_by_role("button", name="Kiểm tra").click()  # once
     settle(page)
     feedback = main.get_by_text("Đúng!").or_(main.get_by_text("Chưa đúng")).or_(
         main.get_by_text("Đối chiếu với các ý chính"))
     feedback.first.wait_for()
+    if typed.count():  # the answer stays on screen, read-only, next to the feedback
+        assert typed.input_value() == "khong biet" and typed.is_disabled()
     if main.get_by_text("Tự đánh giá").count():  # open question: the member judges themself
         main.get_by_test_id("stRadio").last.get_by_text("Chưa đạt").click()
         settle(page)

@@ -39,3 +39,20 @@ def test_feedback_shows_expected_answer_and_cited_passage():
     assert result.correct and result.expected == "½ ngày" and result.cited == text
     wrong = grade(_cloze("½ ngày", text), "2 ngày")
     assert wrong.correct is False and wrong.expected == "½ ngày" and wrong.cited == text
+
+
+def test_score_counts_unjudged_essays_apart():
+    """An essay without self-assessment is neither right nor wrong (not listed for review)."""
+    from app.quiz.grade import Grade
+    from app.quiz.score import score, self_assess
+
+    essay = Grade(None, "ý chính", (True, False))
+    results = {0: Grade(True, "a"), 1: Grade(False, "b"), 2: essay, 3: Grade(True, "c")}
+    s = score(results)
+    assert (s.right, s.graded, s.unassessed, s.wrong) == (2, 3, 1, (1,))
+    assert s.line() == "Kết quả: 2/3 câu chấm được đúng; 1 câu tự luận chưa tự đánh giá"
+    judged = {**results, 2: self_assess(essay, False)}
+    assert judged[2].points_hit == (True, False)
+    assert score(judged).wrong == (1, 2)
+    assert score(judged).line() == "Kết quả: 2/4 câu đúng"
+    assert score({0: essay}).line() == "Kết quả: 1 câu tự luận chưa tự đánh giá"

@@ -97,7 +97,7 @@ def _delete_section(settings, rows) -> None:
     labels = {r.source: f"{r.source} ({r.doc_type} {r.number})".replace(" ()", "")
               for r in rows}
     source = st.selectbox("Chọn tài liệu", options=list(labels), format_func=labels.get,
-                          key="delete_choice")
+                          key="delete_choice", placeholder="Chọn tài liệu")
     if st.button("Xóa tài liệu này…", key="delete_ask"):
         st.session_state[CONFIRM] = source
     pending = st.session_state.get(CONFIRM)

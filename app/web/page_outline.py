@@ -56,8 +56,10 @@ if not fams:
 
 keys = list(fams)
 chosen = st.selectbox("Tài liệu", keys, index=keys.index(default_family(kb.passages).key),
-                      format_func=lambda k: fams[k].label, key="outline-doc")
-role = st.selectbox("Anh/chị là", list(ROLES), format_func=ROLES.get, key="outline-role")
+                      format_func=lambda k: fams[k].label, key="outline-doc",
+                      placeholder="Chọn tài liệu")
+role = st.selectbox("Anh/chị là", list(ROLES), format_func=ROLES.get, key="outline-role",
+                    placeholder="Chọn vai trò")
 outline = build_outline(fams[chosen].passages(kb.passages), role, library=kb.passages)
 st.info(escape_md(outline.note))
 for note in outline.notes:

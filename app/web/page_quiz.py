@@ -14,7 +14,8 @@ from app.quiz.family import default_family, families
 from app.quiz.generate import generate_quiz
 from app.quiz.grade import grade
 from app.quiz.items import TYPE_LABELS, TYPES, QuizItem
-from app.quiz.select import sections
+from app.quiz.score import score, self_assess
+from app.quiz.select import section_matches, sections
 from app.web.render import escape_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
@@ -47,28 +48,52 @@ def _citation(item: QuizItem, key: str) -> None:
         st.text(c.get("text") or "")
 
 
+def _typed(item: QuizItem, key: str, value: str = "", done: bool = False) -> str:
+    """The box for a typed answer (fill-in or essay)."""
+    if item.type == "cloze":
+        return st.text_input("Cụm từ còn thiếu (gõ không dấu cũng được)", value, key=key,
+                             disabled=done)
+    return st.text_area("Câu trả lời của anh/chị", value, key=key, disabled=done)
+
+
+def _check_typed(item: QuizItem, i: int) -> None:
+    """Box and «Kiểm tra» in one form: a box outside a form sends its text only on Enter or
+    when it loses focus, so the first click would only commit it. The form sends what is typed
+    with the click. Enter does not submit, so Streamlit shows no English «Press Enter» hint."""
+    with st.form(f"form{i}", border=False, enter_to_submit=False):
+        response = _typed(item, f"a{i}")
+        sent = st.form_submit_button("Kiểm tra", key=f"check{i}", type="primary")
+    if sent and not response.strip():
+        st.warning("Hãy nhập câu trả lời rồi bấm «Kiểm tra».")
+    elif sent:
+        st.session_state[RESULTS][i] = grade(item, response)
+        st.session_state[f"typed{i}"] = response  # the form's box is gone once answered
+        st.rerun()
+
+
 def _ask(item: QuizItem, i: int) -> None:
     """Show question ``i`` and its answer widget; grade on submit."""
     results = st.session_state[RESULTS]
     st.markdown(f"**Câu {i + 1}/{len(st.session_state[ITEMS])}** · {TYPE_LABELS[item.type]}")
     st.markdown(escape_md(item.question))
     done = i in results
-    if item.type == "mcq":
-        response = st.radio("Chọn đáp án", list(item.choices or ()), index=None, key=f"a{i}",
-                            disabled=done, format_func=escape_md)
-    elif item.type == "tf":
-        choice = st.radio("Chọn", ["Đúng", "Sai"], index=None, key=f"a{i}", disabled=done,
-                          horizontal=True)
-        response = None if choice is None else choice == "Đúng"
-    elif item.type == "cloze":
-        response = st.text_input("Cụm từ còn thiếu (gõ không dấu cũng được)", key=f"a{i}",
-                                 disabled=done)
+    if item.type in ("cloze", "open"):
+        if done:
+            _typed(item, f"shown{i}", st.session_state.get(f"typed{i}", ""), done=True)
+        else:
+            _check_typed(item, i)
     else:
-        response = st.text_area("Câu trả lời của anh/chị", key=f"a{i}", disabled=done)
-    if not done and st.button("Kiểm tra", key=f"check{i}", type="primary",
-                              disabled=response in (None, "")):
-        results[i] = grade(item, response)
-        st.rerun()
+        if item.type == "mcq":
+            response = st.radio("Chọn đáp án", list(item.choices or ()), index=None,
+                                key=f"a{i}", disabled=done, format_func=escape_md)
+        else:
+            choice = st.radio("Chọn", ["Đúng", "Sai"], index=None, key=f"a{i}", disabled=done,
+                              horizontal=True)
+            response = None if choice is None else choice == "Đúng"
+        if not done and st.button("Kiểm tra", key=f"check{i}", type="primary",
+                                  disabled=response is None):
+            results[i] = grade(item, response)
+            st.rerun()
     if done:
         _feedback(item, i)
 
@@ -76,14 +101,14 @@ def _ask(item: QuizItem, i: int) -> None:
 def _feedback(item: QuizItem, i: int) -> None:
     result = st.session_state[RESULTS][i]
     if item.type == "open":
-        st.info("Đối chiếu với các ý chính dưới đây và tự đánh giá.")
+        # ✓ and ○ are in DejaVu Sans: an emoji (✅) shows as an empty box without an emoji font
+        st.info("Đối chiếu với các ý chính dưới đây và tự đánh giá "
+                "(✓: ý đã có trong câu trả lời; ○: chưa thấy).")
         for point, hit in zip(item.answer_points or (), result.points_hit, strict=False):
-            st.markdown(f"{'✅' if hit else '▫️'} {escape_md(point)}")
+            st.markdown(f"{'✓' if hit else '○'} {escape_md(point)}")
         ok = st.radio("Tự đánh giá", ["Đạt", "Chưa đạt"], index=None, key=f"self{i}",
                       horizontal=True)
-        if ok is not None:
-            st.session_state[RESULTS][i] = result.__class__(ok == "Đạt", result.expected,
-                                                           result.points_hit)
+        st.session_state[RESULTS][i] = self_assess(result, None if ok is None else ok == "Đạt")
     elif result.correct:
         st.success(f"Đúng! Đáp án: {escape_md(str(result.expected))}")
     else:
@@ -114,7 +139,8 @@ def _count_for_unit(right: int, total: int) -> None:
         return
     names = dict(unit_choices(db))
     unit = st.selectbox("Đơn vị của bạn (không bắt buộc)", [None, *names], key="quiz_unit",
-                        format_func=lambda c: "— không chọn —" if c is None else names[c])
+                        format_func=lambda c: "— không chọn —" if c is None else names[c],
+                        placeholder="Chọn đơn vị")
     if unit and st.button("Tính kết quả cho đơn vị", key="quiz_count"):
         record_quiz(db, unit, total, right)
         st.session_state["quiz_counted"] = id(st.session_state[ITEMS])
@@ -122,25 +148,44 @@ def _count_for_unit(right: int, total: int) -> None:
 
 
 def _summary(items: list[QuizItem]) -> None:
-    results = st.session_state[RESULTS]
-    right = sum(1 for r in results.values() if r.correct)
-    st.subheader(f"Kết quả: {right}/{len(items)} câu đúng")
-    _count_for_unit(right, len(items))
-    wrong = [items[i] for i, r in sorted(results.items()) if not r.correct]
-    if not wrong:
-        st.success("Xuất sắc! Anh/chị đã trả lời đúng tất cả các câu.")
+    tally = score(st.session_state[RESULTS])
+    st.subheader(tally.line())
+    if tally.graded:
+        _count_for_unit(tally.right, tally.graded)
+    if tally.unassessed:
+        st.caption("Câu tự luận chưa tự đánh giá không tính là đúng hay sai.")
+    if not tally.wrong:
+        if tally.graded:
+            st.success("Xuất sắc! Anh/chị đã trả lời đúng tất cả các câu"
+                       + (" đã chấm." if tally.unassessed else "."))
         return
     st.markdown("**Xem lại câu sai**")
-    for i, r in sorted(results.items()):
-        if not r.correct:
-            with st.container(border=True):
-                st.markdown(escape_md(items[i].question))
-                st.markdown(f"Đáp án: **{escape_md(str(r.expected))}**" if items[i].type != "open"
-                            else "Các ý chính: " + escape_md("; ".join(items[i].answer_points or ())))
-                st.caption(escape_md(items[i].explanation))
+    for i in tally.wrong:
+        r = st.session_state[RESULTS][i]
+        with st.container(border=True):
+            st.markdown(escape_md(items[i].question))
+            st.markdown(f"Đáp án: **{escape_md(str(r.expected))}**" if items[i].type != "open"
+                        else "Các ý chính: " + escape_md("; ".join(items[i].answer_points or ())))
+            st.caption(escape_md(items[i].explanation))
     if st.button("Làm lại câu sai", type="primary"):
-        _start(wrong)
+        _start([items[i] for i in tally.wrong])
         st.rerun()
+
+
+def _section_picker(all_secs: list[str]) -> list[str]:
+    """«Mục»: a filter box that finds headings typed without diacritics (as the CLI's
+    ``--section`` does; Streamlit's own search is accent-sensitive), then the picker."""
+    wanted = st.text_input("Lọc mục (gõ không dấu được)", key="quiz-sec-filter", live=True,
+                           placeholder="ví dụ: to chuc thuc hien")
+    chosen = [s for s in st.session_state.get("quiz-secs", []) if s in all_secs]
+    if st.session_state.get("quiz-secs", []) != chosen:  # a document was taken out
+        st.session_state["quiz-secs"] = chosen
+    shown = [s for s in all_secs if s in chosen or not wanted.strip()
+             or section_matches(s, wanted)]
+    if wanted.strip() and len(shown) == len(chosen):
+        st.caption(f"Không có mục nào khớp «{escape_md(wanted.strip())}».")
+    return st.multiselect("Mục", shown, key="quiz-secs", placeholder="Tất cả các mục",
+                          select_all=False)
 
 
 st.title("Ôn tập")
@@ -159,12 +204,14 @@ with st.expander("Chọn nội dung ôn tập", expanded=ITEMS not in st.session
     fams = {f.key: f for f in families(passages)}
     chosen_fams = st.multiselect("Tài liệu", list(fams), format_func=lambda k: fams[k].label,
                                  default=[default_family(passages).key],
-                                 placeholder="Chọn tài liệu (chọn nhiều để trộn)")
+                                 placeholder="Chọn tài liệu (chọn nhiều để trộn)",
+                                 select_all=False)
     in_docs = [p for k in chosen_fams for p in fams[k].passages(passages)]
-    chosen_secs = st.multiselect("Mục", sections(in_docs), placeholder="Tất cả các mục")
+    chosen_secs = _section_picker(sections(in_docs))
     n = st.number_input("Số câu hỏi", min_value=1, max_value=50, value=10)
     types = st.multiselect("Loại câu hỏi", list(TYPES), default=list(TYPES),
-                           format_func=TYPE_LABELS.get)
+                           format_func=TYPE_LABELS.get, placeholder="Chọn loại câu hỏi",
+                           select_all=False)
     seed = st.number_input("Mã đề (đổi để có đề khác)", min_value=0, value=0)
     if st.button("Tạo đề ôn tập", type="primary", disabled=not types):
         picked = [p for p in in_docs if not chosen_secs or p.section and any(

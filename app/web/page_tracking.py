@@ -142,7 +142,7 @@ def _schedule_tab(db: Database, actor: access.Actor) -> None:
         st.info("Thư viện chưa có kế hoạch nào nêu lịch học tập theo từng cấp.")
         return
     source = st.selectbox("Kế hoạch trong thư viện", [p.source for p in found],
-                          key="t_plan_source")
+                          key="t_plan_source", placeholder="Chọn kế hoạch")
     proposal = pick(found, source)
     st.markdown(f"**Lịch đề xuất từ {escape_md(proposal.source)}** "
                 f"({escape_md(proposal.number or '')}) — mỗi dòng trích từ văn bản:")
@@ -169,7 +169,8 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
                    "Người sửa cuối": r.updated_by, "Phiên bản": r.version} for r in existing])
         pick_id = st.selectbox("Sửa báo cáo", [None] + [r.id for r in existing],
                                format_func=lambda i: "— thêm buổi mới —" if i is None
-                               else f"báo cáo số {i}", key=f"t_pick_{unit_code}")
+                               else f"báo cáo số {i}", key=f"t_pick_{unit_code}",
+                               placeholder="Chọn báo cáo")
         if pick_id is not None and (editing is None or editing[0] != pick_id):
             chosen = next(r for r in existing if r.id == pick_id)
             st.session_state[EDIT] = (chosen.id, chosen.version)
@@ -253,7 +254,8 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
         st.markdown("**Đơn vị trực thuộc**")
         st.dataframe(views.child_rows(p), hide_index=True, key="t_children")
         drill = st.selectbox("Xem chi tiết đơn vị", [None] + [ch.code for ch in p.children],
-                             format_func=lambda k: "—" if k is None else k, key="t_drill")
+                             format_func=lambda k: "—" if k is None else k, key="t_drill",
+                             placeholder="Chọn đơn vị")
         if drill and actor.is_organiser:
             trail.append(drill)
             st.session_state.pop("t_drill")
