@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -302,13 +303,27 @@ def test_stale_edit_is_refused_and_audited_changes_kept(db: object, province: in
     h04 = access.login_unit(db, "H04", codes["H04"])
     rid = reports.submit(db, h04, province, "H04", rep(D(2020, 9, 10)))
     assert reports.update(db, h04, rid, rep(D(2020, 9, 10), done=7), 1) == 2
-    with pytest.raises(StaleEdit, match=r"đã được H04 .* sửa lúc .*phiên bản 2"):
+    stored = reports.get_report(db, ORG, rid).updated_at  # UTC; users read Vietnam time
+    shown = f"{stored + dt.timedelta(hours=7):%H:%M %d/%m/%Y} (giờ Việt Nam)"
+    with pytest.raises(StaleEdit, match=rf"đã được H04 .* sửa lúc {re.escape(shown)} .*phiên bản 2"):
         reports.update(db, ORG, rid, rep(D(2020, 9, 12), done=1), 1)
     assert reports.get_report(db, ORG, rid).data.thu_hoach_written == 7
     trail = reports.audit_trail(db, rid)
     assert [a.action for a in trail] == ["update", "create"]
     assert all(a.actor.startswith("H04 (") and a.at for a in trail)
     assert json.loads(trail[0].detail)["thu_hoach_written"] == 7
+
+
+def test_saving_the_same_report_again_adds_nothing(db: object, province: int) -> None:
+    """A second click on «Lưu báo cáo» with the same figures neither adds a report nor a
+    version; a report that differs in any field is a new session."""
+    rid = reports.submit(db, ORG, province, "H05", rep(D(2020, 9, 10)))
+    assert reports.submit(db, ORG, province, "H05", rep(D(2020, 9, 10))) == rid
+    assert reports.update(db, ORG, rid, rep(D(2020, 9, 10)), 1) == 1
+    assert [a.action for a in reports.audit_trail(db, rid)] == ["create"]
+    other = reports.submit(db, ORG, province, "H05", rep(D(2020, 9, 10), hv=21))
+    assert other != rid and len(reports.reports_of(db, ORG, province, "H05")) == 2
+    assert reports.submit(db, ORG, province, "H06", rep(D(2020, 9, 10))) not in (rid, other)
 
 
 def test_fifty_concurrent_submissions_lose_nothing(db: object, province: int) -> None:
