@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -219,12 +220,31 @@ def test_malformed_spreadsheets_are_refused(db: object, data: bytes, name: str,
 
 def test_second_import_rejects_existing_codes_all_or_nothing(db: object) -> None:
     units.import_units(db, sample.province_csv(2, 1), "a.csv")
-    body = "H03,Huyện 3,Huyện,TINH\nH01,Huyện 1 trùng,Huyện,TINH\n"
-    with pytest.raises(ImportRejected, match="mã đơn vị H01 đã có"):
+    body = "H03,Huyện 3,Huyện,TINH\nH01,Huyện 1 trùng,Huyện,TINH\nH02-X01,Xã 1,Xã,H01\n"
+    with pytest.raises(ImportRejected) as err:
         units.import_units(db, (BAD + body).encode(), "b.csv")
+    assert err.value.rows == [
+        "Dòng 3: mã đơn vị H01 đã có trong cơ sở dữ liệu nhưng khác tệp (tên «Hội Nông dân "
+        "huyện số 1», tệp ghi «Huyện 1 trùng»): sửa dòng này cho khớp (đổi tên ở «Sửa tên đơn "
+        "vị») hoặc bỏ dòng này khỏi tệp.",
+        "Dòng 4: mã đơn vị H02-X01 đã có trong cơ sở dữ liệu nhưng khác tệp (tên «Hội Nông dân "
+        "xã số 1 huyện số 2», tệp ghi «Xã 1»; cấp trên H02, tệp ghi H01): sửa dòng này cho khớp "
+        "(đổi tên ở «Sửa tên đơn vị») hoặc bỏ dòng này khỏi tệp."]
     assert units.count_units(db) == 5  # H03 was not added either
     with pytest.raises(NotFound):
         units.get_unit(db, "H03")
+
+
+def test_reimport_of_the_updated_list_adds_only_the_new_units(db: object) -> None:
+    """The same list with new rows: units already there with the same data are skipped."""
+    units.import_units(db, sample.province_csv(2, 1), "a.csv")
+    result = units.import_units(db, sample.province_csv(3, 2), "b.csv")
+    assert (result.added, result.skipped) == (5, 5)
+    assert result.by_level == {"huyen": 1, "xa": 4}  # H03, its 2 communes, X02 of H01 and H02
+    assert units.count_units(db) == 10
+    assert units.get_unit(db, "H03-X02").parent_code == "H03"
+    again = units.import_units(db, sample.province_csv(3, 2), "b.csv")
+    assert (again.added, again.skipped, again.by_level) == (0, 10, {})
 
 
 # ---- reports, access, audit, concurrency --------------------------------------------------------
@@ -283,13 +303,27 @@ def test_stale_edit_is_refused_and_audited_changes_kept(db: object, province: in
     h04 = access.login_unit(db, "H04", codes["H04"])
     rid = reports.submit(db, h04, province, "H04", rep(D(2020, 9, 10)))
     assert reports.update(db, h04, rid, rep(D(2020, 9, 10), done=7), 1) == 2
-    with pytest.raises(StaleEdit, match=r"đã được H04 .* sửa lúc .*phiên bản 2"):
+    stored = reports.get_report(db, ORG, rid).updated_at  # UTC; users read Vietnam time
+    shown = f"{stored + dt.timedelta(hours=7):%H:%M %d/%m/%Y} (giờ Việt Nam)"
+    with pytest.raises(StaleEdit, match=rf"đã được H04 .* sửa lúc {re.escape(shown)} .*phiên bản 2"):
         reports.update(db, ORG, rid, rep(D(2020, 9, 12), done=1), 1)
     assert reports.get_report(db, ORG, rid).data.thu_hoach_written == 7
     trail = reports.audit_trail(db, rid)
     assert [a.action for a in trail] == ["update", "create"]
     assert all(a.actor.startswith("H04 (") and a.at for a in trail)
     assert json.loads(trail[0].detail)["thu_hoach_written"] == 7
+
+
+def test_saving_the_same_report_again_adds_nothing(db: object, province: int) -> None:
+    """A second click on «Lưu báo cáo» with the same figures neither adds a report nor a
+    version; a report that differs in any field is a new session."""
+    rid = reports.submit(db, ORG, province, "H05", rep(D(2020, 9, 10)))
+    assert reports.submit(db, ORG, province, "H05", rep(D(2020, 9, 10))) == rid
+    assert reports.update(db, ORG, rid, rep(D(2020, 9, 10)), 1) == 1
+    assert [a.action for a in reports.audit_trail(db, rid)] == ["create"]
+    other = reports.submit(db, ORG, province, "H05", rep(D(2020, 9, 10), hv=21))
+    assert other != rid and len(reports.reports_of(db, ORG, province, "H05")) == 2
+    assert reports.submit(db, ORG, province, "H06", rep(D(2020, 9, 10))) not in (rid, other)
 
 
 def test_fifty_concurrent_submissions_lose_nothing(db: object, province: int) -> None:
@@ -448,8 +482,12 @@ def test_cli_import_confirm_codes_and_report(tmp_path: Path, built_index: Settin
     good = tmp_path / "tinh.csv"
     good.write_bytes(sample.province_csv(27, 3))
     assert main(["units", "import", str(good), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"added": 109, "by_level": {
+    assert json.loads(capsys.readouterr().out) == {"added": 109, "skipped": 0, "by_level": {
         "tinh": 1, "huyen": 27, "xa": 81}}
+    good.write_bytes(sample.province_csv(28, 3))  # the updated list: one more district
+    assert main(["units", "import", str(good)]) == 0
+    assert capsys.readouterr().out.strip() == ("Đã nhập 4 đơn vị (1 huyện, thị, thành, 3 xã, "
+                                               "phường, thị trấn); 109 đơn vị đã có, bỏ qua.")
     assert main(["campaign", "propose", "--source", "985-KH/HNDT", "--json"]) == 0
     proposed = json.loads(capsys.readouterr().out)
     assert [r["deadline"] for r in proposed["rows"]] == ["2020-08-31", "2020-09-15",

@@ -3,6 +3,7 @@ the proposed schedule and issues codes; a unit logs in with its code and files a
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from pathlib import Path
 
@@ -92,23 +93,23 @@ def test_organiser_and_units_on_the_page(app_env: Settings, tmp_path: Path) -> N
     assert not [t for t in at.text_input if t.key == "t_r_unit"]
     import datetime as dt
 
-    at.date_input(key="t_r_date").set_value(dt.date(2020, 9, 10))
-    at.number_input(key="t_r_hv").set_value(30)
-    at.number_input(key="t_r_req").set_value(40)
+    _field(at, "date_input", "Ngày học tập").set_value(dt.date(2020, 9, 10))
+    _field(at, "number_input", "Hội viên").set_value(30)
+    _field(at, "number_input", "Số phải viết thu hoạch").set_value(40)
     at.button[-1].click().run()
     assert "Số phải viết thu hoạch (40) nhiều hơn số người tham gia (30)" in texts(at)
-    at.date_input(key="t_r_date").set_value(dt.date(2020, 9, 10))
-    at.number_input(key="t_r_hv").set_value(30)
-    at.number_input(key="t_r_req").set_value(20)
-    at.number_input(key="t_r_done").set_value(18)
+    _field(at, "date_input", "Ngày học tập").set_value(dt.date(2020, 9, 10))
+    _field(at, "number_input", "Hội viên").set_value(30)
+    _field(at, "number_input", "Số phải viết thu hoạch").set_value(20)
+    _field(at, "number_input", "Số đã viết thu hoạch").set_value(18)
     at.button[-1].click().run()
     assert not at.exception, at.exception
     assert "Đã lưu báo cáo" in texts(at)
     assert "Đơn vị chậm tiến độ: 3" in texts(at)  # H01's subtree: its 3 communes
     # edit it: the form is filled from the stored report, the change is audited
     at.selectbox(key="t_pick_H01").set_value(1).run()
-    assert at.number_input(key="t_r_done").value == 18
-    at.number_input(key="t_r_done").set_value(19)
+    assert _field(at, "number_input", "Số đã viết thu hoạch").value == 18
+    _field(at, "number_input", "Số đã viết thu hoạch").set_value(19)
     at.button[-1].click().run()
     assert "Đã lưu báo cáo" in texts(at)
     at.selectbox(key="t_pick_H01").set_value(1).run()
@@ -147,3 +148,127 @@ def test_quiz_round_counted_for_the_chosen_unit(app_env: Settings, tmp_path: Pat
     p = progress.progress(db, campaign.get_campaign(db, cid), dt.date(2020, 11, 1), "H02")
     assert (p.total.quiz_rounds, p.total.quiz_questions, p.total.quiz_correct) == (1, 2, 2)
     db.dispose()
+
+
+def _campaign_with_report(tmp_path: Path, *, chi: int = 0) -> tuple[str, int]:
+    """Two districts (one commune each, ``chi`` chi hội each) in the page's database, a
+    confirmed schedule, H01's access code and one report of H01 (12 + 8 + 150, 18/20 thu
+    hoạch); returns the code and the campaign id."""
+    import datetime as dt
+
+    from app.tracking import access, campaign, reports, units
+    from app.tracking.db import open_db
+    from app.tracking.schedule import Proposal, ProposedRow
+
+    db = open_db(Settings(index_dir=tmp_path / "index"))
+    units.import_units(db, sample.province_csv(2, 1, chi), "tinh.csv")
+    rows = tuple(ProposedRow(lv, "hội viên", "½ ngày", dt.date(2020, 10, 15), None, "kh", None,
+                             None, "") for lv in ("tinh", "huyen", "xa", "chi"))
+    cid = campaign.create_campaign(db, access.organiser_cli(), Proposal(
+        "kh", None, "Kế hoạch", "Thanh Hóa", dt.date(2020, 9, 1), dt.date(2020, 12, 31), rows),
+        confirm=True)
+    code = access.issue_codes(db, ["H01"])["H01"]
+    reports.submit(db, access.organiser_cli(), cid, "H01", reports.ReportInput(
+        dt.date(2020, 9, 10), "truc-tuyen", 12, 8, 150, 20, 18, "Sôi nổi"))
+    db.dispose()
+    return code, cid
+
+
+def _stored(tmp_path: Path, cid: int) -> list[object]:
+    from app.tracking import access, reports
+    from app.tracking.db import open_db
+
+    db = open_db(Settings(index_dir=tmp_path / "index"))
+    try:
+        return reports.reports_of(db, access.organiser_cli(), cid, "H01")
+    finally:
+        db.dispose()
+
+
+def _field(at: AppTest, kind: str, label: str) -> object:
+    """The one widget of ``kind`` (``number_input`` …) whose label is ``label``."""
+    found = [w for w in getattr(at, kind) if w.label == label]
+    assert len(found) == 1, (label, [w.label for w in getattr(at, kind)])
+    return found[0]
+
+
+def _save(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Lưu báo cáo").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_editing_a_report_starts_from_its_saved_values(app_env: Settings, tmp_path: Path) -> None:
+    """A unit that logs in and picks «báo cáo số 1» sees the stored figures, and changing one
+    keeps the others; the change log shows Vietnam time."""
+    import datetime as dt
+
+    code, cid = _campaign_with_report(tmp_path)
+    at = page()
+    at.text_input(key="t_unit_code").set_value("H01")
+    at.text_input(key="t_unit_pw").set_value(code)
+    at.button[0].click().run()
+    at.selectbox(key="t_pick_H01").set_value(1).run()
+    assert not at.exception, at.exception
+    assert _field(at, "date_input", "Ngày học tập").value == dt.date(2020, 9, 10)
+    assert _field(at, "radio", "Hình thức").value == "truc-tuyen"
+    assert [_field(at, "number_input", n).value for n in (
+        "Cán bộ", "Đảng viên", "Hội viên", "Số phải viết thu hoạch", "Số đã viết thu hoạch")] == [
+        12, 8, 150, 20, 18]
+    assert _field(at, "text_area", "Nhận xét, kiến nghị").value == "Sôi nổi"
+    _field(at, "number_input", "Cán bộ").set_value(13)
+    _save(at)
+    assert "Đã lưu báo cáo" in texts(at)
+    [saved] = _stored(tmp_path, cid)
+    assert saved.version == 2 and saved.data.participants == 13 + 8 + 150
+    assert (saved.data.thu_hoach_written, saved.data.thu_hoach_required) == (18, 20)
+    assert saved.data.held_on == dt.date(2020, 9, 10) and saved.data.remarks == "Sôi nổi"
+    trail = at.table[-1].value
+    assert list(trail["Việc"]) == ["update", "create"]
+    at_vn = saved.updated_at + dt.timedelta(hours=7)
+    assert trail["Lúc (giờ Việt Nam)"][0] == f"{at_vn:%H:%M %d/%m/%Y}"
+
+
+def test_saving_a_new_report_twice_adds_it_once(app_env: Settings, tmp_path: Path) -> None:
+    """After «Lưu báo cáo» the form edits the saved report, so a second click adds nothing."""
+    import datetime as dt
+
+    code, cid = _campaign_with_report(tmp_path)
+    at = page()
+    at.text_input(key="t_unit_code").set_value("H01")
+    at.text_input(key="t_unit_pw").set_value(code)
+    at.button[0].click().run()
+    assert at.selectbox(key="t_pick_H01").value is None  # «— thêm buổi mới —»
+    _field(at, "date_input", "Ngày học tập").set_value(dt.date(2020, 9, 20))
+    _field(at, "number_input", "Hội viên").set_value(30)
+    _save(at)
+    assert "Đã lưu báo cáo số 2" in texts(at)
+    assert at.selectbox(key="t_pick_H01").value == 2
+    assert _field(at, "number_input", "Hội viên").value == 30
+    _save(at)
+    stored = _stored(tmp_path, cid)
+    assert [(r.id, r.version) for r in stored] == [(1, 1), (2, 1)]
+
+
+def test_reimport_and_chart_order_on_the_page(app_env: Settings, tmp_path: Path) -> None:
+    """The organiser imports the updated list (units already there skipped, by count); the
+    progress chart shows the levels top to bottom."""
+    _campaign_with_report(tmp_path, chi=1)
+    at = page()
+    at.radio(key="tracking_role").set_value("Ban tổ chức").run()
+    at.text_input(key="t_org_pw").set_value("bí mật")
+    at.button[0].click().run()
+    import pyarrow as pa
+
+    [chart] = at.get("vega_lite_chart")
+    x = json.loads(chart.proto.spec)["encoding"]["x"]
+    assert x["field"] == "Cấp" and "sort" in x and x["sort"] is None  # data order, not A–Z
+    bars = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().column("Cấp")
+    assert list(dict.fromkeys(bars.to_pylist())) == [
+        "Tỉnh", "Huyện, thị, thành", "Xã, phường, thị trấn", "Chi hội"]
+    at.file_uploader[0].upload("tinh.csv", sample.province_csv(3, 1, 1), "text/csv").run()
+    click(at, "t_import")
+    shown = texts(at)
+    assert "Đã nhập 3 đơn vị (1 huyện, thị, thành, 1 xã, phường, thị trấn, 1 chi hội); " \
+        "7 đơn vị đã có, bỏ qua." in shown
+    assert "Hiện có **10** đơn vị" in shown

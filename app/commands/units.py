@@ -10,7 +10,6 @@ from app.commands.files import check_writable, reason, writing
 from app.tracking import access, units
 from app.tracking.db import open_db
 from app.tracking.errors import ImportRejected
-from app.tracking.models import LEVEL_NAMES
 from ingest.errors import UsageError
 from ingest.settings import Settings
 
@@ -78,9 +77,8 @@ def _import(db: object, args: argparse.Namespace) -> int:
         print(f"Lỗi: {err}", file=sys.stderr)
         return err.exit_code
     if args.json:
-        print(json.dumps({"added": result.added, "by_level": result.by_level},
-                         ensure_ascii=False))
+        print(json.dumps({"added": result.added, "skipped": result.skipped,
+                          "by_level": result.by_level}, ensure_ascii=False))
     else:
-        parts = ", ".join(f"{n} {LEVEL_NAMES[lv].lower()}" for lv, n in result.by_level.items())
-        print(f"Đã nhập {result.added} đơn vị ({parts}).")
+        print(units.import_summary(result))
     return 0

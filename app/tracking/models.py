@@ -22,11 +22,19 @@ LEVEL_NAMES = {"tinh": "Tỉnh", "huyen": "Huyện, thị, thành", "xa": "Xã, 
                "chi": "Chi hội"}
 FORMS = {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến"}
 SEGMENT = 9  # width of one path segment: 8 digits and "/"
+# Vietnam time (Asia/Ho_Chi_Minh) is UTC+7 all year, without summer time: a fixed offset needs
+# no tz database (zoneinfo finds none on Windows without the tzdata package)
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 
 def now() -> dt.datetime:
     """The current UTC time without tzinfo (stored the same on SQLite and PostgreSQL)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def vietnam_time(stored: dt.datetime) -> dt.datetime:
+    """A stored time (UTC without tzinfo, as ``now`` writes it) as Vietnam's local time."""
+    return stored.replace(tzinfo=dt.UTC).astimezone(VIETNAM)
 
 
 def path_segment(unit_id: int) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.tracking.access import Actor
 from app.tracking.db import Database
 from app.tracking.errors import AccessDenied, InvalidReport, NotFound, StaleEdit
-from app.tracking.models import FORMS, Audit, Campaign, Report, Unit, now
+from app.tracking.models import FORMS, Audit, Campaign, Report, Unit, now, vietnam_time
 
 COUNTS = ("can_bo", "dang_vien", "hoi_vien", "thu_hoach_required", "thu_hoach_written")
 COUNT_NAMES = {"can_bo": "cán bộ", "dang_vien": "đảng viên", "hoi_vien": "hội viên",
@@ -86,15 +86,29 @@ def _unit_for(s: Session, actor: Actor, unit_code: str) -> Unit:
     return u
 
 
+def _same(r: Report, data: ReportInput) -> bool:
+    """Whether stored report ``r`` already says exactly ``data``."""
+    return all(getattr(r, k) == v for k, v in asdict(data).items())
+
+
 def submit(db: Database, actor: Actor, campaign_id: int, unit_code: str,
            data: ReportInput) -> int:
-    """Add a report for a session ``unit_code`` held; returns its id."""
+    """Add a report for a session ``unit_code`` held; returns its id.
+
+    A report identical in every field to one the unit already has (a second click on «Lưu»)
+    adds nothing: that report's id is returned."""
     with db.session() as s:
         c = s.get(Campaign, campaign_id)
         if c is None:
             raise NotFound(f"Không có đợt học tập số {campaign_id}.")
         u = _unit_for(s, actor, unit_code)
         validate(data, c.start, c.end)
+        stored = s.scalars(select(Report).where(Report.campaign_id == c.id,
+                                                Report.unit_id == u.id,
+                                                Report.held_on == data.held_on))
+        twin = next((r for r in stored if _same(r, data)), None)
+        if twin is not None:
+            return twin.id
         r = Report(campaign_id=c.id, unit_id=u.id, updated_by=actor.label, updated_at=now(),
                    **asdict(data))
         s.add(r)
@@ -105,7 +119,8 @@ def submit(db: Database, actor: Actor, campaign_id: int, unit_code: str,
 
 
 def update(db: Database, actor: Actor, report_id: int, data: ReportInput, version: int) -> int:
-    """Change report ``report_id`` as read at ``version``; returns the new version.
+    """Change report ``report_id`` as read at ``version``; returns the new version (the same
+    one, and nothing audited, when ``data`` changes nothing).
 
     ``StaleEdit`` when someone changed it since (checked again by the UPDATE itself, so two
     concurrent edits of one version cannot both win)."""
@@ -117,6 +132,8 @@ def update(db: Database, actor: Actor, report_id: int, data: ReportInput, versio
             validate(data, c.start, c.end)
             if r.version != version:
                 raise StaleEdit(_stale_message(r))
+            if _same(r, data):
+                return r.version
             for k, v in asdict(data).items():
                 setattr(r, k, v)
             r.updated_by, r.updated_at = actor.label, now()
@@ -130,7 +147,8 @@ def update(db: Database, actor: Actor, report_id: int, data: ReportInput, versio
 
 
 def _stale_message(r: Report) -> str:
-    return (f"Báo cáo đã được {r.updated_by} sửa lúc {r.updated_at:%H:%M %d/%m/%Y} (giờ UTC) "
+    return (f"Báo cáo đã được {r.updated_by} sửa lúc "
+            f"{vietnam_time(r.updated_at):%H:%M %d/%m/%Y} (giờ Việt Nam) "
             f"(phiên bản {r.version}) sau khi bạn mở nó; không có gì thay đổi. "
             "Hãy tải lại báo cáo và nhập lại.")
 

@@ -1,5 +1,6 @@
 """The units tree (tỉnh → huyện/thị/thành → xã/phường/thị trấn → chi hội): import from CSV or
-XLSX in one transaction (every faulty row named, nothing half-imported), the template, lookups.
+XLSX in one transaction (every faulty row named, nothing half-imported; units already there with
+the same data are skipped, so the updated list can be imported again), the template, lookups.
 """
 from __future__ import annotations
 
@@ -57,10 +58,20 @@ class UnitInfo:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import added, per level."""
+    """What an import added, per level, and how many of its units were already there."""
 
     added: int
     by_level: dict[str, int]
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class _Known:
+    """A unit already in the database, as a row of the file would state it."""
+
+    name: str
+    level: str
+    parent: str
 
 
 def level_of(text: str) -> str | None:
@@ -124,9 +135,28 @@ def read_table(data: bytes, filename: str) -> list[UnitRow]:
     raise ImportRejected([f"Tệp {filename}: chỉ nhận tệp .csv hoặc .xlsx."])
 
 
-def _check(rows: list[UnitRow], existing: dict[str, str]) -> list[str]:
-    """Vietnamese messages for every faulty row; ``existing`` maps code → level in the database."""
+def _conflict(r: UnitRow, known: _Known) -> str | None:
+    """Why row ``r`` contradicts the unit with its code already stored (None: it is the same)."""
+    lv = level_of(r.level)
+    diffs = []
+    if r.name != known.name:
+        diffs.append(f"tên «{known.name}», tệp ghi «{r.name}»")
+    if lv is not None and lv != known.level:
+        diffs.append(f"cấp {LEVEL_NAMES[known.level].lower()}, tệp ghi {r.level}")
+    if r.parent != known.parent:
+        diffs.append(f"cấp trên {known.parent or '(không có)'}, tệp ghi {r.parent or '(trống)'}")
+    if not diffs:
+        return None
+    return (f"Dòng {r.line}: mã đơn vị {r.code} đã có trong cơ sở dữ liệu nhưng khác tệp "
+            f"({'; '.join(diffs)}): sửa dòng này cho khớp (đổi tên ở «Sửa tên đơn vị») hoặc bỏ "
+            "dòng này khỏi tệp.")
+
+
+def _check(rows: list[UnitRow], known: dict[str, _Known]) -> list[str]:
+    """Vietnamese messages for every faulty row; ``known`` holds the units in the database (a
+    row that states one of them exactly is not faulty: it is skipped)."""
     errors: list[str] = []
+    existing = {code: k.level for code, k in known.items()}
     levels = dict(existing)
     seen: dict[str, int] = {}
     for r in rows:
@@ -138,8 +168,10 @@ def _check(rows: list[UnitRow], existing: dict[str, str]) -> list[str]:
         if not r.code:
             errors.append(f"{where}: thiếu mã đơn vị.")
             continue
-        if r.code in existing:
-            errors.append(f"{where}: mã đơn vị {r.code} đã có trong cơ sở dữ liệu.")
+        if r.code in known:
+            conflict = _conflict(r, known[r.code])
+            if conflict:
+                errors.append(conflict)
         elif r.code in seen:
             errors.append(f"{where}: mã đơn vị {r.code} trùng với dòng {seen[r.code]}.")
         seen.setdefault(r.code, r.line)
@@ -167,21 +199,39 @@ def _check(rows: list[UnitRow], existing: dict[str, str]) -> list[str]:
 
 def import_units(db: Database, data: bytes, filename: str) -> ImportResult:
     """Add the units of a CSV/XLSX file in one transaction; any faulty row → ``ImportRejected``
-    listing every faulty row, and nothing is added."""
+    listing every faulty row, and nothing is added. Rows stating a unit already there exactly
+    (code, name, level, parent) are skipped; a row whose code is there with other data is
+    faulty."""
     rows = read_table(data, filename)
     if not rows:
         raise ImportRejected([f"Tệp {filename} chỉ có dòng tiêu đề, không có đơn vị nào."])
     with db.session() as s:
-        existing = {c: lv for c, lv in s.execute(select(Unit.code, Unit.level))}
-        errors = _check(rows, existing)
+        known = _known(s)
+        errors = _check(rows, known)
         if errors:
             raise ImportRejected(errors)
-        _insert(s, rows)
+        new = [r for r in rows if r.code not in known]
+        _insert(s, new)
     by_level: dict[str, int] = {}
-    for r in rows:
+    for r in new:
         lv = level_of(r.level) or ""
         by_level[lv] = by_level.get(lv, 0) + 1
-    return ImportResult(len(rows), by_level)
+    return ImportResult(len(new), by_level, len(rows) - len(new))
+
+
+def import_summary(result: ImportResult) -> str:
+    """One Vietnamese line saying what an import did (the CLI and the page print it)."""
+    parts = ", ".join(f"{n} {LEVEL_NAMES[lv].lower()}" for lv, n in result.by_level.items())
+    done = (f"Đã nhập {result.added} đơn vị ({parts})" if result.added
+            else "Không có đơn vị mới để nhập")
+    return done + (f"; {result.skipped} đơn vị đã có, bỏ qua." if result.skipped else ".")
+
+
+def _known(s: Session) -> dict[str, _Known]:
+    """The units in the database by code, each with its parent's code."""
+    codes = {i: c for i, c in s.execute(select(Unit.id, Unit.code))}
+    return {u.code: _Known(u.name, u.level, codes[u.parent_id] if u.parent_id else "")
+            for u in s.scalars(select(Unit))}
 
 
 def _insert(s: Session, rows: list[UnitRow]) -> None:

@@ -12,7 +12,7 @@ import streamlit as st
 from app.tracking import access, campaign, export, units, views
 from app.tracking import reports as rp
 from app.tracking.db import Database, database_url, shared_db
-from app.tracking.models import FORMS, LEVEL_NAMES
+from app.tracking.models import FORMS, LEVEL_NAMES, vietnam_time
 from app.tracking.progress import progress
 from app.tracking.schedule import pick, plans
 from app.web import flash
@@ -22,6 +22,7 @@ from ingest.errors import HoctapError
 
 ACTOR = "tracking_actor"
 EDIT = "tracking_edit"  # (report id, version) being edited
+PICK = "tracking_pick"  # the report the «Sửa báo cáo» box shows at the next run (after a save)
 FLASH = "tracking_flash"
 
 
@@ -40,7 +41,7 @@ def _login(db: Database) -> access.Actor | None:
         c1, c2 = st.columns([3, 1])
         c1.caption(f"Đang đăng nhập: **{escape_md(actor.label)}**")
         if c2.button("Đăng xuất", key="tracking_logout"):
-            for key in (ACTOR, EDIT, "t_codes", "t_trail"):
+            for key in (ACTOR, EDIT, PICK, "t_codes", "t_trail"):
                 st.session_state.pop(key, None)
             st.rerun()
         return actor
@@ -76,7 +77,7 @@ def _units_tab(db: Database) -> None:
     if up is not None and st.button("Nhập đơn vị", type="primary", key="t_import"):
         try:
             result = units.import_units(db, up.getvalue(), up.name)
-            _flash("success", f"Đã nhập {result.added} đơn vị.")
+            _flash("success", units.import_summary(result))
             st.session_state["t_up_round"] = st.session_state.get("t_up_round", 0) + 1
             st.rerun()
         except HoctapError as err:
@@ -160,6 +161,8 @@ def _schedule_tab(db: Database, actor: access.Actor) -> None:
 
 def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) -> None:
     existing = rp.reports_of(db, actor, cid, unit_code)
+    if PICK in st.session_state:  # set before the box is drawn: Streamlit allows it only then
+        st.session_state[f"t_pick_{unit_code}"] = st.session_state.pop(PICK)
     editing = st.session_state.get(EDIT)
     base = next((r for r in existing if editing and r.id == editing[0]), None)
     if existing:
@@ -180,42 +183,65 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
             st.rerun()
     if base is not None:
         with st.expander("Lịch sử thay đổi của báo cáo này", key="t_trail_view"):
-            st.table([{"Lúc (UTC)": f"{a.at:%H:%M %d/%m/%Y}", "Người": a.actor,
-                       "Việc": a.action} for a in rp.audit_trail(db, base.id)])
+            st.table([{"Lúc (giờ Việt Nam)": f"{vietnam_time(a.at):%H:%M %d/%m/%Y}",
+                       "Người": a.actor, "Việc": a.action}
+                      for a in rp.audit_trail(db, base.id)])
     d = base.data if base else None
+    # the fields' keys name the report and version they show: Streamlit keeps a keyed widget's
+    # value across runs, so under one key a report picked later showed the previous values
+    target = (base.id, editing[1]) if base and editing else None  # (report id, version read)
+    tag = f"{target[0]}v{target[1]}" if target else "new"
     with st.form(f"t_report_{unit_code}"):
         held = st.date_input("Ngày học tập", d.held_on if d else dt.date.today(),
-                             format="DD/MM/YYYY", key="t_r_date")
+                             format="DD/MM/YYYY", key=f"t_r_date_{tag}")
         form = st.radio("Hình thức", list(FORMS), format_func=FORMS.get, horizontal=True,
-                        index=list(FORMS).index(d.form) if d else 0, key="t_r_form")
+                        index=list(FORMS).index(d.form) if d else 0, key=f"t_r_form_{tag}")
         c1, c2, c3 = st.columns(3)
         counts = {
-            "can_bo": c1.number_input("Cán bộ", value=d.can_bo if d else 0, step=1, key="t_r_cb"),
+            "can_bo": c1.number_input("Cán bộ", value=d.can_bo if d else 0, step=1,
+                                      key=f"t_r_cb_{tag}"),
             "dang_vien": c2.number_input("Đảng viên", value=d.dang_vien if d else 0, step=1,
-                                         key="t_r_dv"),
+                                         key=f"t_r_dv_{tag}"),
             "hoi_vien": c3.number_input("Hội viên", value=d.hoi_vien if d else 0, step=1,
-                                        key="t_r_hv")}
+                                        key=f"t_r_hv_{tag}")}
         c4, c5 = st.columns(2)
         counts["thu_hoach_required"] = c4.number_input(
             "Số phải viết thu hoạch", value=d.thu_hoach_required if d else 0, step=1,
-            key="t_r_req")
+            key=f"t_r_req_{tag}")
         counts["thu_hoach_written"] = c5.number_input(
-            "Số đã viết thu hoạch", value=d.thu_hoach_written if d else 0, step=1, key="t_r_done")
-        remarks = st.text_area("Nhận xét, kiến nghị", d.remarks if d else "", key="t_r_remarks")
+            "Số đã viết thu hoạch", value=d.thu_hoach_written if d else 0, step=1,
+            key=f"t_r_done_{tag}")
+        remarks = st.text_area("Nhận xét, kiến nghị", d.remarks if d else "",
+                               key=f"t_r_remarks_{tag}")
         if st.form_submit_button("Lưu báo cáo", type="primary"):
             data = rp.ReportInput(held, form, remarks=remarks,
                                   **{k: int(v) for k, v in counts.items()})
-            try:
-                if base and editing:
-                    rp.update(db, actor, base.id, data, editing[1])
-                    del st.session_state[EDIT]
-                    st.session_state.pop(f"t_pick_{unit_code}", None)  # back to "new session"
-                else:
-                    rp.submit(db, actor, cid, unit_code, data)
-                _flash("success", "Đã lưu báo cáo.")
-                st.rerun()
-            except HoctapError as err:
-                st.error(escape_md(str(err)))
+            _save(db, actor, cid, unit_code, data, target, [r.id for r in existing])
+
+
+def _save(db: Database, actor: access.Actor, cid: int, unit_code: str, data: rp.ReportInput,
+          target: tuple[int, int] | None, known: list[int]) -> None:
+    """Store the form: a change of report ``target`` (id, version read), or a new report when
+    None; then the form edits the saved report, so a second click cannot add it again."""
+    try:
+        if target is not None:
+            report_id = target[0]
+            version = rp.update(db, actor, report_id, data, target[1])
+            _flash("success", f"Đã lưu báo cáo số {report_id}.")
+        else:
+            report_id = rp.submit(db, actor, cid, unit_code, data)
+            if report_id in known:  # the same figures as a stored report: nothing added
+                _flash("info", f"Báo cáo này đã được lưu (báo cáo số {report_id}); không thêm "
+                       "báo cáo trùng.")
+            else:
+                _flash("success", f"Đã lưu báo cáo số {report_id}.")
+            version = rp.get_report(db, actor, report_id).version
+    except HoctapError as err:
+        st.error(escape_md(str(err)))
+        return
+    st.session_state[EDIT] = (report_id, version)
+    st.session_state[PICK] = report_id
+    st.rerun()
 
 
 def _reports_tab(db: Database, actor: access.Actor, cid: int) -> None:
@@ -249,7 +275,7 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
     st.table(views.level_rows(p))
     chart = views.chart_rows(p)
     if chart:
-        st.bar_chart(chart, x="Cấp", stack=True)
+        st.bar_chart(chart, x="Cấp", stack=True, sort=False)  # levels top to bottom, not A–Z
     if p.children:
         st.markdown("**Đơn vị trực thuộc**")
         st.dataframe(views.child_rows(p), hide_index=True, key="t_children")
