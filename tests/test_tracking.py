@@ -523,3 +523,13 @@ def test_rename_unit(db: object) -> None:
         units.rename_unit(db, "H01", "  ")
     with pytest.raises(NotFound):
         units.rename_unit(db, "H99", "x")
+
+
+def test_default_campaign_name_does_not_repeat_the_study_verb() -> None:
+    """A user review found «Học tập Nghiên cứu, học tập, quán triệt …»: a subject that already
+    says what is done with the resolution names the campaign as it is."""
+    from app.tracking.campaign import default_name
+    assert default_name("Nghiên cứu, học tập, quán triệt Nghị quyết 58") \
+        == "Nghiên cứu, học tập, quán triệt Nghị quyết 58"
+    assert default_name("học tập Nghị quyết 09") == "Học tập Nghị quyết 09"
+    assert default_name("Nghị quyết số 58-NQ/TW") == "Học tập Nghị quyết số 58-NQ/TW"

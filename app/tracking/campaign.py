@@ -11,6 +11,7 @@ from app.tracking.db import Database
 from app.tracking.errors import AccessDenied, InvalidReport, NotFound
 from app.tracking.models import LEVEL_NAMES, LEVELS, Audit, Campaign, ScheduleRow
 from app.tracking.schedule import Proposal, ProposedRow
+from ingest.text import strip_accents
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,21 @@ def _check_rows(rows: tuple[ProposedRow, ...] | list[ProposedRow], start: dt.dat
                                 f"({start:%d/%m/%Y} – {end:%d/%m/%Y}).")
 
 
+# A plan's subject that already says what is done with the resolution ("Nghiên cứu, học tập,
+# quán triệt …") names the campaign as it is; another ("Nghị quyết số 58-NQ/TW") gets
+# "Học tập" before it
+_STUDY_VERBS = ("nghien cuu", "hoc tap", "quan triet", "tuyen truyen", "pho bien", "trien khai")
+
+
+def default_name(title: str) -> str:
+    """The campaign's name when the organiser gives none: the plan's subject, with "Học tập"
+    before it unless it already begins with a study verb (not «Học tập Nghiên cứu, học tập …»)."""
+    title = title.strip()
+    if strip_accents(title.lower()).startswith(_STUDY_VERBS):
+        return title[:1].upper() + title[1:]
+    return f"Học tập {title}"
+
+
 def create_campaign(db: Database, actor: Actor, proposal: Proposal, name: str | None = None,
                     rows: list[ProposedRow] | None = None, confirm: bool = False) -> int:
     """Store a campaign from ``proposal`` (its rows, or the organiser's edited ``rows``)."""
@@ -60,7 +76,7 @@ def create_campaign(db: Database, actor: Actor, proposal: Proposal, name: str | 
     final = tuple(rows) if rows is not None else proposal.rows
     _check_rows(final, proposal.start, proposal.end)
     with db.session() as s:
-        c = Campaign(name=name or f"Học tập {proposal.title}", plan_source=proposal.source,
+        c = Campaign(name=name or default_name(proposal.title), plan_source=proposal.source,
                      plan_number=proposal.number, plan_title=proposal.title,
                      place=proposal.place, start=proposal.start, end=proposal.end,
                      confirmed=confirm)
