@@ -96,6 +96,10 @@ def _is_body_start(line: Line) -> bool:
     return len(t) > 220 or bool(re.match(r"^(?:[IVX]+\.|Phần\s|Chương\s|Điều\s+\d)", t))
 
 
+# A numbered or bulleted item ("1. Các xã …", "a) …", "- …"): a subject (trích yếu) never
+# begins with one, so after the subject line it begins the body (a short notice may have no
+# opening paragraph, and its items would otherwise be read as more lines of the subject)
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zđ]\)|[-–•+*])\s")
 _CLOSING = re.compile(r"^Nơi nhận\b", re.I)
 _SIGNATURE_END = re.compile(r"^(?:\(\s*[Đđ]ã ký|T/M|TM\.|KT\.|K/T)")
 
@@ -150,8 +154,8 @@ def split_zones(lines: list[Line]) -> Zones:
         j = type_at + 1
         title = [lines[type_at]]
         while j < len(lines) and j - type_at <= 4 and not _is_body_start(lines[j]):
-            if title and len(lines[j].text) > 160 and j > type_at + 1:
-                break
+            if j > type_at + 1 and (len(lines[j].text) > 160 or _LIST_ITEM.match(lines[j].text)):
+                break  # a long paragraph, or a numbered or bulleted item: the body has begun
             title.append(lines[j])
             j += 1
         rest = lines[j:]

@@ -37,6 +37,24 @@ def test_missing_fields_are_none_not_invented() -> None:
     assert [p.text for p in passages] == ["Ghi chú họp chi hội.\n- Họp vào thứ Hai."]
 
 
+def test_a_short_notice_keeps_its_numbered_items_in_the_body() -> None:
+    """A notice with no opening paragraph: its numbered items are body, not more lines of the
+    subject (they were, and a deadline question was answered with the header's issue date)."""
+    lines = ["HỘI NÔNG DÂN HUYỆN NGA SƠN", "Số 12-TB/HND", "Nga Sơn, ngày 20 tháng 9 năm 2020",
+             "THÔNG BÁO", "Về việc tổ chức hội nghị học tập Nghị quyết 58-NQ/TW tại các xã",
+             "1. Các xã hoàn thành hội nghị học tập trước ngày 10/10/2020.",
+             "2. Hội Nông dân các xã gửi báo cáo kết quả về huyện Hội trước ngày 12/10/2020."]
+    meta, passages = make_passages("thong-bao.txt", [Block(x) for x in lines])
+    assert meta.doc_type == "Thông báo" and meta.date == "2020-09-20"
+    assert meta.title == "Về việc tổ chức hội nghị học tập Nghị quyết 58-NQ/TW tại các xã"
+    body = [p for p in passages if "10/10/2020" in p.text]
+    assert body and all("20 tháng 9" not in p.text for p in body)
+    # a subject spread over several lines is still one subject
+    two = lines[:4] + ["Về việc tổ chức hội nghị học tập Nghị quyết 58-NQ/TW", "tại các xã",
+                       *lines[5:]]
+    assert make_passages("tb.txt", [Block(x) for x in two])[0].title == meta.title
+
+
 def test_heading_paths_and_short_items_findable_by_heading() -> None:
     _, passages = make_passages("plan.txt", seed_blocks())
     district = [p for p in passages if "15/9/2020" in p.text]
