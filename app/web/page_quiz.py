@@ -169,6 +169,7 @@ def _summary(items: list[QuizItem]) -> None:
             st.caption(escape_md(items[i].explanation))
     if st.button("Làm lại câu sai", type="primary"):
         _start([items[i] for i in tally.wrong])
+        st.session_state["quiz-asked"] = len(tally.wrong)  # all of them: no shortfall to tell
         st.rerun()
 
 
