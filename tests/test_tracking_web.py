@@ -272,3 +272,15 @@ def test_reimport_and_chart_order_on_the_page(app_env: Settings, tmp_path: Path)
     assert "Đã nhập 3 đơn vị (1 huyện, thị, thành, 1 xã, phường, thị trấn, 1 chi hội); " \
         "7 đơn vị đã có, bỏ qua." in shown
     assert "Hiện có **10** đơn vị" in shown
+
+
+def test_organiser_role_without_a_password_set_says_so(app_env: Settings,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no HOCTAP_ADMIN_PASSWORD the organiser's role shows why it cannot log in, not a
+    password box that can only fail (a user review)."""
+    monkeypatch.delenv("HOCTAP_ADMIN_PASSWORD")
+    at = page()
+    at.radio(key="tracking_role").set_value("Ban tổ chức").run()
+    assert not at.exception, at.exception
+    assert "HOCTAP_ADMIN_PASSWORD" in texts(at)
+    assert not any(t.key == "t_org_pw" for t in at.text_input)

@@ -47,6 +47,12 @@ def _login(db: Database) -> access.Actor | None:
         return actor
     role = st.radio("Vai trò", ["Đơn vị báo cáo", "Ban tổ chức"], horizontal=True,
                     key="tracking_role")
+    if role == "Ban tổ chức" and not shared().settings.admin_password:
+        # no password box that can only fail: say at once why, and what the installer sets
+        st.info("Chưa đặt mật khẩu ban tổ chức (biến môi trường HOCTAP_ADMIN_PASSWORD) nên "
+                "chưa đăng nhập được với vai trò này. Người cài đặt hoctap đặt biến đó rồi "
+                "khởi động lại ứng dụng.")
+        return None
     with st.form("tracking_login"):
         if role == "Ban tổ chức":
             secret = st.text_input("Mật khẩu ban tổ chức", type="password", key="t_org_pw")
