@@ -357,11 +357,11 @@ def _typed(words: str, plain: bool) -> str:
     return strip_accents(words) if plain else words
 
 
-# the words of a level, as ``name_unit_levels`` writes them after a unit
-_UNIT_LEVEL_WORDS = {w: f"cấp {'huyện' if lv == 'huyen' else 'xã'}"
-                     for w, lv in UNIT_LEVELS.items() if " " in w}
-_UNIT_WORDS = {False: re.compile(r"\b(?:thị xã|thành phố|thị trấn)\b(?! \()", re.I),
-               True: re.compile(r"\b(?:thi xa|thanh pho|thi tran)\b(?! \()", re.I)}
+# the words of a level, as ``name_unit_levels`` writes them after a unit. Not after "thành
+# phố": in a question it may be any city ("Thủ đô của Pháp là thành phố nào?", round 55's LV2)
+_UNIT_LEVEL_WORDS = {"thi xa": "cấp huyện", "thi tran": "cấp xã"}
+_UNIT_WORDS = {False: re.compile(r"\b(?:thị xã|thị trấn)\b(?! \()", re.I),
+               True: re.compile(r"\b(?:thi xa|thi tran)\b(?! \()", re.I)}
 
 
 def expand_abbreviations(text: str, keep: bool = True) -> str:
@@ -386,7 +386,7 @@ def expand_abbreviations(text: str, keep: bool = True) -> str:
 
 
 def name_unit_levels(text: str) -> str:
-    """A question's administrative units followed by the level they are of, in brackets:
+    """A question's thị xã and thị trấn followed by the level they are of, in brackets:
     "Thị xã phải học xong …" → "Thị xã (cấp huyện) phải học xong …" (``UNIT_LEVELS``). Plans
     write a level's duties under "các huyện, thị, thành phố" or "xã, phường, thị trấn", where
     the word "xã" of "thị xã" would point to the wrong one; the level's own word points to the

@@ -178,7 +178,8 @@ def test_number_head_and_issuer_level() -> None:
 
 @pytest.mark.parametrize(("text", "read"), [
     ("Thị xã phải học xong trước ngày nào?", "Thị xã (cấp huyện) phải học xong trước ngày nào?"),
-    ("HND thành phố Sầm Sơn", "HND thành phố (cấp huyện) Sầm Sơn"),
+    # not "thành phố": a question may name any city with it
+    ("HND thành phố Sầm Sơn", None), ("Thủ đô của Pháp là thành phố nào?", None),
     ("THỊ TRẤN học bao lâu", "THỊ TRẤN (cấp xã) học bao lâu"),
     ("thi xa hoc xong khi nao", "thi xa (cap huyen) hoc xong khi nao"),
     # once only, and not on near misses: other tones, other words, a syllable of a longer word
