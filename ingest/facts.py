@@ -41,8 +41,16 @@ HEADING_LABEL = re.compile(r"^\s*(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})?|[a-zđ])[.)
 LIST_LEAD = re.compile(r"^[-–•+*]\s*")
 
 _LEADING_NUMBER = re.compile(r"\d+")
-# accent-stripped level words (tỉnh, huyện, xã), highest level first
-_LEVEL_WORDS = tuple((lv, re.compile(rf"\b{lv}\b")) for lv in ("tinh", "huyen", "xa"))
+# Accent-stripped words of administrative units → their level: a thị xã and a thành phố
+# (thuộc tỉnh) are of the huyện level, a thị trấn of the xã level (bench/notes/
+# issue-8-round55.md; "phường", "quận" are left out: "phuong", "quan" are also "phương", "quán")
+UNIT_LEVELS = {"tinh": "tinh", "huyen": "huyen", "thi xa": "huyen", "thanh pho": "huyen",
+               "xa": "xa", "thi tran": "xa"}
+_UNIT = r"(thi xa|thanh pho|thi tran|tinh|huyen|xa)"  # the two-word units first
+# the level words, highest level first
+_LEVEL_WORDS = tuple((lv, re.compile(r"\b(?:" + "|".join(
+    w for w, level in UNIT_LEVELS.items() if level == lv) + r")\b"))
+    for lv in ("tinh", "huyen", "xa"))
 
 
 def number_head(number: str | None) -> str | None:
@@ -202,7 +210,7 @@ def issuer_organisation(issuer: str | None) -> str | None:
     return next(iter(organisations(issuer or "")), None)
 
 
-_LEVEL_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:cap\s+)?(tinh|huyen|xa)\b")
+_LEVEL_AFTER = re.compile(r"(?:\s+\w+){0,2}?\s+(?:cap\s+)?" + _UNIT + r"\b")
 _LEVEL_FIRST = re.compile(r"(tinh|huyen|xa)\b")  # "Tỉnh Đoàn", "Huyện ủy": the level first
 
 
@@ -217,7 +225,7 @@ def organisation_level(text: str) -> str | None:
         for m in pat.finditer(plain_text):
             level = _LEVEL_FIRST.match(m.group(0)) or _LEVEL_AFTER.match(plain_text, m.end())
             if level:
-                return level.group(1)
+                return UNIT_LEVELS[level.group(1)]
     return None
 
 
@@ -349,6 +357,13 @@ def _typed(words: str, plain: bool) -> str:
     return strip_accents(words) if plain else words
 
 
+# the words of a level, as ``name_unit_levels`` writes them after a unit. Not after "thành
+# phố": in a question it may be any city ("Thủ đô của Pháp là thành phố nào?", round 55's LV2)
+_UNIT_LEVEL_WORDS = {"thi xa": "cấp huyện", "thi tran": "cấp xã"}
+_UNIT_WORDS = {False: re.compile(r"\b(?:thị xã|thị trấn)\b(?! \()", re.I),
+               True: re.compile(r"\b(?:thi xa|thi tran)\b(?! \()", re.I)}
+
+
 def expand_abbreviations(text: str, keep: bool = True) -> str:
     """``text`` with the abbreviations members type (HND, BTV, NQ58 …) spelled out: after them
     in brackets when ``keep`` ("HND (hội nông dân)"), else in their place ("hội nông dân"). A
@@ -368,6 +383,21 @@ def expand_abbreviations(text: str, keep: bool = True) -> str:
     short = "|".join(a.upper() for a in ABBREVIATIONS if len(a) <= 2)  # "TU", not "tu"
     text = re.sub(rf"(?<![-/])\b(?:{long})\b(?!\s*[-/])", spell, text, flags=re.I)
     return re.sub(rf"(?<![-/])\b(?:{short})\b(?!\s*[-/])", spell, text)
+
+
+def name_unit_levels(text: str) -> str:
+    """A question's thị xã and thị trấn followed by the level they are of, in brackets:
+    "Thị xã phải học xong …" → "Thị xã (cấp huyện) phải học xong …" (``UNIT_LEVELS``). Plans
+    write a level's duties under "các huyện, thị, thành phố" or "xã, phường, thị trấn", where
+    the word "xã" of "thị xã" would point to the wrong one; the level's own word points to the
+    right one for search, the reader and the features alike. Without diacritics in, without
+    them out."""
+    plain = not has_diacritics(text)
+
+    def level(m: re.Match[str]) -> str:
+        return f"{m.group(0)} ({_typed(_UNIT_LEVEL_WORDS[strip_accents(m.group(0).lower())], plain)})"
+
+    return _UNIT_WORDS[plain].sub(level, text)
 
 
 def states(text: str, kind: str) -> bool:

@@ -473,6 +473,7 @@ E5_FLOORS = {  # real e5 and its fitted verifier with the answer reader on, read
 # refit in round 15: 86.8 / 92.9 / 63.2 %, 75 / 11; refit in round 16 (accents restored): 88.2 /
 # 94.3 / 61.3 %, 78 / 10; rebuilt in round 18: held-out 88.2 / — / 62.3 %, 76 / 10; round 21
 # (IDN's features): 92.0 / 96.7 / 62.3 %, 77 / 8 (hit floors raised)
+UNITS = DATA / "units-levels.json"
 E5_FIRST_STAGE_FLOORS = {"hit_at_1": 0.88, "hit_at_3": 0.93, "answer_accuracy": 0.58,
                          "false_refusals": 89, "false_answers": 16}
 
@@ -495,3 +496,8 @@ def test_eval_floors_with_real_e5(tmp_path_factory: pytest.TempPathFactory) -> N
     assert not _above(first, E5_FIRST_STAGE_FLOORS), (_above(first, E5_FIRST_STAGE_FLOORS),
                                                       first.to_dict())
     assert first.to_dict() != reports["heldout"].to_dict()  # the reader changed answers
+    # a thị xã / thị trấn question is answered at its unit's level or refused, never with
+    # another level's deadline (bench/notes/issue-8-round55.md; the shipped library, cached)
+    units = evaluate_sets({"units": load_devset(UNITS)}, settings, base / "cache")["units"]
+    right = round(units.answer_accuracy * units.answerable)
+    assert right + units.false_refusals == units.answerable, units.to_dict()

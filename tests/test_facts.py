@@ -170,6 +170,28 @@ def test_number_head_and_issuer_level() -> None:
     assert issuer_level("Huyện đoàn Thọ Xuân") == "huyen"
     assert issuer_level("Hội Nông dân xã Đông Tiến") == "xa"
     assert issuer_level("Ban Chấp hành Trung ương") is None
+    # a thị xã and a thành phố (thuộc tỉnh) are of the huyện level, a thị trấn of the xã level
+    assert issuer_level("HỘI NÔNG DÂN THỊ XÃ NGHI SƠN") == "huyen"
+    assert issuer_level("Hội Nông dân thành phố Sầm Sơn") == "huyen"
+    assert issuer_level("Hội Nông dân thị trấn Nga Sơn") == "xa"
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Thị xã phải học xong trước ngày nào?", "Thị xã (cấp huyện) phải học xong trước ngày nào?"),
+    # not "thành phố": a question may name any city with it
+    ("HND thành phố Sầm Sơn", None), ("Thủ đô của Pháp là thành phố nào?", None),
+    ("THỊ TRẤN học bao lâu", "THỊ TRẤN (cấp xã) học bao lâu"),
+    ("thi xa hoc xong khi nao", "thi xa (cap huyen) hoc xong khi nao"),
+    # once only, and not on near misses: other tones, other words, a syllable of a longer word
+    ("thị xã (cấp huyện) học xong", "thị xã (cấp huyện) học xong"),
+    ("thì xa quá", "thì xa quá"), ("thi xã hội", "thi xã hội"), ("phương thức học tập", None),
+    ("địa phương, quán triệt", None), ("thành phần tham dự", None),
+])
+def test_units_name_their_level(text: str, read: str | None) -> None:
+    """A unit's level is written after it in a question, so "xã" in "thị xã" no longer points
+    to the xã level's clause (bench/notes/issue-8-round55.md)."""
+    from ingest.facts import name_unit_levels
+    assert name_unit_levels(text) == (text if read is None else read)
 
 
 def test_the_section_separator_is_written_in_one_place() -> None:
@@ -229,6 +251,9 @@ def test_organisations_and_their_near_misses(text: str, named: tuple[str, ...]) 
     # near misses: no level word first, or no body
     ("chi đoàn cơ sở", None), ("Thành Đoàn Thanh Hóa", None), ("đoàn công tác của tỉnh", None),
     ("tỉnh đoàn kết", None),
+    # the units of a level: thị xã, thành phố → huyện; thị trấn → xã (not the "xã" of "thị xã")
+    ("Hội Nông dân thị xã Bỉm Sơn", "huyen"), ("hoi nong dan thanh pho Thanh Hoa", "huyen"),
+    ("Đoàn thanh niên thị trấn", "xa"),
 ])
 def test_organisation_level_follows_the_name(text: str, level: str | None) -> None:
     from ingest.facts import organisation_level

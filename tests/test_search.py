@@ -139,3 +139,13 @@ def test_the_body_a_question_names_picks_its_document() -> None:
         boosts = doc_boosts(info, [hpn, mttq])
         assert max(boosts, key=boosts.__getitem__) == top and len(set(boosts.values())) == 2
     assert not doc_boosts(prepare("Tỉnh học nghị quyết khi nào?").info, [hpn, mttq])
+
+
+def test_a_thi_xa_is_searched_at_its_level(kb: KnowledgeBase) -> None:
+    """A thị xã is of the huyện level: its deadline is the district clause's (15/9/2020), not
+    the clause of «xã, phường, thị trấn» that shares the word "xã" (bench/notes/
+    issue-8-round55.md)."""
+    top = kb.search("Hội Nông dân thị xã phải học xong nghị quyết trước ngày nào?", 1)[0]
+    assert "15/9/2020" in top.passage.text and "15/10/2020" not in top.passage.text
+    town = kb.search("Thị trấn phải học xong nghị quyết trước ngày nào?", 1)[0]
+    assert "15/10/2020" in town.passage.text

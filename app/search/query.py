@@ -9,7 +9,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ingest.facts import expand_abbreviations, organisation_level, organisations, stated_kind
+from ingest.facts import (
+    expand_abbreviations,
+    name_unit_levels,
+    organisation_level,
+    organisations,
+    stated_kind,
+)
 from ingest.text import strip_accents
 
 if TYPE_CHECKING:
@@ -112,8 +118,9 @@ def prepare(asked: str, restorer: Restorer | None = None) -> Query:
     beside its expansion (documents write "Hội CCB" as often as "Hội Cựu chiến binh"); the
     parse reads the form without it, so that "HND tỉnh" names the tỉnh level."""
     text = restorer.restore(asked) if restorer is not None else asked
-    return Query(asked, expand_abbreviations(text),
-                 analyse(expand_abbreviations(text, keep=False)), text)
+    read = name_unit_levels(text)  # "thị xã (cấp huyện)": the level a unit is of
+    return Query(asked, expand_abbreviations(read),
+                 analyse(expand_abbreviations(read, keep=False)), text)
 
 
 def plain_form(text: str) -> str:
