@@ -119,8 +119,9 @@ def submit(db: Database, actor: Actor, campaign_id: int, unit_code: str,
 
 
 def update(db: Database, actor: Actor, report_id: int, data: ReportInput, version: int) -> int:
-    """Change report ``report_id`` as read at ``version``; returns the new version (the same
-    one, and nothing audited, when ``data`` changes nothing).
+    """Change report ``report_id`` as read at ``version``; returns the new version (also when
+    ``data`` changes nothing: of the edits of one version exactly one wins, the page skips an
+    edit that changes nothing).
 
     ``StaleEdit`` when someone changed it since (checked again by the UPDATE itself, so two
     concurrent edits of one version cannot both win)."""
@@ -132,8 +133,6 @@ def update(db: Database, actor: Actor, report_id: int, data: ReportInput, versio
             validate(data, c.start, c.end)
             if r.version != version:
                 raise StaleEdit(_stale_message(r))
-            if _same(r, data):
-                return r.version
             for k, v in asdict(data).items():
                 setattr(r, k, v)
             r.updated_by, r.updated_at = actor.label, now()

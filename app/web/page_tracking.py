@@ -222,6 +222,9 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
         if st.form_submit_button("Lưu báo cáo", type="primary"):
             data = rp.ReportInput(held, form, remarks=remarks,
                                   **{k: int(v) for k, v in counts.items()})
+            if target is not None and data == d:  # a second click, or nothing edited
+                st.info(f"Không có thay đổi nào để lưu (báo cáo số {target[0]}).")
+                return
             _save(db, actor, cid, unit_code, data, target, [r.id for r in existing])
 
 
