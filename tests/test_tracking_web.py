@@ -114,7 +114,7 @@ def test_organiser_and_units_on_the_page(app_env: Settings, tmp_path: Path) -> N
     assert "Đã lưu báo cáo" in texts(at)
     at.selectbox(key="t_pick_H01").set_value(1).run()
     trail = at.table[-1].value
-    assert list(trail["Việc"]) == ["update", "create"] and trail["Người"][0].startswith("H01 (")
+    assert list(trail["Việc"]) == ["sửa báo cáo", "tạo báo cáo"] and trail["Người"][0].startswith("H01 (")
 
 
 def test_quiz_round_counted_for_the_chosen_unit(app_env: Settings, tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_editing_a_report_starts_from_its_saved_values(app_env: Settings, tmp_pa
     assert (saved.data.thu_hoach_written, saved.data.thu_hoach_required) == (18, 20)
     assert saved.data.held_on == dt.date(2020, 9, 10) and saved.data.remarks == "Sôi nổi"
     trail = at.table[-1].value
-    assert list(trail["Việc"]) == ["update", "create"]
+    assert list(trail["Việc"]) == ["sửa báo cáo", "tạo báo cáo"]
     at_vn = saved.updated_at + dt.timedelta(hours=7)
     assert trail["Lúc (giờ Việt Nam)"][0] == f"{at_vn:%H:%M %d/%m/%Y}"
 
@@ -284,3 +284,19 @@ def test_organiser_role_without_a_password_set_says_so(app_env: Settings,
     assert not at.exception, at.exception
     assert "HOCTAP_ADMIN_PASSWORD" in texts(at)
     assert not any(t.key == "t_org_pw" for t in at.text_input)
+
+
+def test_history_and_default_day_are_vietnamese(app_env: Settings, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history names its actions in Vietnamese (not `create`), and the default "as of" day is
+    Vietnam's, a day ahead of UTC's in the evening (an independent review of session 54)."""
+    import datetime as dt
+
+    from app.tracking import models
+
+    assert models.vietnam_time(dt.datetime(2026, 12, 7, 19, 30)).date() == dt.date(2026, 12, 8)
+    monkeypatch.setattr(models, "now", lambda: dt.datetime(2026, 12, 7, 19, 30))
+    assert models.vietnam_today() == dt.date(2026, 12, 8)
+    assert set(models.ACTION_NAMES) >= {"create", "update"}
+    source = PAGE.read_text(encoding="utf-8")
+    assert "ACTION_NAMES.get(a.action" in source and "date.today()" not in source

@@ -3,7 +3,6 @@ report "Báo cáo kết quả nghiên cứu, học tập, quán triệt …" as 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -13,6 +12,7 @@ from app.commands.files import check_writable, writing
 from app.tracking import campaign, export, units
 from app.tracking.db import open_db
 from app.tracking.errors import InvalidReport
+from app.tracking.models import vietnam_today
 from app.tracking.progress import STATUS_NAMES, Progress, level_name, percent, progress
 from ingest.settings import Settings
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise InvalidReport(f"Chỉ xuất được .docx hoặc .xlsx (đã cho {args.export.name}).")
     if args.export:
         check_writable(args.export)
-    as_of = _date(args.as_of) if args.as_of else dt.date.today()
+    as_of = _date(args.as_of) if args.as_of else vietnam_today()
     db = open_db(settings)
     try:
         c = campaign.get_campaign(db)

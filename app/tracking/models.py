@@ -37,6 +37,17 @@ def vietnam_time(stored: dt.datetime) -> dt.datetime:
     return stored.replace(tzinfo=dt.UTC).astimezone(VIETNAM)
 
 
+def vietnam_today() -> dt.date:
+    """Today's date in Vietnam: the default "as of" day of progress and reports (the server's
+    own date is UTC's, a day behind from 17:00 to midnight UTC)."""
+    return vietnam_time(now()).date()
+
+
+# What an audit line's action means, as the pages show it
+ACTION_NAMES = {"create": "tạo báo cáo", "update": "sửa báo cáo",
+                "campaign-create": "tạo đợt học tập", "schedule-confirm": "xác nhận lịch"}
+
+
 def path_segment(unit_id: int) -> str:
     """One fixed-width segment of a unit path: ``00000042/``."""
     return f"{unit_id:08d}/"

@@ -5,14 +5,12 @@ Module-level Streamlit page script; everything it shows comes from ``app.trackin
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from app.tracking import access, campaign, export, units, views
 from app.tracking import reports as rp
 from app.tracking.db import Database, database_url, shared_db
-from app.tracking.models import FORMS, LEVEL_NAMES, vietnam_time
+from app.tracking.models import ACTION_NAMES, FORMS, LEVEL_NAMES, vietnam_time, vietnam_today
 from app.tracking.progress import progress
 from app.tracking.schedule import pick, plans
 from app.web import flash
@@ -190,7 +188,7 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
     if base is not None:
         with st.expander("Lịch sử thay đổi của báo cáo này", key="t_trail_view"):
             st.table([{"Lúc (giờ Việt Nam)": f"{vietnam_time(a.at):%H:%M %d/%m/%Y}",
-                       "Người": a.actor, "Việc": a.action}
+                       "Người": a.actor, "Việc": ACTION_NAMES.get(a.action, a.action)}
                       for a in rp.audit_trail(db, base.id)])
     d = base.data if base else None
     # the fields' keys name the report and version they show: Streamlit keeps a keyed widget's
@@ -198,7 +196,7 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
     target = (base.id, editing[1]) if base and editing else None  # (report id, version read)
     tag = f"{target[0]}v{target[1]}" if target else "new"
     with st.form(f"t_report_{unit_code}"):
-        held = st.date_input("Ngày học tập", d.held_on if d else dt.date.today(),
+        held = st.date_input("Ngày học tập", d.held_on if d else vietnam_today(),
                              format="DD/MM/YYYY", key=f"t_r_date_{tag}")
         form = st.radio("Hình thức", list(FORMS), format_func=FORMS.get, horizontal=True,
                         index=list(FORMS).index(d.form) if d else 0, key=f"t_r_form_{tag}")
@@ -270,7 +268,7 @@ def _reports_tab(db: Database, actor: access.Actor, cid: int) -> None:
 
 def _progress_tab(db: Database, actor: access.Actor) -> None:
     c = campaign.get_campaign(db)
-    as_of = st.date_input("Tính đến ngày", dt.date.today(), format="DD/MM/YYYY", key="t_as_of")
+    as_of = st.date_input("Tính đến ngày", vietnam_today(), format="DD/MM/YYYY", key="t_as_of")
     root = None
     if not actor.is_organiser:
         root = actor.unit_code
