@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.tracking.models import LEVELS
+from app.tracking.models import LEVELS, vietnam_today
 from ingest.facts import last_heading
 from ingest.records import DocumentMeta, Passage
 from ingest.text import strip_accents
@@ -130,7 +130,7 @@ def propose(passages: Sequence[Passage], source: str,
     dates = [r.deadline for r in rows]
     if meta.date:
         dates.append(dt.date.fromisoformat(meta.date))
-    start = min(dates) if dates else dt.date.today()
+    start = min(dates) if dates else vietnam_today()
     last = max((r.deadline for r in rows), default=start)
     return Proposal(source, meta.number, meta.title or source, meta.place or "", start,
                     dt.date(last.year, 12, 31), tuple(rows))
