@@ -46,7 +46,7 @@ _LEADING_NUMBER = re.compile(r"\d+")
 # issue-8-round55.md; "phường", "quận" are left out: "phuong", "quan" are also "phương", "quán")
 UNIT_LEVELS = {"tinh": "tinh", "huyen": "huyen", "thi xa": "huyen", "thanh pho": "huyen",
                "xa": "xa", "thi tran": "xa"}
-_UNIT = r"(thi xa|thanh pho|thi tran|tinh|huyen|xa)"  # the two-word units first
+_UNIT = "(" + "|".join(sorted(UNIT_LEVELS, key=len, reverse=True)) + ")"  # longest first
 # the level words, highest level first
 _LEVEL_WORDS = tuple((lv, re.compile(r"\b(?:" + "|".join(
     w for w, level in UNIT_LEVELS.items() if level == lv) + r")\b"))
@@ -359,7 +359,7 @@ def _typed(words: str, plain: bool) -> str:
 
 # the words of a level, as ``name_unit_levels`` writes them after a unit. Not after "thành
 # phố": in a question it may be any city ("Thủ đô của Pháp là thành phố nào?", round 55's LV2)
-_UNIT_LEVEL_WORDS = {"thi xa": "cấp huyện", "thi tran": "cấp xã"}
+_UNIT_LEVEL_WORDS = {w: LEVELS[UNIT_LEVELS[w]][0] for w in ("thi xa", "thi tran")}
 _UNIT_WORDS = {False: re.compile(r"\b(?:thị xã|thị trấn)\b(?! \()", re.I),
                True: re.compile(r"\b(?:thi xa|thi tran)\b(?! \()", re.I)}
 

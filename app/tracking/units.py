@@ -156,8 +156,7 @@ def _check(rows: list[UnitRow], known: dict[str, _Known]) -> list[str]:
     """Vietnamese messages for every faulty row; ``known`` holds the units in the database (a
     row that states one of them exactly is not faulty: it is skipped)."""
     errors: list[str] = []
-    existing = {code: k.level for code, k in known.items()}
-    levels = dict(existing)
+    levels = {code: k.level for code, k in known.items()}
     seen: dict[str, int] = {}
     for r in rows:
         lv = level_of(r.level)
@@ -229,9 +228,10 @@ def import_summary(result: ImportResult) -> str:
 
 def _known(s: Session) -> dict[str, _Known]:
     """The units in the database by code, each with its parent's code."""
-    codes = {i: c for i, c in s.execute(select(Unit.id, Unit.code))}
+    stored = list(s.scalars(select(Unit)))
+    codes = {u.id: u.code for u in stored}
     return {u.code: _Known(u.name, u.level, codes[u.parent_id] if u.parent_id else "")
-            for u in s.scalars(select(Unit))}
+            for u in stored}
 
 
 def _insert(s: Session, rows: list[UnitRow]) -> None:
