@@ -434,3 +434,22 @@ def test_fit_on_more_files_reports_out_of_fold_figures_per_file(
 def test_level_conflict_compares_the_question_with_the_clause(question: str, context: str,
                                                               share: float) -> None:
     assert level_conflict(analyse(question), context) == share
+
+
+def test_when_the_heading_holds_the_question_the_clause_stating_what_it_asks_is_quoted() -> None:
+    """"Cấp tỉnh học bao lâu?" under «1. Cấp tỉnh»: every word of the question is the heading's,
+    so words cannot tell the clauses apart; the clause stating a duration is quoted, not the
+    one repeating the heading's words (a user review; round 57)."""
+    passage = ("- Thành phần: Ban Chấp hành Tỉnh hội, các đồng chí báo cáo viên cấp tỉnh.\n"
+               "- Thời gian: ½ ngày, đã học trực tuyến ngày 31/8/2020.")
+    heading = "III. KẾ HOẠCH HỌC TẬP, QUÁN TRIỆT › 1. Cấp tỉnh"
+
+    def idf(t: str) -> float:  # "học" is in most passages of a study plan
+        return 0.2 if t in ("học", "hoc") else 1.0
+
+    for question in ("Cấp tỉnh học bao lâu?", "Cap tinh hoc bao lau"):
+        q = analyse(question)
+        assert best_sentence(passage, q, idf, heading).startswith("- Thời gian")
+    # a word the heading lacks still decides by words: the clause that holds it
+    q = analyse("Báo cáo viên cấp tỉnh học bao lâu?")
+    assert best_sentence(passage, q, idf, heading).startswith("- Thành phần")

@@ -109,34 +109,38 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     for (a date, a number …) and ``VALUE_SHARE`` for the values the question states.
 
     Words that ``context`` holds (the passage's heading path) are shared by every clause of the
-    passage: they do not tell its clauses apart, so only the question's other words count (all
-    of them when the context holds every one); the same for values the context states. Words
-    of ``names`` (what names the passage's document: its type, number, title, issuer) say which
-    document the question is about, not which clause answers it: they do not count either,
-    unless nothing else is left. A date typed without its year matches the full date."""
+    passage: they do not tell its clauses apart, so only the question's other words count; the
+    same for values the context states. Words of ``names`` (what names the passage's document:
+    its type, number, title, issuer) say which document the question is about, not which
+    clause answers it: they do not count either, unless nothing else is left. When the heading
+    holds every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp tỉnh"), what the
+    question asks decides first (the kind of fact, the values it states), and its words only
+    between clauses that tie on that. A date typed without its year matches the full date."""
     sentences = split_sentences(text)
     if not sentences:
         return text
     accents = has_diacritics(info.text)
     q = set(content_tokens(info.text, accents))
+    shared = False  # whether the heading holds every word of the question
     if context:
-        q = (q - token_set(context, accents)) or q
+        rest = q - token_set(context, accents)
+        q, shared = rest or q, not rest
     if names:
         q = (q - token_set(names, accents)) or q
     total = idf_mass(q, idf) or 1.0
     bonus = _type_bonus(info.qtype)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
               - question_values(context))
-    best, best_score = sentences[0], -math.inf
-    for i, s in enumerate(sentences):
-        toks = token_set(s, accents)
-        score = (idf_mass(q & toks, idf) / total + (TYPE_SHARE if bonus(s) else 0.0)
-                 - 0.001 * i)
-        if values:
-            score += VALUE_SHARE * shared_values(values, s) / len(values)
-        if score > best_score:
-            best, best_score = s, score
-    return best
+
+    def score(i: int, s: str) -> tuple[float, ...]:
+        words = idf_mass(q & token_set(s, accents), idf) / total
+        kind = TYPE_SHARE if bonus(s) else 0.0
+        value = VALUE_SHARE * shared_values(values, s) / len(values) if values else 0.0
+        if shared:
+            return (kind + value, words, -i)
+        return (words + kind - 0.001 * i + value,)
+
+    return max(enumerate(sentences), key=lambda e: score(*e))[1]
 
 
 def answers_type(text: str, qtype: str | None) -> bool:
