@@ -282,7 +282,8 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
     st.table(views.level_rows(p))
     chart = views.chart_rows(p)
     if chart:
-        st.bar_chart(chart, x="Cấp", stack=True, sort=False)  # levels top to bottom, not A–Z
+        st.vega_lite_chart(chart, views.chart_spec(), width="stretch",
+                           alt="Số đơn vị của từng cấp theo tình trạng học tập")
     if p.children:
         st.markdown("**Đơn vị trực thuộc**")
         st.dataframe(views.child_rows(p), hide_index=True, key="t_children")
