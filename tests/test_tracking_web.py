@@ -250,10 +250,11 @@ def test_saving_a_new_report_twice_adds_it_once(app_env: Settings, tmp_path: Pat
     assert [(r.id, r.version) for r in stored] == [(1, 1), (2, 1)]
 
 
-def test_reimport_and_chart_on_the_page(app_env: Settings, tmp_path: Path) -> None:
+def test_reimport_chart_and_tables_on_the_page(app_env: Settings, tmp_path: Path) -> None:
     """The organiser imports the updated list (units already there skipped, by count); the
     progress chart shows the levels top to bottom, each status in its own colour (a user
-    review found «Đúng hạn» pink beside the red «Trễ hạn»)."""
+    review found «Đúng hạn» pink beside the red «Trễ hạn»); the child units are a table that
+    wraps like the levels' (a dataframe was cut off on the right)."""
     import colorsys
 
     _campaign_with_report(tmp_path, chi=1)
@@ -283,6 +284,9 @@ def test_reimport_and_chart_on_the_page(app_env: Settings, tmp_path: Path) -> No
     assert all(hue(late)[0] <= 45 for late in ("Trễ hạn", "Quá hạn, chưa báo cáo"))
     assert hue("Chưa đến hạn")[1] == 0  # grey
     assert len(set(colours.values())) == 4
+    children = next(t.value for t in at.table if "Tình trạng" in t.value.columns
+                    and "Số đơn vị" in t.value.columns)
+    assert list(children["Mã"]) == ["H01", "H02"] and not at.dataframe
     at.file_uploader[0].upload("tinh.csv", sample.province_csv(3, 1, 1), "text/csv").run()
     click(at, "t_import")
     shown = texts(at)

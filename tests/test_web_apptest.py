@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import shutil
 from pathlib import Path
 
@@ -231,6 +232,14 @@ def test_library_lists_documents_and_missing_ones(app_env: Settings) -> None:
     missing = list(lib.dataframe[1].value["Văn bản"])
     assert missing[0] == "Nghị quyết số 58-NQ/TW"
     assert any(m.startswith("Đề án xây dựng") for m in missing)
+    # each column sized for what it holds, long texts wrapped (a user review found the tables
+    # cut off on the right; the browser test measures them at 1280 px)
+    for frame in lib.dataframe:
+        widths = {name: c.get("width") for name, c in json.loads(frame.proto.columns).items()
+                  if name != "_index"}  # the hidden index
+        assert set(widths) == set(frame.value.columns), widths
+        assert all(isinstance(w, int) for w in widths.values()), widths
+        assert frame.proto.row_height > 64  # Streamlit wraps text only in rows over 4rem
 
 
 def test_document_text_cannot_inject_markup(app_env: Settings) -> None:

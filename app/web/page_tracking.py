@@ -286,7 +286,7 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
                            alt="Số đơn vị của từng cấp theo tình trạng học tập")
     if p.children:
         st.markdown("**Đơn vị trực thuộc**")
-        st.dataframe(views.child_rows(p), hide_index=True, key="t_children")
+        st.table(views.child_rows(p))  # like the levels above: wraps to fit, scrolls on a phone
         drill = st.selectbox("Xem chi tiết đơn vị", [None] + [ch.code for ch in p.children],
                              format_func=lambda k: "—" if k is None else k, key="t_drill",
                              placeholder="Chọn đơn vị")
@@ -309,6 +309,9 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
                        "bao-cao.xlsx", key="t_dl_xlsx", on_click="ignore")
 
 
+# wide: its tables of figures fit whole beside the menu at 1280 px (main.py sets the other
+# pages centred)
+st.set_page_config(layout="wide")
 st.title("Theo dõi học tập")
 settings = shared().settings
 try:
