@@ -103,6 +103,23 @@ def test_ask_gives_answer_with_citation_cards(app_env: Settings) -> None:
     assert [m.name for m in at.chat_message][-2:] == ["user", "assistant"]
 
 
+def test_new_answer_is_brought_into_view(app_env: Settings) -> None:
+    """A user review: at 390 px the page scrolled past a new answer to the end of its source
+    cards. Placed at the bottom by Streamlit itself, the chat input made the page a container
+    that follows its end as it grows; in ``st.bottom`` it does not, and a script shows the
+    new question at the top of the window (the browser test measures it)."""
+    at = chat()
+    assert at.chat_input(key="chat_box").proto.is_auto_positioned_at_bottom is False
+    for asked, question in ((0, "hoi nong dan cac huyen hoc tap xong truoc ngay nao"),
+                            (2, "Hội nông dân xã học xong trước ngày nào?")):
+        ask(at, question)
+        scripts = [h.proto.body for h in at.get("html") if "<script>" in h.proto.body]
+        assert len(scripts) == 1 and f"'.st-key-asked-{asked}'" in scripts[0]
+        assert question not in scripts[0]  # nothing typed reaches the script
+    ask(at, "   ")  # no question: the page stays where the reader is
+    assert not [h for h in at.get("html") if "<script>" in h.proto.body]
+
+
 def test_question_without_diacritics_is_answered(app_env: Settings) -> None:
     at = ask(chat(), "hoi nong dan cac huyen hoc tap hoan thanh truoc ngay nao")
     assert any("15/9/2020" in m for m in markdowns(at))

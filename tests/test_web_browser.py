@@ -235,6 +235,41 @@ def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
     page.close()
 
 
+ANSWER_IN_VIEW = """() => {
+  const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
+  const text = messages[messages.length - 1].querySelector('[data-testid="stMarkdown"]');
+  const header = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+  const input = document.querySelector('[data-testid="stBottom"]').getBoundingClientRect();
+  const box = text.getBoundingClientRect();
+  return box.top >= header.bottom - 1 && box.bottom <= input.top + 1;
+}"""
+
+
+TO_THE_END = """() => { const main = document.querySelector(
+  '[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"]');
+  main.scrollTop = main.scrollHeight; }"""  # the page's scroller (Streamlit names it either)
+
+
+def test_new_answer_in_view_on_a_phone(app_url: str, browser) -> None:
+    """A user review at 390 px: after asking, the page scrolled past the answer to the end of
+    its source cards. The answer's text is in view after a first question, and after a
+    follow-up asked from the end of the page."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(app_url)
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    settle(page)
+    for question in ("hoi nong dan cac huyen hoc tap xong truoc ngay nao",
+                     "Hội nông dân xã học xong trước ngày nào?"):
+        page.evaluate(TO_THE_END)
+        ask(page, question)
+        page.wait_for_function(ANSWER_IN_VIEW, timeout=5_000)
+        page.wait_for_timeout(1_000)  # and it stays there (Streamlit scrolled on as it drew)
+        assert page.evaluate(ANSWER_IN_VIEW), question
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-answer-390.png"))
+    page.close()
+
+
 TABLES = """() => [...document.querySelectorAll('[data-testid="stTable"], [data-testid="stDataFrame"]')]
   .filter(t => t.getClientRects().length).map(t => {
     const box = t.querySelector('.dvn-scroller') || t.querySelector('table').parentElement;
