@@ -7,6 +7,7 @@ screenshots at 1280 px and 390 px under ``test-artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -267,6 +268,65 @@ def test_new_answer_in_view_on_a_phone(app_url: str, browser) -> None:
         assert page.evaluate(ANSWER_IN_VIEW), question
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-answer-390.png"))
+    page.close()
+
+
+ENGLISH = re.compile(r"\b(Upload|Browse files|Drag and drop|per file|No results|Choose)\b")
+SHOWN_TEXTS = """() => {
+  const shown = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode, parent = node.parentElement;
+    if (!parent || ['STYLE', 'SCRIPT'].includes(parent.tagName) || !parent.getClientRects().length
+        || parseFloat(getComputedStyle(parent).fontSize) === 0) continue;
+    shown.push(node.textContent.trim());
+  }
+  for (const e of document.querySelectorAll('*')) {
+    const after = getComputedStyle(e, '::after').content;
+    if (after.startsWith('"') && e.getClientRects().length) shown.push(JSON.parse(after));
+  }
+  return shown.filter(Boolean);
+}"""
+
+
+def shown_english(page) -> list[str]:
+    """Streamlit's own English texts drawn on the page now (text shrunk to nothing is not)."""
+    return [t for t in page.evaluate(SHOWN_TEXTS) if ENGLISH.search(t)]
+
+
+def test_streamlit_texts_are_vietnamese(app_url: str, browser) -> None:
+    """The file uploader and an empty picker list show Vietnamese, not Streamlit's English
+    («Upload», «50MB per file • …», «Drag and drop files here», «No results»)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url + "/thu-vien")
+    page.get_by_test_id("stFileUploaderDropzone").wait_for()
+    settle(page)
+    assert {"Chọn tệp", "hoặc kéo thả tệp vào đây"} <= set(page.evaluate(SHOWN_TEXTS))
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    dragged = page.evaluate_handle("""() => { const d = new DataTransfer();
+        d.items.add(new File(['x'], 'a.txt', {type: 'text/plain'})); return d; }""")
+    zone.dispatch_event("dragenter", {"dataTransfer": dragged})
+    page.wait_for_function("() => getComputedStyle(document.querySelector("
+                           "'[data-testid=stFileUploaderDropzoneInput] + div > span'), '::after')"
+                           ".content === '\"Thả tệp vào đây\"'")
+    assert not shown_english(page)
+    zone.dispatch_event("dragleave", {"dataTransfer": dragged})
+
+    page.goto(app_url + "/on-tap")
+    page.get_by_text("Loại câu hỏi").wait_for()
+    settle(page)
+    # every question type is chosen: the list has nothing left to offer
+    page.get_by_test_id("stMultiSelect").filter(has_text="Loại câu hỏi").locator("input").click()
+    page.get_by_test_id("stMultiSelectDropdown").wait_for()
+    assert "Không có lựa chọn nào" in page.evaluate(SHOWN_TEXTS)
+    assert not shown_english(page)
+    page.keyboard.press("Escape")
+    sections = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Mục", exact=True))
+    sections.locator("input").click()
+    page.keyboard.type("zzzz")  # matches no heading
+    page.get_by_test_id("stMultiSelectDropdown").get_by_role("option").wait_for()
+    assert "Không có lựa chọn nào" in page.evaluate(SHOWN_TEXTS)
+    assert not shown_english(page)
     page.close()
 
 

@@ -14,6 +14,9 @@ HERE = Path(__file__).resolve().parent
 # work, and leak nothing, with no network).
 st.set_page_config(page_title="Học tập Nghị quyết", page_icon=str(HERE / "icon.png"),
                    layout="centered")
+# Vietnamese in place of Streamlit's built-in English texts (the file uploader's, a picker's
+# «No results»); a style sheet alone takes no room on the page
+st.html(HERE / "vietnamese.css")
 
 pages = [
     st.Page(HERE / "page_chat.py", title="Hỏi đáp", icon=":material/forum:", default=True,

@@ -76,7 +76,9 @@ def _units_tab(db: Database) -> None:
                        key="t_tpl_xlsx")
     c2.download_button("Tải tệp mẫu (CSV)", units.template("csv"), "mau-don-vi.csv",
                        key="t_tpl_csv")
-    up = st.file_uploader("Nhập danh sách đơn vị (CSV hoặc XLSX)", type=["csv", "xlsx"],
+    limit = shared().settings.max_file_mb
+    up = st.file_uploader(f"Nhập danh sách đơn vị (tệp CSV hoặc XLSX, tối đa {limit:g} MB)",
+                          type=["csv", "xlsx"],
                           key=f"t_units_up_{st.session_state.get('t_up_round', 0)}")
     if up is not None and st.button("Nhập đơn vị", type="primary", key="t_import"):
         try:
