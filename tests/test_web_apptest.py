@@ -309,6 +309,21 @@ def test_render_helpers_escape_everything() -> None:
     ]
 
 
+def test_layout_is_set_once_a_run_by_main() -> None:
+    """The library and tracking pages are wide, the others centred, set by main.py alone: a
+    page's own set_page_config of another layout in the same run sometimes lost to main.py's
+    in the browser (Streamlit's frontend compares a layout with one it has not stored yet)."""
+    import ast
+
+    calls = {path.name: [{k.arg for k in node.keywords}
+                         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                         and node.func.attr == "set_page_config"]
+             for path in sorted(WEB.glob("*.py"))}
+    assert {name: c for name, c in calls.items() if c} == {
+        "main.py": [{"page_title", "page_icon"}, {"layout"}]}
+
+
 def test_app_command_passes_settings_through_the_environment(tmp_path: Path) -> None:
     from app.cli import build_parser, settings_from
     from app.commands.web import command, environment

@@ -136,8 +136,6 @@ def _delete_section(settings, rows) -> None:
         st.rerun()
 
 
-# wide: room for the tables' columns (main.py sets the other pages centred)
-st.set_page_config(layout="wide")
 st.title("Thư viện tài liệu")
 flash.show(FLASH)
 settings = shared().settings

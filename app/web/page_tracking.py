@@ -311,9 +311,6 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
                        "bao-cao.xlsx", key="t_dl_xlsx", on_click="ignore")
 
 
-# wide: its tables of figures fit whole beside the menu at 1280 px (main.py sets the other
-# pages centred)
-st.set_page_config(layout="wide")
 st.title("Theo dõi học tập")
 settings = shared().settings
 try:
