@@ -22,6 +22,7 @@ from test_web_browser import (  # noqa: F401 - browser is a fixture
     screenshot,
     settle,
     stop,
+    tables,
     wait_healthy,
 )
 
@@ -195,6 +196,11 @@ def story(page, tracking_url: str, tmp_path: Path) -> None:
     assert re.search(r"H02\s+Hội Nông dân huyện số 2\s+Huyện, thị, thành\s+Trễ hạn", behind)
     assert "Quá hạn, chưa báo cáo" in behind and "H01\t" not in behind
     screenshot(page, "tracking-progress", 1280)
+    # the tables fit the wide page whole (a user review found them cut off on the right) and
+    # scroll inside it on a phone
+    shown = tables(page, 1280)
+    assert len(shown) == 3 and all(t["hidden"] <= 1 and t["width"] > 800 for t in shown), shown
+    assert all(t["right"] <= 391 for t in tables(page, 390))
     page.set_viewport_size({"width": 1280, "height": 2000})
     settle(page)
 

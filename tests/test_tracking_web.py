@@ -250,9 +250,13 @@ def test_saving_a_new_report_twice_adds_it_once(app_env: Settings, tmp_path: Pat
     assert [(r.id, r.version) for r in stored] == [(1, 1), (2, 1)]
 
 
-def test_reimport_and_chart_order_on_the_page(app_env: Settings, tmp_path: Path) -> None:
+def test_reimport_chart_and_tables_on_the_page(app_env: Settings, tmp_path: Path) -> None:
     """The organiser imports the updated list (units already there skipped, by count); the
-    progress chart shows the levels top to bottom."""
+    progress chart shows the levels top to bottom, each status in its own colour (a user
+    review found «Đúng hạn» pink beside the red «Trễ hạn»); the child units are a table that
+    wraps like the levels' (a dataframe was cut off on the right)."""
+    import colorsys
+
     _campaign_with_report(tmp_path, chi=1)
     at = page()
     at.radio(key="tracking_role").set_value("Ban tổ chức").run()
@@ -261,11 +265,28 @@ def test_reimport_and_chart_order_on_the_page(app_env: Settings, tmp_path: Path)
     import pyarrow as pa
 
     [chart] = at.get("vega_lite_chart")
-    x = json.loads(chart.proto.spec)["encoding"]["x"]
-    assert x["field"] == "Cấp" and "sort" in x and x["sort"] is None  # data order, not A–Z
-    bars = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().column("Cấp")
+    spec = json.loads(chart.proto.spec)
+    levels = spec["encoding"]["y"]
+    assert levels["field"] == "Cấp" and "sort" in levels and levels["sort"] is None  # not A–Z
+    bars = pa.ipc.open_stream(chart.proto.data.data).read_all().column("Cấp")
     assert list(dict.fromkeys(bars.to_pylist())) == [
         "Tỉnh", "Huyện, thị, thành", "Xã, phường, thị trấn", "Chi hội"]
+    scale = spec["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))  # named, not by position
+    assert list(colours) == ["Đúng hạn", "Trễ hạn", "Quá hạn, chưa báo cáo", "Chưa đến hạn"]
+
+    def hue(name: str) -> tuple[float, float]:
+        rgb = bytes.fromhex(colours[name].lstrip("#"))
+        h, _, sat = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+        return h * 360, sat
+
+    assert 180 <= hue("Đúng hạn")[0] <= 250  # blue: apart from red and orange for every reader
+    assert all(hue(late)[0] <= 45 for late in ("Trễ hạn", "Quá hạn, chưa báo cáo"))
+    assert hue("Chưa đến hạn")[1] == 0  # grey
+    assert len(set(colours.values())) == 4
+    children = next(t.value for t in at.table if "Tình trạng" in t.value.columns
+                    and "Số đơn vị" in t.value.columns)
+    assert list(children["Mã"]) == ["H01", "H02"] and not at.dataframe
     at.file_uploader[0].upload("tinh.csv", sample.province_csv(3, 1, 1), "text/csv").run()
     click(at, "t_import")
     shown = texts(at)

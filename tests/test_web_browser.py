@@ -7,6 +7,7 @@ screenshots at 1280 px and 390 px under ``test-artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -232,4 +233,131 @@ def test_ask_upload_ask_in_a_real_browser(app_url: str, browser) -> None:
     assert page.evaluate("window.__pwned") is None
     assert page.locator('a[href="http://evil.example"]').count() == 0
     assert page.locator('img[src="x"]').count() == 0
+    page.close()
+
+
+ANSWER_IN_VIEW = """() => {
+  const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
+  const text = messages[messages.length - 1].querySelector('[data-testid="stMarkdown"]');
+  const header = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+  const input = document.querySelector('[data-testid="stBottom"]').getBoundingClientRect();
+  const box = text.getBoundingClientRect();
+  return box.top >= header.bottom - 1 && box.bottom <= input.top + 1;
+}"""
+
+
+TO_THE_END = """() => { const main = document.querySelector(
+  '[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"]');
+  main.scrollTop = main.scrollHeight; }"""  # the page's scroller (Streamlit names it either)
+
+
+def test_new_answer_in_view_on_a_phone(app_url: str, browser) -> None:
+    """A user review at 390 px: after asking, the page scrolled past the answer to the end of
+    its source cards. The answer's text is in view after a first question, and after a
+    follow-up asked from the end of the page."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(app_url)
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    settle(page)
+    for question in ("hoi nong dan cac huyen hoc tap xong truoc ngay nao",
+                     "Hội nông dân xã học xong trước ngày nào?"):
+        page.evaluate(TO_THE_END)
+        ask(page, question)
+        page.wait_for_function(ANSWER_IN_VIEW, timeout=5_000)
+        page.wait_for_timeout(1_000)  # and it stays there (Streamlit scrolled on as it drew)
+        assert page.evaluate(ANSWER_IN_VIEW), question
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-answer-390.png"))
+    page.close()
+
+
+ENGLISH = re.compile(r"\b(Upload|Browse files|Drag and drop|per file|No results|Choose)\b")
+SHOWN_TEXTS = """() => {
+  const shown = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode, parent = node.parentElement;
+    if (!parent || ['STYLE', 'SCRIPT'].includes(parent.tagName) || !parent.getClientRects().length
+        || parseFloat(getComputedStyle(parent).fontSize) === 0) continue;
+    shown.push(node.textContent.trim());
+  }
+  for (const e of document.querySelectorAll('*')) {
+    const after = getComputedStyle(e, '::after').content;
+    if (after.startsWith('"') && e.getClientRects().length) shown.push(JSON.parse(after));
+  }
+  return shown.filter(Boolean);
+}"""
+
+
+def shown_english(page) -> list[str]:
+    """Streamlit's own English texts drawn on the page now (text shrunk to nothing is not)."""
+    return [t for t in page.evaluate(SHOWN_TEXTS) if ENGLISH.search(t)]
+
+
+def test_streamlit_texts_are_vietnamese(app_url: str, browser) -> None:
+    """The file uploader and an empty picker list show Vietnamese, not Streamlit's English
+    («Upload», «50MB per file • …», «Drag and drop files here», «No results»)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url + "/thu-vien")
+    page.get_by_test_id("stFileUploaderDropzone").wait_for()
+    settle(page)
+    assert {"Chọn tệp", "hoặc kéo thả tệp vào đây"} <= set(page.evaluate(SHOWN_TEXTS))
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    dragged = page.evaluate_handle("""() => { const d = new DataTransfer();
+        d.items.add(new File(['x'], 'a.txt', {type: 'text/plain'})); return d; }""")
+    zone.dispatch_event("dragenter", {"dataTransfer": dragged})
+    page.wait_for_function("() => getComputedStyle(document.querySelector("
+                           "'[data-testid=stFileUploaderDropzoneInput] + div > span'), '::after')"
+                           ".content === '\"Thả tệp vào đây\"'")
+    assert not shown_english(page)
+    zone.dispatch_event("dragleave", {"dataTransfer": dragged})
+
+    page.goto(app_url + "/on-tap")
+    page.get_by_text("Loại câu hỏi").wait_for()
+    settle(page)
+    # every question type is chosen: the list has nothing left to offer
+    page.get_by_test_id("stMultiSelect").filter(has_text="Loại câu hỏi").locator("input").click()
+    page.get_by_test_id("stMultiSelectDropdown").wait_for()
+    assert "Không có lựa chọn nào" in page.evaluate(SHOWN_TEXTS)
+    assert not shown_english(page)
+    page.keyboard.press("Escape")
+    sections = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Mục", exact=True))
+    sections.locator("input").click()
+    page.keyboard.type("zzzz")  # matches no heading
+    page.get_by_test_id("stMultiSelectDropdown").get_by_role("option").wait_for()
+    assert "Không có lựa chọn nào" in page.evaluate(SHOWN_TEXTS)
+    assert not shown_english(page)
+    page.close()
+
+
+TABLES = """() => [...document.querySelectorAll('[data-testid="stTable"], [data-testid="stDataFrame"]')]
+  .filter(t => t.getClientRects().length).map(t => {
+    const box = t.querySelector('.dvn-scroller') || t.querySelector('table').parentElement;
+    const inner = t.querySelector('.dvn-scroller') ? box.scrollWidth : t.querySelector('table').scrollWidth;
+    return {kind: t.dataset.testid, head: t.innerText.slice(0, 30), width: box.clientWidth,
+            hidden: inner - box.clientWidth, right: t.getBoundingClientRect().right};
+  })"""
+
+
+def tables(page, width: int) -> list[dict]:
+    """Each table and dataframe shown: its width, how much of it is scrolled out of its box
+    (``hidden``), its right edge; at ``width`` px."""
+    page.set_viewport_size({"width": width, "height": 900})
+    settle(page)
+    page.wait_for_timeout(500)  # dataframes measure their columns after the run
+    return page.evaluate(TABLES)
+
+
+def test_library_tables_on_a_wide_page(app_url: str, browser) -> None:
+    """A user review found the library's tables cut off on the right of the centred page. At
+    1280 px the page is wide: the documents table shows its first five columns whole (80 +
+    110 + 380 + 140 + 105 px, page_library.DOCUMENT_WIDTHS), the missing ones' table all of
+    its columns; at 390 px the tables scroll inside the page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(app_url + "/thu-vien")
+    page.get_by_text("Tài liệu được nhắc đến nhưng chưa có").wait_for()
+    documents, missing = tables(page, 1280)
+    assert documents["width"] >= 815, documents
+    assert missing["hidden"] <= 1, missing
+    assert all(t["right"] <= 391 for t in tables(page, 390))
     page.close()

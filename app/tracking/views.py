@@ -6,6 +6,11 @@ from app.tracking.progress import STATUS_NAMES, Progress, Tally, level_name, per
 from app.tracking.schedule import ProposedRow
 
 Row = dict[str, object]
+# The progress chart's colour of each status, named so that no status takes its colour from
+# the order of a default palette: Okabe–Ito hues that readers with a colour-vision deficiency
+# tell apart (blue on time, orange late, vermillion overdue) and grey for not yet due.
+STATUS_COLOURS = {"on_time": "#0072B2", "late": "#E69F00", "overdue": "#D55E00",
+                  "pending": "#BBBBBB"}
 
 
 def _figures(t: Tally) -> Row:
@@ -42,6 +47,33 @@ def chart_rows(p: Progress) -> list[Row]:
     """Units per level and status, for a stacked bar chart."""
     return [{"Cấp": level_name(lp.level), **{STATUS_NAMES[s]: getattr(lp.tally, s)
                                              for s in STATUS_NAMES}} for lp in p.levels]
+
+
+def chart_spec() -> dict[str, object]:
+    """The Vega-Lite spec of the chart of ``chart_rows``: a bar per level, top to bottom in the
+    rows' order, its units stacked by status. Each status has its colour in an explicit scale
+    (``STATUS_COLOURS``), stacked and listed in the order of ``STATUS_NAMES``. The legend is one
+    column: a row of four was cut off at phone width."""
+    names = [STATUS_NAMES[s] for s in STATUS_COLOURS]
+    return {
+        "transform": [{"fold": names, "as": ["Tình trạng", "Số đơn vị"]},
+                      {"calculate": f"indexof({names!r}, datum['Tình trạng'])", "as": "Thứ tự"}],
+        "mark": {"type": "bar"},
+        "height": {"step": 34},
+        "encoding": {
+            "y": {"field": "Cấp", "type": "nominal", "sort": None, "title": None,
+                  "axis": {"labelLimit": 200}},
+            "x": {"field": "Số đơn vị", "type": "quantitative", "stack": "zero",
+                  "title": "Số đơn vị", "axis": {"tickMinStep": 1}},
+            "color": {"field": "Tình trạng", "type": "nominal",
+                      "scale": {"domain": names, "range": list(STATUS_COLOURS.values())},
+                      "legend": {"orient": "bottom", "direction": "vertical", "title": None}},
+            "order": {"field": "Thứ tự", "type": "quantitative"},
+            "tooltip": [{"field": "Cấp", "type": "nominal"},
+                        {"field": "Tình trạng", "type": "nominal"},
+                        {"field": "Số đơn vị", "type": "quantitative"}],
+        },
+    }
 
 
 def schedule_rows(rows: tuple[ProposedRow, ...] | list[ProposedRow]) -> list[Row]:

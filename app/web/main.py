@@ -9,11 +9,14 @@ from pathlib import Path
 import streamlit as st
 
 HERE = Path(__file__).resolve().parent
+WIDE = {"thu-vien", "theo-doi"}  # the pages of wide tables: their columns fit whole at 1280 px
 
 # A local image: a ``:material/…:`` page icon is fetched from fonts.gstatic.com (the app must
 # work, and leak nothing, with no network).
-st.set_page_config(page_title="Học tập Nghị quyết", page_icon=str(HERE / "icon.png"),
-                   layout="centered")
+st.set_page_config(page_title="Học tập Nghị quyết", page_icon=str(HERE / "icon.png"))
+# Vietnamese in place of Streamlit's built-in English texts (the file uploader's, a picker's
+# «No results»); a style sheet alone takes no room on the page
+st.html(HERE / "vietnamese.css")
 
 pages = [
     st.Page(HERE / "page_chat.py", title="Hỏi đáp", icon=":material/forum:", default=True,
@@ -29,4 +32,9 @@ for name, title, icon, url in (("page_quiz.py", "Ôn tập", ":material/quiz:", 
     if (HERE / name).is_file():
         pages.append(st.Page(HERE / name, title=title, icon=icon, url_path=url))
 
-st.navigation(pages).run()
+page = st.navigation(pages)
+# The layout is set once a run, here: with a second set_page_config of another layout in the
+# same run (centred here, wide in the page), the page was sometimes drawn centred after a
+# rerun, as Streamlit's frontend compares each layout with one it has not stored yet.
+st.set_page_config(layout="wide" if page.url_path in WIDE else "centered")
+page.run()

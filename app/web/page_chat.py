@@ -13,6 +13,16 @@ from ingest.errors import HoctapError, IndexNotFound
 
 MESSAGES = "chat_messages"
 PENDING = "chat_pending"
+# Brings a question just asked to the top of the window once its answer is drawn, so the
+# answer is read from its start: after a follow-up the window would stay where the reader was,
+# above the new exchange. Our own constant script: nothing a user or a document wrote goes in.
+SHOW_QUESTION = """<script>(() => {{
+  const asked = document.querySelector('.st-key-asked-{n}');
+  const header = document.querySelector('[data-testid="stHeader"]');
+  if (!asked) return;
+  asked.style.scrollMarginTop = `${{(header ? header.offsetHeight : 0) + 8}}px`;
+  asked.scrollIntoView({{block: 'start'}});
+}})();</script>"""
 
 
 def _ask(question: str) -> None:
@@ -106,16 +116,23 @@ def _show_understood(msg: dict) -> None:
         st.caption("Hiểu là: " + escape_md(msg["understood"]))
 
 
+def _user_message(n: int, text: str) -> None:
+    """The member's question ``n`` (its index in the chat), in a box ``SHOW_QUESTION`` finds."""
+    with st.container(key=f"asked-{n}"), st.chat_message("user"):
+        st.text(text)
+
+
 def _render_history(kb, keep_open: int = 2) -> None:
     """Earlier messages; the last ``keep_open`` answers show their cards, older ones on demand."""
     messages = st.session_state[MESSAGES]
     answers = [i for i, m in enumerate(messages) if m["role"] == "assistant"]
     recent = set(answers[-keep_open:])
     for i, msg in enumerate(messages):
+        if msg["role"] == "user":
+            _user_message(i, msg["text"])
+            continue
         with st.chat_message(msg["role"]):
-            if msg["role"] == "user":
-                st.text(msg["text"])
-            elif msg.get("error"):
+            if msg.get("error"):
                 st.error(escape_md(msg["error"]))
             else:
                 _show_understood(msg)
@@ -124,8 +141,10 @@ def _render_history(kb, keep_open: int = 2) -> None:
 
 st.title("Hỏi đáp về nghị quyết và kế hoạch")
 st.session_state.setdefault(MESSAGES, [])
-# Called first so that a question just typed hides the examples; it stays pinned at the bottom.
-question = st.chat_input("Nhập câu hỏi về tài liệu…", key="chat_box", max_chars=1000)
+# Called first so that a question just typed hides the examples; pinned at the bottom in
+# st.bottom: one Streamlit places there itself makes the page follow its end as it grows, which
+# at 390 px scrolled past a new answer to the end of its source cards (a user review).
+question = st.bottom.chat_input("Nhập câu hỏi về tài liệu…", key="chat_box", max_chars=1000)
 question = question or st.session_state.pop(PENDING, None)
 try:
     with st.spinner("Đang tải thư viện tài liệu và mô hình…"):
@@ -156,8 +175,8 @@ if question and question.strip():
     shown = understood.text if understood.rewritten else None
     st.session_state[MESSAGES].append({"role": "user", "text": question,
                                        "understood": understood.text})
-    with st.chat_message("user"):
-        st.text(question)
+    asked = len(st.session_state[MESSAGES]) - 1
+    _user_message(asked, question)
     with st.chat_message("assistant"):
         from app.answer import answer_question
 
@@ -173,3 +192,4 @@ if question and question.strip():
             st.session_state[MESSAGES].append(reply)
             _show_understood(reply)
             _show_answer(kb, answer, len(st.session_state[MESSAGES]) - 1)
+    st.html(SHOW_QUESTION.format(n=asked), unsafe_allow_javascript=True)

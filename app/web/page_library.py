@@ -23,6 +23,13 @@ from app.web.render import escape_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
 
+# The two tables fit a wide page at 1280 px up to «Ngày ban hành» (the rest scrolls): widths
+# in px, long texts over up to four lines (Streamlit wraps a cell only in rows over 4rem).
+ROW_HEIGHT = 84
+DOCUMENT_WIDTHS = {"Loại": 80, "Số hiệu": 110, "Tiêu đề": 380, "Cơ quan ban hành": 140,
+                   "Ngày ban hành": 105, "Số trang": 75, "Số đoạn": 70, "Thêm lúc": 100,
+                   "Tệp": 180}
+MISSING_WIDTHS = {"Văn bản": 380, "Số lần nhắc": 95, "Nhắc trong": 300}
 ADMIN = "library_admin"
 FLASH = "library_flash"
 UPLOADER = "library_uploader_round"
@@ -31,6 +38,15 @@ CONFIRM = "library_confirm_delete"
 
 def _flash(kind: str, text: str) -> None:
     flash.push(FLASH, kind, text)  # callers escape what the user typed
+
+
+def _table(rows: list[dict[str, object]], widths: dict[str, int], key: str) -> None:
+    """``rows`` as a dataframe as wide as the page, its columns ``widths`` wide, up to ten
+    rows high (the default's ten are of one-line rows)."""
+    st.dataframe(rows, hide_index=True, key=key, width="stretch", row_height=ROW_HEIGHT,
+                 height=ROW_HEIGHT * min(len(rows), 10) + 40,
+                 column_config={name: st.column_config.Column(width=px)
+                                for name, px in widths.items()})
 
 
 def _admin_gate(settings) -> bool:
@@ -128,7 +144,7 @@ rows = document_rows(records)
 
 st.subheader(f"Tài liệu đã nạp ({len(rows)})")
 if rows:
-    st.dataframe([r.to_display() for r in rows], hide_index=True, key="documents_table")
+    _table([r.to_display() for r in rows], DOCUMENT_WIDTHS, "documents_table")
 else:
     st.info("Chưa có tài liệu nào trong thư viện.")
 
@@ -137,9 +153,8 @@ missing = missing_documents(records)
 if missing:
     st.caption("Các văn bản dưới đây được nhắc đến trong tài liệu đã nạp nhưng thư viện chưa có; "
                "nên bổ sung để câu trả lời đầy đủ hơn.")
-    st.dataframe([{"Văn bản": m.label, "Số lần nhắc": m.mentions,
-                   "Nhắc trong": ", ".join(m.sources)} for m in missing],
-                 hide_index=True, key="missing_table")
+    _table([{"Văn bản": m.label, "Số lần nhắc": m.mentions, "Nhắc trong": ", ".join(m.sources)}
+            for m in missing], MISSING_WIDTHS, "missing_table")
 else:
     st.caption("Không có văn bản nào được nhắc đến mà thư viện chưa có.")
 

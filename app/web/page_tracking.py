@@ -76,7 +76,9 @@ def _units_tab(db: Database) -> None:
                        key="t_tpl_xlsx")
     c2.download_button("Tải tệp mẫu (CSV)", units.template("csv"), "mau-don-vi.csv",
                        key="t_tpl_csv")
-    up = st.file_uploader("Nhập danh sách đơn vị (CSV hoặc XLSX)", type=["csv", "xlsx"],
+    limit = shared().settings.max_file_mb
+    up = st.file_uploader(f"Nhập danh sách đơn vị (tệp CSV hoặc XLSX, tối đa {limit:g} MB)",
+                          type=["csv", "xlsx"],
                           key=f"t_units_up_{st.session_state.get('t_up_round', 0)}")
     if up is not None and st.button("Nhập đơn vị", type="primary", key="t_import"):
         try:
@@ -282,10 +284,11 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
     st.table(views.level_rows(p))
     chart = views.chart_rows(p)
     if chart:
-        st.bar_chart(chart, x="Cấp", stack=True, sort=False)  # levels top to bottom, not A–Z
+        st.vega_lite_chart(chart, views.chart_spec(), width="stretch",
+                           alt="Số đơn vị của từng cấp theo tình trạng học tập")
     if p.children:
         st.markdown("**Đơn vị trực thuộc**")
-        st.dataframe(views.child_rows(p), hide_index=True, key="t_children")
+        st.table(views.child_rows(p))  # like the levels above: wraps to fit, scrolls on a phone
         drill = st.selectbox("Xem chi tiết đơn vị", [None] + [ch.code for ch in p.children],
                              format_func=lambda k: "—" if k is None else k, key="t_drill",
                              placeholder="Chọn đơn vị")
