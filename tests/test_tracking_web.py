@@ -45,6 +45,14 @@ def texts(at: AppTest) -> str:
     return html.unescape("\n".join(str(p) for p in parts))
 
 
+def table_cells(table):  # noqa: ANN001, ANN201 (an AppTest table element -> its DataFrame)
+    """A table's cells as the browser shows them: ``st.table`` reads cells as Markdown, so the
+    page escapes their text (``render.table_md``) and the browser decodes it (the word joiner
+    that stops a link being made is invisible)."""
+    return table.value.map(
+        lambda v: html.unescape(v).replace("\u2060", "") if isinstance(v, str) else v)
+
+
 def click(at: AppTest, key: str) -> AppTest:
     at.button(key=key).click().run()
     assert not at.exception, at.exception
@@ -76,7 +84,7 @@ def test_organiser_and_units_on_the_page(app_env: Settings, tmp_path: Path) -> N
     assert "Đã xác nhận lịch" in texts(at) and "Lịch đã xác nhận" in texts(at)
     at.text_input(key="t_codes_for").set_value("H01, H02").run()
     click(at, "t_issue")
-    codes = dict(at.table[-1].value.values.tolist())
+    codes = dict(table_cells(at.table[-1]).values.tolist())
     assert set(codes) == {"H01", "H02"}
     assert "Đơn vị chậm tiến độ: 109" in texts(at)  # as of today every unit is past its date
     click(at, "tracking_logout")
@@ -113,7 +121,7 @@ def test_organiser_and_units_on_the_page(app_env: Settings, tmp_path: Path) -> N
     at.button[-1].click().run()
     assert "Đã lưu báo cáo" in texts(at)
     at.selectbox(key="t_pick_H01").set_value(1).run()
-    trail = at.table[-1].value
+    trail = table_cells(at.table[-1])
     assert list(trail["Việc"]) == ["sửa báo cáo", "tạo báo cáo"] and trail["Người"][0].startswith("H01 (")
 
 
@@ -223,7 +231,7 @@ def test_editing_a_report_starts_from_its_saved_values(app_env: Settings, tmp_pa
     assert saved.version == 2 and saved.data.participants == 13 + 8 + 150
     assert (saved.data.thu_hoach_written, saved.data.thu_hoach_required) == (18, 20)
     assert saved.data.held_on == dt.date(2020, 9, 10) and saved.data.remarks == "Sôi nổi"
-    trail = at.table[-1].value
+    trail = table_cells(at.table[-1])
     assert list(trail["Việc"]) == ["sửa báo cáo", "tạo báo cáo"]
     at_vn = saved.updated_at + dt.timedelta(hours=7)
     assert trail["Lúc (giờ Việt Nam)"][0] == f"{at_vn:%H:%M %d/%m/%Y}"
@@ -284,7 +292,7 @@ def test_reimport_chart_and_tables_on_the_page(app_env: Settings, tmp_path: Path
     assert all(hue(late)[0] <= 45 for late in ("Trễ hạn", "Quá hạn, chưa báo cáo"))
     assert hue("Chưa đến hạn")[1] == 0  # grey
     assert len(set(colours.values())) == 4
-    children = next(t.value for t in at.table if "Tình trạng" in t.value.columns
+    children = next(table_cells(t) for t in at.table if "Tình trạng" in t.value.columns
                     and "Số đơn vị" in t.value.columns)
     assert list(children["Mã"]) == ["H01", "H02"] and not at.dataframe
     at.file_uploader[0].upload("tinh.csv", sample.province_csv(3, 1, 1), "text/csv").run()
@@ -321,3 +329,30 @@ def test_history_and_default_day_are_vietnamese(app_env: Settings, tmp_path: Pat
     assert set(models.ACTION_NAMES) >= {"create", "update"}
     source = PAGE.read_text(encoding="utf-8")
     assert "ACTION_NAMES.get(a.action" in source and "date.today()" not in source
+
+
+def test_a_units_name_shows_as_typed_in_the_tables(app_env: Settings, tmp_path: Path) -> None:
+    """``st.table`` reads its cells as Markdown: a unit's name with ``*``, ``[…](…)`` or ``<b>``
+    (typed in the organiser's CSV) shows as typed, not bold, linked or as HTML."""
+    import csv
+    import io
+
+    from app.tracking import units
+    from app.tracking.db import open_db
+
+    _campaign_with_report(tmp_path)
+    db = open_db(Settings(index_dir=tmp_path / "index"))
+    name = "Huyện *Mới* [xem](http://x.vn) <b>đậm</b>"
+    buf = io.StringIO()
+    csv.writer(buf).writerows([units.HEADERS, ("H03", name, "Huyện", "TINH")])
+    units.import_units(db, buf.getvalue().encode("utf-8"), "them.csv")
+    db.dispose()
+    at = page()
+    at.radio(key="tracking_role").set_value("Ban tổ chức").run()
+    at.text_input(key="t_org_pw").set_value("bí mật")
+    at.button[0].click().run()
+    children = next(t for t in at.table if "Tình trạng" in t.value.columns
+                    and "Mã" in t.value.columns and "H03" in list(t.value["Mã"]))
+    raw = children.value.set_index("Mã").loc["H03", "Đơn vị"]
+    assert not set("*[]()<>") & set(raw)  # nothing left for Markdown to read as syntax
+    assert table_cells(children).set_index("Mã").loc["H03", "Đơn vị"] == name

@@ -14,7 +14,7 @@ from app.tracking.models import ACTION_NAMES, FORMS, LEVEL_NAMES, vietnam_time, 
 from app.tracking.progress import progress
 from app.tracking.schedule import pick, plans
 from app.web import flash
-from app.web.render import escape_md
+from app.web.render import escape_md, table_md
 from app.web.resources import shared
 from ingest.errors import HoctapError
 
@@ -22,6 +22,12 @@ ACTOR = "tracking_actor"
 EDIT = "tracking_edit"  # (report id, version) being edited
 PICK = "tracking_pick"  # the report the «Sửa báo cáo» box shows at the next run (after a save)
 FLASH = "tracking_flash"
+
+
+def _table(rows: list[dict[str, object]]) -> None:
+    """``rows`` as a table; ``st.table`` reads cells as Markdown, so text is escaped first
+    (a unit's name or a plan's «Thành phần» shows as typed)."""
+    st.table(table_md(rows))
 
 
 def _database(url: str) -> Database:
@@ -112,7 +118,7 @@ def _units_tab(db: Database) -> None:
             st.error(escape_md(str(err)))
     issued = st.session_state.get("t_codes")
     if issued:
-        st.table([{"Mã đơn vị": k, "Mã truy cập": v} for k, v in issued.items()])
+        _table([{"Mã đơn vị": k, "Mã truy cập": v} for k, v in issued.items()])
         st.download_button("Tải danh sách mã (CSV)", "\n".join(
             f"{k},{v}" for k, v in issued.items()).encode("utf-8"), "ma-truy-cap.csv",
             key="t_codes_dl")
@@ -126,7 +132,7 @@ def _schedule_tab(db: Database, actor: access.Actor) -> None:
     if current is not None and current.confirmed:
         st.success(f"Lịch đã xác nhận: {escape_md(current.name)} "
                    f"({current.start:%d/%m/%Y} – {current.end:%d/%m/%Y}).")
-        st.table(views.schedule_rows(current.rows))
+        _table(views.schedule_rows(current.rows))
         with st.expander("Sửa lịch (hạn, thành phần)", key="t_edit_deadlines"):
             new = {r.level: (st.date_input(f"Hạn — {LEVEL_NAMES[r.level]}", r.deadline,
                                            format="DD/MM/YYYY", key=f"t_dl_{r.level}"),
@@ -153,7 +159,7 @@ def _schedule_tab(db: Database, actor: access.Actor) -> None:
     proposal = pick(found, source)
     st.markdown(f"**Lịch đề xuất từ {escape_md(proposal.source)}** "
                 f"({escape_md(proposal.number or '')}) — mỗi dòng trích từ văn bản:")
-    st.table(views.schedule_rows(proposal.rows))
+    _table(views.schedule_rows(proposal.rows))
     for r in proposal.rows:
         st.caption(f"{LEVEL_NAMES[r.level]}: «{escape_md(r.quote)}»")
     if st.button("Xác nhận lịch", type="primary", key="t_confirm"):
@@ -172,7 +178,7 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
     editing = st.session_state.get(EDIT)
     base = next((r for r in existing if editing and r.id == editing[0]), None)
     if existing:
-        st.table([{"Số": r.id, "Ngày": f"{r.data.held_on:%d/%m/%Y}",
+        _table([{"Số": r.id, "Ngày": f"{r.data.held_on:%d/%m/%Y}",
                    "Hình thức": FORMS[r.data.form], "Tham gia": r.data.participants,
                    "Thu hoạch": f"{r.data.thu_hoach_written}/{r.data.thu_hoach_required}",
                    "Người sửa cuối": r.updated_by, "Phiên bản": r.version} for r in existing])
@@ -189,7 +195,7 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
             st.rerun()
     if base is not None:
         with st.expander("Lịch sử thay đổi của báo cáo này", key="t_trail_view"):
-            st.table([{"Lúc (giờ Việt Nam)": f"{vietnam_time(a.at):%H:%M %d/%m/%Y}",
+            _table([{"Lúc (giờ Việt Nam)": f"{vietnam_time(a.at):%H:%M %d/%m/%Y}",
                        "Người": a.actor, "Việc": ACTION_NAMES.get(a.action, a.action)}
                       for a in rp.audit_trail(db, base.id)])
     d = base.data if base else None
@@ -281,14 +287,14 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
     if trail and actor.is_organiser and st.button("← Lên cấp trên", key="t_up"):
         trail.pop()
         st.rerun()
-    st.table(views.level_rows(p))
+    _table(views.level_rows(p))
     chart = views.chart_rows(p)
     if chart:
         st.vega_lite_chart(chart, views.chart_spec(), width="stretch",
                            alt="Số đơn vị của từng cấp theo tình trạng học tập")
     if p.children:
         st.markdown("**Đơn vị trực thuộc**")
-        st.table(views.child_rows(p))  # like the levels above: wraps to fit, scrolls on a phone
+        _table(views.child_rows(p))  # like the levels above: wraps to fit, scrolls on a phone
         drill = st.selectbox("Xem chi tiết đơn vị", [None] + [ch.code for ch in p.children],
                              format_func=lambda k: "—" if k is None else k, key="t_drill",
                              placeholder="Chọn đơn vị")
@@ -298,7 +304,7 @@ def _progress_tab(db: Database, actor: access.Actor) -> None:
             st.rerun()
     st.markdown(f"**Đơn vị chậm tiến độ: {p.behind_total}**")
     if p.behind:
-        st.table(views.behind_rows(p))
+        _table(views.behind_rows(p))
     header = export.ReportHeader(units.get_unit(db, p.root_code).name if p.root_code
                                  else c.place, place=c.place, date=as_of)
     d1, d2 = st.columns(2)

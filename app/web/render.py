@@ -31,6 +31,12 @@ def escape_md(text: str) -> str:
     return "  \n".join(escaped.split("\n"))
 
 
+def table_md(rows: Iterable[dict[str, object]]) -> list[dict[str, object]]:
+    """``rows`` for ``st.table``, which reads every cell as Markdown: each text cell escaped
+    (``escape_md``: a unit's name, a plan's «Thành phần» show as typed), numbers as they are."""
+    return [{k: escape_md(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+
+
 def highlight_md(text: str, highlight: str | None) -> str:
     """The passage as safe Markdown with its answering sentence highlighted (first match).
 
