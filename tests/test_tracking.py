@@ -218,6 +218,45 @@ def test_malformed_spreadsheets_are_refused(db: object, data: bytes, name: str,
     assert units.count_units(db) == 0
 
 
+HUYEN = ("HH,Hội Nông dân huyện Hoằng Hóa,Huyện,\nHH-DAO,Hội Nông dân xã Hoằng Đạo,Xã,HH\n"
+         "HH-LOC,Hội Nông dân xã Hoằng Lộc,Xã,HH\nHH-DAO-PL,Chi hội thôn Phúc Lộc,Chi hội,HH-DAO\n")
+
+
+def test_units_tree_may_start_at_a_huyen(db: object) -> None:
+    """A huyện Hội tracks its xã and chi hội: no tỉnh row needed; only the top level may lack
+    a parent."""
+    result = units.import_units(db, (BAD + HUYEN).encode(), "huyen.csv")
+    assert result.by_level == {"huyen": 1, "xa": 2, "chi": 1}
+    assert [u.code for u in units.children(db, None)] == ["HH"]
+    assert [u.code for u in units.children(db, "HH-DAO")] == ["HH-DAO-PL"]
+    with pytest.raises(ImportRejected, match="Dòng 2: thiếu mã đơn vị cấp trên của xã"):
+        units.import_units(db, (BAD + "HH-BS,Thị trấn Bút Sơn,Xã,\n").encode(), "b.csv")
+    with pytest.raises(ImportRejected, match="đã có đơn vị HH không có cấp trên"):
+        units.import_units(db, (BAD + "TH,Tỉnh Thanh Hóa,Tỉnh,\n").encode(), "t.csv")
+    assert units.count_units(db) == 4
+
+
+def test_report_of_a_huyen_tree_is_issued_in_its_name(db: object,
+                                                      plan_passages: list[object]) -> None:
+    """With the huyện as the only top unit, the default report is the huyện's: its name in the
+    header and the opening sentence, no Tỉnh row in the totals."""
+    import docx
+
+    units.import_units(db, (BAD + HUYEN).encode(), "huyen.csv")
+    cid = campaign.create_campaign(db, ORG, propose(plan_passages, PLAN), confirm=True)
+    c = campaign.get_campaign(db, cid)
+    p = progress.progress(db, c, D(2020, 10, 31))
+    assert p.root_code == "HH" and p.root_name == "Hội Nông dân huyện Hoằng Hóa"
+    assert [lp.level for lp in p.levels] == ["huyen", "xa", "chi"] and p.total.units == 4
+    header = export.ReportHeader(p.root_name, place="Hoằng Hóa", date=D(2020, 11, 2))
+    d = docx.Document(io.BytesIO(export.to_docx(c, p, header)))
+    assert d.tables[0].cell(0, 0).text == "HỘI NÔNG DÂN HUYỆN HOẰNG HÓA"
+    body = "\n".join(par.text for par in d.paragraphs)
+    assert ", Hội Nông dân huyện Hoằng Hóa báo cáo kết quả" in body
+    levels = [row.cells[0].text for row in d.tables[1].rows]
+    assert levels == ["Cấp", "Huyện, thị, thành", "Xã, phường, thị trấn", "Chi hội", "Tổng cộng"]
+
+
 def test_second_import_rejects_existing_codes_all_or_nothing(db: object) -> None:
     units.import_units(db, sample.province_csv(2, 1), "a.csv")
     body = "H03,Huyện 3,Huyện,TINH\nH01,Huyện 1 trùng,Huyện,TINH\nH02-X01,Xã 1,Xã,H01\n"

@@ -77,6 +77,7 @@ def _login(db: Database) -> access.Actor | None:
 
 def _units_tab(db: Database) -> None:
     st.markdown(f"Hiện có **{units.count_units(db)}** đơn vị.")
+    st.caption(units.RULE)
     c1, c2 = st.columns(2)
     c1.download_button("Tải tệp mẫu (XLSX)", units.template("xlsx"), "mau-don-vi.xlsx",
                        key="t_tpl_xlsx")
