@@ -480,6 +480,26 @@ def test_results_report_docx_and_xlsx_figures(db: object, province: int) -> None
     assert {"H02", "H03", "H01-X02"} <= late and "H01" not in late
 
 
+def test_xlsx_dates_are_dates_shown_the_same_way_on_every_sheet(db: object,
+                                                                province: int) -> None:
+    """Deadlines on «Theo cấp» and «Chậm» (and session days) are real dates shown dd/mm/yyyy,
+    none is text."""
+    from openpyxl import load_workbook
+
+    _story(db, province)
+    c = campaign.get_campaign(db, province)
+    p = progress.progress(db, c, D(2020, 10, 31))
+    wb = load_workbook(io.BytesIO(export.to_xlsx(c, p, export.ReportHeader("Tỉnh"))))
+    dates = [cell for ws in wb for row in ws.iter_rows() for cell in row
+             if isinstance(cell.value, dt.date)]
+    assert {cell.parent.title for cell in dates} == {"Theo cấp", "Chậm"}
+    assert {cell.number_format for cell in dates} == {"dd/mm/yyyy"}
+    assert wb["Theo cấp"]["B5"].value == dt.datetime(2020, 9, 15)
+    text_dates = [cell.value for ws in wb for row in ws.iter_rows(min_row=3) for cell in row
+                  if isinstance(cell.value, str) and re.search(r"\d+[/-]\d+[/-]\d{4}", cell.value)]
+    assert text_dates == []
+
+
 def test_open_db_migrates_once_and_reopens(db_settings: Settings) -> None:
     first = open_db(db_settings)
     units.import_units(first, sample.province_csv(1, 1), "a.csv")
