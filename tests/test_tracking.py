@@ -6,6 +6,7 @@ Every database test runs on SQLite, and on PostgreSQL too when ``HOCTAP_TEST_PG_
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -136,6 +137,29 @@ def test_schedule_extraction_is_general() -> None:
     rows = propose(ps, "kh.txt").rows
     assert [(r.level, r.deadline, r.duration, r.page) for r in rows] == [
         ("huyen", D(2021, 11, 5), "01 buổi", 2), ("xa", D(2021, 11, 30), "01 buổi", 3)]
+
+
+def test_participants_named_in_a_clause_and_the_default_end_labelled() -> None:
+    """A section without "Thành phần:" names its audience in a clause (a user review found the
+    chi hội row's «thành phần» empty); the end date the plan does not state is called the
+    default, with where it comes from."""
+    from ingest.records import Passage
+
+    ps = [Passage("a", "kh.docx", 0, "- Thành phần: Ban Chấp hành Hội Nông dân xã.\n- Thời gian: "
+                  "01 buổi, hoàn thành trước ngày 25/12/2022.", "III › 2. Cấp xã, thị trấn", None,
+                  "body"),
+          Passage("b", "kh.docx", 1, "- Tổ chức sinh hoạt chuyên đề đến toàn thể hội viên nông "
+                  "dân.\n- Thời gian: 02 giờ, hoàn thành trước ngày 31/01/2023.", "III › 3. Chi hội",
+                  None, "body")]
+    prop = propose(ps, "kh.docx")
+    assert [(r.level, r.participants) for r in prop.rows] == [
+        ("xa", "Ban Chấp hành Hội Nông dân xã."), ("chi", "toàn thể hội viên nông dân")]
+    assert prop.end == D(2023, 12, 31)
+    info = campaign.CampaignInfo(1, "x", "kh.docx", None, "x", "", prop.start, prop.end, True,
+                                 prop.rows)
+    assert info.period() == ("25/12/2022 – 31/12/2023; ngày kết thúc mặc định: cuối năm của hạn "
+                             "cuối cùng 31/01/2023, để còn nhận báo cáo muộn")
+    assert dataclasses.replace(info, end=D(2023, 3, 1)).period() == "25/12/2022 – 01/03/2023"
 
 
 def test_campaign_confirmed_with_organiser_edits(db: object, plan_passages: list[object]) -> None:
