@@ -6,6 +6,7 @@ Every database test runs on SQLite, and on PostgreSQL too when ``HOCTAP_TEST_PG_
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -138,6 +139,29 @@ def test_schedule_extraction_is_general() -> None:
         ("huyen", D(2021, 11, 5), "01 buổi", 2), ("xa", D(2021, 11, 30), "01 buổi", 3)]
 
 
+def test_participants_named_in_a_clause_and_the_default_end_labelled() -> None:
+    """A section without "Thành phần:" names its audience in a clause (a user review found the
+    chi hội row's «thành phần» empty); the end date the plan does not state is called the
+    default, with where it comes from."""
+    from ingest.records import Passage
+
+    ps = [Passage("a", "kh.docx", 0, "- Thành phần: Ban Chấp hành Hội Nông dân xã.\n- Thời gian: "
+                  "01 buổi, hoàn thành trước ngày 25/12/2022.", "III › 2. Cấp xã, thị trấn", None,
+                  "body"),
+          Passage("b", "kh.docx", 1, "- Tổ chức sinh hoạt chuyên đề đến toàn thể hội viên nông "
+                  "dân.\n- Thời gian: 02 giờ, hoàn thành trước ngày 31/01/2023.", "III › 3. Chi hội",
+                  None, "body")]
+    prop = propose(ps, "kh.docx")
+    assert [(r.level, r.participants) for r in prop.rows] == [
+        ("xa", "Ban Chấp hành Hội Nông dân xã."), ("chi", "toàn thể hội viên nông dân")]
+    assert prop.end == D(2023, 12, 31)
+    info = campaign.CampaignInfo(1, "x", "kh.docx", None, "x", "", prop.start, prop.end, True,
+                                 prop.rows)
+    assert info.period() == ("25/12/2022 – 31/12/2023; ngày kết thúc mặc định: cuối năm của hạn "
+                             "cuối cùng 31/01/2023, để còn nhận báo cáo muộn")
+    assert dataclasses.replace(info, end=D(2023, 3, 1)).period() == "25/12/2022 – 01/03/2023"
+
+
 def test_campaign_confirmed_with_organiser_edits(db: object, plan_passages: list[object]) -> None:
     p = propose(plan_passages, PLAN)
     cid = campaign.create_campaign(db, ORG, p)
@@ -216,6 +240,45 @@ def test_malformed_spreadsheets_are_refused(db: object, data: bytes, name: str,
     with pytest.raises(ImportRejected, match=message):
         units.import_units(db, data, name)
     assert units.count_units(db) == 0
+
+
+HUYEN = ("HH,Hội Nông dân huyện Hoằng Hóa,Huyện,\nHH-DAO,Hội Nông dân xã Hoằng Đạo,Xã,HH\n"
+         "HH-LOC,Hội Nông dân xã Hoằng Lộc,Xã,HH\nHH-DAO-PL,Chi hội thôn Phúc Lộc,Chi hội,HH-DAO\n")
+
+
+def test_units_tree_may_start_at_a_huyen(db: object) -> None:
+    """A huyện Hội tracks its xã and chi hội: no tỉnh row needed; only the top level may lack
+    a parent."""
+    result = units.import_units(db, (BAD + HUYEN).encode(), "huyen.csv")
+    assert result.by_level == {"huyen": 1, "xa": 2, "chi": 1}
+    assert [u.code for u in units.children(db, None)] == ["HH"]
+    assert [u.code for u in units.children(db, "HH-DAO")] == ["HH-DAO-PL"]
+    with pytest.raises(ImportRejected, match="Dòng 2: thiếu mã đơn vị cấp trên của xã"):
+        units.import_units(db, (BAD + "HH-BS,Thị trấn Bút Sơn,Xã,\n").encode(), "b.csv")
+    with pytest.raises(ImportRejected, match="đã có đơn vị HH không có cấp trên"):
+        units.import_units(db, (BAD + "TH,Tỉnh Thanh Hóa,Tỉnh,\n").encode(), "t.csv")
+    assert units.count_units(db) == 4
+
+
+def test_report_of_a_huyen_tree_is_issued_in_its_name(db: object,
+                                                      plan_passages: list[object]) -> None:
+    """With the huyện as the only top unit, the default report is the huyện's: its name in the
+    header and the opening sentence, no Tỉnh row in the totals."""
+    import docx
+
+    units.import_units(db, (BAD + HUYEN).encode(), "huyen.csv")
+    cid = campaign.create_campaign(db, ORG, propose(plan_passages, PLAN), confirm=True)
+    c = campaign.get_campaign(db, cid)
+    p = progress.progress(db, c, D(2020, 10, 31))
+    assert p.root_code == "HH" and p.root_name == "Hội Nông dân huyện Hoằng Hóa"
+    assert [lp.level for lp in p.levels] == ["huyen", "xa", "chi"] and p.total.units == 4
+    header = export.ReportHeader(p.root_name, place="Hoằng Hóa", date=D(2020, 11, 2))
+    d = docx.Document(io.BytesIO(export.to_docx(c, p, header)))
+    assert d.tables[0].cell(0, 0).text == "HỘI NÔNG DÂN HUYỆN HOẰNG HÓA"
+    body = "\n".join(par.text for par in d.paragraphs)
+    assert ", Hội Nông dân huyện Hoằng Hóa báo cáo kết quả" in body
+    levels = [row.cells[0].text for row in d.tables[1].rows]
+    assert levels == ["Cấp", "Huyện, thị, thành", "Xã, phường, thị trấn", "Chi hội", "Tổng cộng"]
 
 
 def test_second_import_rejects_existing_codes_all_or_nothing(db: object) -> None:
@@ -439,6 +502,26 @@ def test_results_report_docx_and_xlsx_figures(db: object, province: int) -> None
     assert len(unit_rows) == 27 and unit_rows["H01"][2] == "Đúng hạn" and unit_rows["H01"][3] == 4
     late = {r[0] for r in wb["Chậm"].iter_rows(min_row=2, values_only=True)}
     assert {"H02", "H03", "H01-X02"} <= late and "H01" not in late
+
+
+def test_xlsx_dates_are_dates_shown_the_same_way_on_every_sheet(db: object,
+                                                                province: int) -> None:
+    """Deadlines on «Theo cấp» and «Chậm» (and session days) are real dates shown dd/mm/yyyy,
+    none is text."""
+    from openpyxl import load_workbook
+
+    _story(db, province)
+    c = campaign.get_campaign(db, province)
+    p = progress.progress(db, c, D(2020, 10, 31))
+    wb = load_workbook(io.BytesIO(export.to_xlsx(c, p, export.ReportHeader("Tỉnh"))))
+    dates = [cell for ws in wb for row in ws.iter_rows() for cell in row
+             if isinstance(cell.value, dt.date)]
+    assert {cell.parent.title for cell in dates} == {"Theo cấp", "Chậm"}
+    assert {cell.number_format for cell in dates} == {"dd/mm/yyyy"}
+    assert wb["Theo cấp"]["B5"].value == dt.datetime(2020, 9, 15)
+    text_dates = [cell.value for ws in wb for row in ws.iter_rows(min_row=3) for cell in row
+                  if isinstance(cell.value, str) and re.search(r"\d+[/-]\d+[/-]\d{4}", cell.value)]
+    assert text_dates == []
 
 
 def test_open_db_migrates_once_and_reopens(db_settings: Settings) -> None:

@@ -356,3 +356,25 @@ def test_a_units_name_shows_as_typed_in_the_tables(app_env: Settings, tmp_path: 
     raw = children.value.set_index("Mã").loc["H03", "Đơn vị"]
     assert not set("*[]()<>") & set(raw)  # nothing left for Markdown to read as syntax
     assert table_cells(children).set_index("Mã").loc["H03", "Đơn vị"] == name
+
+
+def test_a_huyen_tracks_its_own_tree_on_the_page(app_env: Settings, tmp_path: Path) -> None:
+    """A huyện organiser imports a list whose top unit is the huyện (no tỉnh row, a user review
+    found it refused); «Tiến độ» is then the huyện's, with no Tỉnh level."""
+    import pyarrow as pa
+
+    at = page()
+    at.radio(key="tracking_role").set_value("Ban tổ chức").run()
+    at.text_input(key="t_org_pw").set_value("bí mật")
+    at.button[0].click().run()
+    body = ("Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên\nHH,Hội Nông dân huyện Hoằng Hóa,Huyện,"
+            "\nHH-DAO,Hội Nông dân xã Hoằng Đạo,Xã,HH\nHH-DAO-PL,Chi hội thôn Phúc Lộc,Chi hội,"
+            "HH-DAO\n")
+    at.file_uploader[0].upload("huyen.csv", body.encode(), "text/csv").run()
+    click(at, "t_import")
+    assert "Đã nhập 3 đơn vị" in texts(at)
+    click(at, "t_confirm")
+    assert "### Hội Nông dân huyện Hoằng Hóa" in [m.value for m in at.markdown]
+    [chart] = at.get("vega_lite_chart")
+    bars = pa.ipc.open_stream(chart.proto.data.data).read_all().column("Cấp").to_pylist()
+    assert list(dict.fromkeys(bars)) == ["Huyện, thị, thành", "Xã, phường, thị trấn", "Chi hội"]

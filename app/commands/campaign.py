@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.action == "show":
             c = campaign.get_campaign(db)
-            _print(f"{c.name} ({c.start:%d/%m/%Y} – {c.end:%d/%m/%Y}, "
+            _print(f"{c.name} ({c.period()}; "
                    f"{'đã xác nhận' if c.confirmed else 'chưa xác nhận'})", c.rows, args.json,
                    {"id": c.id, "name": c.name, "confirmed": c.confirmed})
             return 0

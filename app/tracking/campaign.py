@@ -10,7 +10,7 @@ from app.tracking.access import Actor
 from app.tracking.db import Database
 from app.tracking.errors import AccessDenied, InvalidReport, NotFound
 from app.tracking.models import LEVEL_NAMES, LEVELS, Audit, Campaign, ScheduleRow
-from app.tracking.schedule import Proposal, ProposedRow
+from app.tracking.schedule import Proposal, ProposedRow, default_end
 from ingest.text import strip_accents
 
 
@@ -28,6 +28,16 @@ class CampaignInfo:
     end: dt.date
     confirmed: bool
     rows: tuple[ProposedRow, ...]
+
+    def period(self) -> str:
+        """``10/10/2022 – 31/12/2023``, saying when the end is the default (the plan does not
+        state it: 31/12 of the year of the last deadline, so late sessions can be reported)."""
+        text = f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+        last = max((r.deadline for r in self.rows), default=None)
+        if last and self.end != last and self.end == default_end(self.rows):
+            text += (f"; ngày kết thúc mặc định: cuối năm của hạn cuối cùng "
+                     f"{last:%d/%m/%Y}, để còn nhận báo cáo muộn")
+        return text
 
     def deadline(self, level: str) -> dt.date | None:
         """The deadline of ``level`` (None when the schedule has no row for it)."""

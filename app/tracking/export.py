@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from app.tracking.campaign import CampaignInfo
 from app.tracking.progress import STATUS_NAMES, Progress, Tally, level_name, percent
 
+XLSX_DATE = "dd/mm/yyyy"  # how every date of the XLSX shows (stored as a real date)
 DOCX_BEHIND = 100  # late units listed by name in the printed report; the XLSX lists them all
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 COLUMNS = ("Cấp", "Hạn hoàn thành", "Số đơn vị", "Đúng hạn", "Trễ hạn", "Quá hạn",
@@ -123,6 +124,14 @@ def _table(d: object, columns: tuple[str, ...], rows: list[list[object]]) -> Non
                     run.font.size = Pt(8)
 
 
+def _date_format(sheet: object) -> None:
+    """Show every date of ``sheet`` as dd/mm/yyyy (the dates stay dates Excel can sort)."""
+    for row in sheet.iter_rows():  # type: ignore[attr-defined]
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = XLSX_DATE
+
+
 def to_xlsx(campaign: CampaignInfo, p: Progress, header: ReportHeader) -> bytes:
     """The figures of the results report as XLSX bytes (sheet "Theo cấp", "Đơn vị", "Chậm")."""
     from openpyxl import Workbook
@@ -134,8 +143,9 @@ def to_xlsx(campaign: CampaignInfo, p: Progress, header: ReportHeader) -> bytes:
     ws.append([title(campaign)])
     ws.append([f"{header.organisation} — tính đến ngày {p.as_of:%d/%m/%Y}"])
     ws.append(list(COLUMNS))
-    for row in table_rows(p):
-        ws.append(row)
+    for row, deadline in zip(table_rows(p), [lp.deadline for lp in p.levels] + [None],
+                             strict=True):
+        ws.append([row[0], deadline, *row[2:]])  # the deadline as a date, not text
     for cell in ws[3]:
         cell.font = Font(bold=True)
     units = wb.create_sheet("Đơn vị")
@@ -147,6 +157,8 @@ def to_xlsx(campaign: CampaignInfo, p: Progress, header: ReportHeader) -> bytes:
     for b in p.behind:
         late.append([b.code, b.name, level_name(b.level), STATUS_NAMES[b.status],
                      b.deadline, b.first_session])
+    for sheet in wb.worksheets:
+        _date_format(sheet)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

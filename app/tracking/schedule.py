@@ -4,6 +4,8 @@ General extraction, no plan-specific rules: a section whose heading names a leve
 ``các huyện, thị, thành phố``, ``xã, phường, thị trấn, chi Hội``) and whose passage states
 ``Thành phần: …`` and ``Thời gian: …`` gives that level's participants, duration and deadline
 (``hoàn thành trước ngày 15/9/2020``; a date already held, ``đã học trực tuyến ngày 31/8/2020``).
+A section without ``Thành phần:`` may name its participants in a clause (``… đến toàn thể hội
+viên nông dân``).
 """
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ from ingest.text import strip_accents
 _DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b"
                    r"|\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _PARTICIPANTS = re.compile(r"Thành\s+phần\s*:\s*(.+?)\s*(?:\n|$)", re.I)
+# A section without "Thành phần:" may name its audience in a clause: "Tổ chức sinh hoạt chuyên
+# đề đến toàn thể hội viên nông dân."
+_AUDIENCE = re.compile(r"\b(?:đến|tới|cho)\s+((?:toàn\s+thể|tất\s+cả)\s+[^.;\n]+)", re.I)
 _TIME = re.compile(r"Thời\s+gian\s*:\s*(.+?)\s*(?:\n|$)", re.I)
 # How section headings name each level (accent-free), e.g. "Cấp tỉnh", "Hội Nông dân các
 # huyện, thị, thành phố", "Đối với Hội Nông dân xã, phường, thị trấn, chi Hội".
@@ -103,6 +108,8 @@ def propose_rows(passages: Sequence[Passage]) -> list[ProposedRow]:
         pm = _PARTICIPANTS.search(p.text)
         if pm:
             participants_by_section[p.section] = pm.group(1).strip()
+        elif (am := _AUDIENCE.search(p.text)) and p.section not in participants_by_section:
+            participants_by_section[p.section] = am.group(1).strip()
         tm = _TIME.search(p.text)
         if not tm:
             continue
@@ -131,9 +138,16 @@ def propose(passages: Sequence[Passage], source: str,
     if meta.date:
         dates.append(dt.date.fromisoformat(meta.date))
     start = min(dates) if dates else vietnam_today()
-    last = max((r.deadline for r in rows), default=start)
-    return Proposal(source, meta.number, meta.title or source, meta.place or "", start,
-                    dt.date(last.year, 12, 31), tuple(rows))
+    end = default_end(rows) or dt.date(start.year, 12, 31)
+    return Proposal(source, meta.number, meta.title or source, meta.place or "", start, end,
+                    tuple(rows))
+
+
+def default_end(rows: Sequence[ProposedRow]) -> dt.date | None:
+    """The campaign's end when the organiser sets none: 31/12 of the year of the last deadline
+    (None without rows). The plan does not state it; it leaves room for late reports."""
+    last = max((r.deadline for r in rows), default=None)
+    return dt.date(last.year, 12, 31) if last else None
 
 
 def plans(passages: Sequence[Passage], metas: dict[str, DocumentMeta] | None = None,

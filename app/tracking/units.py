@@ -1,5 +1,5 @@
-"""The units tree (tỉnh → huyện/thị/thành → xã/phường/thị trấn → chi hội): import from CSV or
-XLSX in one transaction (every faulty row named, nothing half-imported; units already there with
+"""The units tree (tỉnh → huyện/thị/thành → xã/phường/thị trấn → chi hội; its top may be at any
+level, e.g. a huyện Hội with its xã and chi hội): import from CSV or XLSX in one transaction (every faulty row named, nothing half-imported; units already there with
 the same data are skipped, so the updated list can be imported again), the template, lookups.
 """
 from __future__ import annotations
@@ -26,6 +26,9 @@ _LEVEL_WORDS = {
     "xa": "xa", "phuong": "xa", "thi tran": "xa", "xa, phuong, thi tran": "xa",
     "xa/phuong/thi tran": "xa", "co so": "xa", "chi hoi": "chi", "chi": "chi",
 }
+RULE = ("Danh sách có thể bắt đầu ở bất kỳ cấp nào (ví dụ Hội Nông dân huyện cùng các xã, chi "
+        "hội, không cần dòng cấp tỉnh): đơn vị cấp cao nhất để trống «Mã đơn vị cấp trên», mọi "
+        "đơn vị khác ghi mã đơn vị cấp trên liền kề.")
 EXAMPLE = (("TH", "Hội Nông dân tỉnh Thanh Hóa", "Tỉnh", ""),
            ("TH-01", "Hội Nông dân huyện Nga Sơn", "Huyện", "TH"),
            ("TH-01-01", "Hội Nông dân xã Nga Thạch", "Xã", "TH-01"),
@@ -162,6 +165,9 @@ def _check(rows: list[UnitRow], known: dict[str, _Known]) -> list[str]:
         lv = level_of(r.level)
         if r.code and lv:
             levels.setdefault(r.code, lv)
+    known_roots = {code: k.level for code, k in known.items() if not k.parent}
+    top = _top_level([*known_roots.values(),
+                      *(level_of(r.level) for r in rows if not r.parent and r.code not in known)])
     for r in rows:
         where = f"Dòng {r.line}"
         if not r.code:
@@ -181,12 +187,10 @@ def _check(rows: list[UnitRow], known: dict[str, _Known]) -> list[str]:
             errors.append(f"{where}: cấp \"{r.level}\" không hợp lệ (Tỉnh, Huyện, Xã, Chi hội).")
             continue
         want = LEVELS.index(lv) - 1
-        if want < 0:
-            if r.parent:
-                errors.append(f"{where}: đơn vị cấp tỉnh không có đơn vị cấp trên.")
-            continue
-        if not r.parent:
-            errors.append(f"{where}: thiếu mã đơn vị cấp trên của {LEVEL_NAMES[lv].lower()}.")
+        if want < 0 and r.parent:
+            errors.append(f"{where}: đơn vị cấp tỉnh không có đơn vị cấp trên.")
+        elif not r.parent:
+            errors.extend(_root_error(where, lv, top, known_roots))
         elif r.parent not in levels:
             errors.append(f"{where}: không có đơn vị cấp trên mã {r.parent}.")
         elif levels[r.parent] != LEVELS[want]:
@@ -194,6 +198,28 @@ def _check(rows: list[UnitRow], known: dict[str, _Known]) -> list[str]:
                           f"{LEVEL_NAMES[levels[r.parent]].lower()}, phải là cấp "
                           f"{LEVEL_NAMES[LEVELS[want]].lower()}.")
     return errors
+
+
+def _top_level(root_levels: list[str | None]) -> str | None:
+    """The highest level among the units without a parent (None when there is none)."""
+    found = [lv for lv in root_levels if lv in LEVELS]
+    return min(found, key=LEVELS.index) if found else None
+
+
+def _root_error(where: str, level: str, top: str | None, known_roots: dict[str, str]) -> list[str]:
+    """Why a row without a parent cannot be a root unit (empty when it can): a tree may start
+    at any level (a huyện Hội tracking its xã and chi hội), but every unit without a parent
+    must sit at the top level of the list and of the units already in the database."""
+    if level != top:
+        return [f"{where}: thiếu mã đơn vị cấp trên của {LEVEL_NAMES[level].lower()} (danh "
+                f"sách có đơn vị cấp {LEVEL_NAMES[top or level].lower()}; chỉ đơn vị ở cấp "
+                "cao nhất mới được để trống cấp trên)."]
+    lower = sorted(code for code, lv in known_roots.items() if lv != level)
+    if lower:
+        return [f"{where}: cơ sở dữ liệu đã có đơn vị {', '.join(lower)} không có cấp trên, "
+                f"ở cấp thấp hơn {LEVEL_NAMES[level].lower()}; không thêm được đơn vị cấp "
+                f"{LEVEL_NAMES[level].lower()} không có cấp trên."]
+    return []
 
 
 def import_units(db: Database, data: bytes, filename: str) -> ImportResult:

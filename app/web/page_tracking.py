@@ -77,6 +77,7 @@ def _login(db: Database) -> access.Actor | None:
 
 def _units_tab(db: Database) -> None:
     st.markdown(f"Hiện có **{units.count_units(db)}** đơn vị.")
+    st.caption(units.RULE)
     c1, c2 = st.columns(2)
     c1.download_button("Tải tệp mẫu (XLSX)", units.template("xlsx"), "mau-don-vi.xlsx",
                        key="t_tpl_xlsx")
@@ -131,7 +132,7 @@ def _schedule_tab(db: Database, actor: access.Actor) -> None:
         current = None
     if current is not None and current.confirmed:
         st.success(f"Lịch đã xác nhận: {escape_md(current.name)} "
-                   f"({current.start:%d/%m/%Y} – {current.end:%d/%m/%Y}).")
+                   f"({escape_md(current.period())}).")
         _table(views.schedule_rows(current.rows))
         with st.expander("Sửa lịch (hạn, thành phần)", key="t_edit_deadlines"):
             new = {r.level: (st.date_input(f"Hạn — {LEVEL_NAMES[r.level]}", r.deadline,
