@@ -1,6 +1,7 @@
 """The units tree (tỉnh → huyện/thị/thành → xã/phường/thị trấn → chi hội; its top may be at any
-level, e.g. a huyện Hội with its xã and chi hội): import from CSV or XLSX in one transaction (every faulty row named, nothing half-imported; units already there with
-the same data are skipped, so the updated list can be imported again), the template, lookups.
+level, e.g. a huyện Hội with its xã and chi hội): import from CSV or XLSX in one transaction
+(every faulty row named, nothing half-imported; units already there with the same data are
+skipped, so the updated list can be imported again), the template, lookups.
 """
 from __future__ import annotations
 
