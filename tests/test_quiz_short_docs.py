@@ -4,6 +4,7 @@ phrase from a list («Toàn thể 126 hội viên của chi hội» under «Thà
 from __future__ import annotations
 
 from app.quiz.generate import candidates
+from app.quiz.outline_digest import where as outline_where
 from app.quiz.stems import context, real_claim
 from ingest.passages import make_passages
 from ingest.records import Block
@@ -25,6 +26,7 @@ def test_a_notices_numbered_points_are_not_its_opening():
     body = [p for p in passages if p.kind == "body"]
     where = {p.text[:2]: context(p) for p in body}
     assert where["1."].endswith(", điểm 1") and where["3."].endswith(", điểm 3")
+    assert outline_where(body[-1]).endswith(", điểm 3")  # the outline cites it alike
     for seed in range(3):
         for found in candidates(passages, ("mcq", "tf"), seed).values():
             for c in found:

@@ -16,7 +16,8 @@ import re
 
 from app.quiz.facts import DATE_FORMS, DURATION, Fact, fact_key, find_facts
 
-_WORDS = {0.5: "nửa", 1.0: "một", 2.0: "hai", 3.0: "ba", 4.0: "bốn", 5.0: "năm"}
+# amounts in words that ``facts`` reads as lengths of time ("năm" is read as a year, not five)
+_WORDS = {0.5: "nửa", 1.0: "một", 2.0: "hai", 3.0: "ba", 4.0: "bốn"}
 
 
 def _padding(parts: list[str], long: bool) -> list[bool]:
@@ -52,10 +53,15 @@ def _date_like(value: str, model: str) -> str | None:
 
 
 def _amount(text: str) -> float | None:
-    if text.lower() in ("½", *_WORDS.values()):
-        return 0.5 if text in ("½",) else next(k for k, w in _WORDS.items() if w == text.lower())
+    """An amount as written: «½», «nửa», «hai», «01», «1,5»."""
+    word = text.lower()
+    if word == "½":
+        return 0.5
+    found = [k for k, w in _WORDS.items() if w == word]
+    if found:
+        return found[0]
     try:
-        return float(text.replace(",", "."))
+        return float(word.replace(",", "."))
     except ValueError:
         return None
 
