@@ -135,3 +135,15 @@ def test_cli_quiz_by_number_and_section(built_index, tmp_path, capsys, monkeypat
     assert {i["citation"]["doc_number"] for i in json.loads(out.out)} == {"985-KH/HNDT"}
     assert main(args + ["--source", "nghi quyet 58"]) == 1
     assert "khớp với nhiều tài liệu" in capsys.readouterr().err
+
+
+def test_issuer_name_writes_an_all_caps_header_as_a_body_name():
+    """User review: «Hội Nông Dân xã Hoằng Đạo Chi Hội Thôn Phúc Lộc» — every word of an
+    all-caps header was capitalised. A body's name capitalises its first word, the words that
+    make it distinct and place names only."""
+    assert issuer_name("BCH HỘI NÔNG DÂN HUYỆN HOẰNG HÓA") == "Hội Nông dân huyện Hoằng Hóa"
+    assert (issuer_name("HỘI NÔNG DÂN XÃ HOẰNG ĐẠO\nCHI HỘI THÔN PHÚC LỘC")
+            == "Hội Nông dân xã Hoằng Đạo, Chi hội thôn Phúc Lộc")
+    assert issuer_name("BAN CHẤP HÀNH ĐOÀN TỈNH THANH HÓA") == "Đoàn tỉnh Thanh Hóa"
+    assert issuer_name("TỈNH ỦY THANH HÓA") == "Tỉnh ủy Thanh Hóa"
+    assert issuer_name("ĐẢNG ỦY XÃ HỘI XUÂN") == "Đảng ủy xã Hội Xuân"  # a place, not a body

@@ -3,7 +3,8 @@
 ``problems(item)`` lists what is wrong with one item (empty when it passes):
 - ``well_formed``: fields match the JSON contract; ``supported``: the answer (every point, the
   true text of a đúng/sai) is in the cited passage; ``distinct_choices`` / ``one_correct``:
-  four choices, none readable as another, exactly one right; ``no_leak``: the question does
+  four choices, none readable as another, exactly one right; ``uniform_form``: no choice
+  stands out by its form (zero padding, date style, amounts in words); ``no_leak``: the question does
   not give the answer away;
 - ``whole_term``: a blank hides a whole term of its kind — a date, duration, body … or a noun
   phrase whose edges are word edges (never "pháp nêu trong nghị", never a verb phrase such as
@@ -73,6 +74,7 @@ from app.quiz.facts import (
     without_details,
 )
 from app.quiz.family import families
+from app.quiz.forms import uniform
 from app.quiz.generate import NOT_BLANKED, fair_span, stock_time
 from app.quiz.items import TYPES, QuizItem
 from app.quiz.overlap import clash
@@ -164,6 +166,12 @@ def distinct_choices(item: QuizItem) -> bool:
     if len(choices) != 4 or len({_norm(c) for c in choices}) != 4:
         return False
     return not any(may_equal(kind, a, b) for i, a in enumerate(keys) for b in keys[i + 1:])
+
+
+def uniform_form(item: QuizItem) -> bool:
+    """No choice stands out by its form: dates, lengths of time and numbers all written alike
+    (one zero padding, one date style, amounts all in words or all in figures)."""
+    return item.type != "mcq" or uniform(item.choices or (), kind_of(str(item.answer)))
 
 
 def one_correct(item: QuizItem) -> bool:
@@ -564,7 +572,8 @@ def verb_object(item: QuizItem) -> bool:
 
 
 CHECKS = {"well_formed": well_formed, "supported": supported,
-          "distinct_choices": distinct_choices, "one_correct": one_correct, "no_leak": no_leak,
+          "distinct_choices": distinct_choices, "uniform_form": uniform_form,
+          "one_correct": one_correct, "no_leak": no_leak,
           "whole_term": whole_term, "not_title_word": not_title_word,
           "distractor_false": distractor_false, "clearly_false": clearly_false,
           "plausible_choices": plausible_choices, "whole_clause": whole_clause,

@@ -34,6 +34,7 @@ from app.quiz.facts import (
     level_of,
     may_equal,
 )
+from app.quiz.forms import written_like
 from ingest.records import DocumentMeta, Passage
 
 Pool = dict[str, dict[str, str]]
@@ -175,7 +176,10 @@ def distractors(fact: Fact, pool: Pool, rng: random.Random, k: int = 3,
     # wrong choice is often another item's answer on the same sheet; a date takes the plan's
     # other dates first (a real date of the plan, not an invented one), spaced ``apart``
     ordered = fact.kind in ("number", "year", "duration")
-    for text in synth + corpus if ordered else corpus + synth:
+    for written in synth + corpus if ordered else corpus + synth:
+        text = styled(written, fact)  # in the answer's own form, or not offered
+        if text is None:
+            continue
         key = fact_key(fact.kind, text)
         if may_equal(fact.kind, key, fact.key) or not _fits(fact, key, text):
             continue
@@ -190,7 +194,7 @@ def distractors(fact: Fact, pool: Pool, rng: random.Random, k: int = 3,
         if not all(apart(fact.kind, key, c) for c in (fact.key, *(c for _, c in chosen))):
             continue
         chosen.append((text, key))
-    return [styled(t, fact) for t, _ in around(fact, chosen, rng, k)]
+    return [t for t, _ in around(fact, chosen, rng, k)]
 
 
 def balanced(fact: Fact, wrong: list[str], rng: random.Random, k: int = 3) -> list[str]:
@@ -224,10 +228,9 @@ def around(fact: Fact, found: list[tuple[str, str]], rng: random.Random,
     return below[:low] + above[:k - low]
 
 
-def styled(value: str, fact: Fact) -> str:
-    """``value`` written like the true value, so the answer does not stand out by its form:
-    a leading zero when the document writes "01 buổi" ("02 buổi", not "2 buổi"). Only a
-    whole number is padded: "1,5 ngày" stays as it is, never "01,5 ngày"."""
-    if fact.kind in ("duration", "number") and re.match(r"^0\d", fact.text):
-        return re.sub(r"^(\d)(?![\d,.])", r"0\1", value)
-    return value
+def styled(value: str, fact: Fact) -> str | None:
+    """``value`` written like the true value, so the answer does not stand out by its form
+    (``forms.written_like``): «02 buổi» next to «01 buổi», «16/01/2023» next to «25/01/2023»,
+    «ngày 16 tháng 1 năm 2023» next to «ngày 25 tháng 1 năm 2023»; ``None`` when it has no
+    such form. Only a whole number is padded: "1,5 ngày" stays as it is, never "01,5 ngày"."""
+    return written_like(value, fact)

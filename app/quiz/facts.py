@@ -55,6 +55,8 @@ _LEVEL = re.compile(r"\bcấp (tỉnh|huyện|xã|cơ sở|trung ương|chi hộ
 _LEVEL_GROUPS = {"xã": "cơ sở", "cơ sở": "cơ sở", "chi hội": "cơ sở"}
 _ABBREV = {"btv": "ban thường vụ", "bch": "ban chấp hành", "ubnd": "ủy ban nhân dân",
            "hđnd": "hội đồng nhân dân", "uỷ": "ủy"}
+DATE_FORMS = (_LONG_DATE, _DATE)  # how a date is written: "ngày 5 tháng 1 năm 2023", "5/1/2023"
+DURATION = _DURATION
 FUNCTION_WORDS = frozenset(
     "của và các những với trong để cho về là được có thì mà này đó theo tại từ đến một "
     "nhằm như sau khi đã đang sẽ phải cần đối hoặc cùng trên dưới nêu việc tới".split())

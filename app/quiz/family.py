@@ -36,7 +36,6 @@ _ABBREVIATIONS = {"hnd": "Hội Nông dân", "hlhpn": "Hội Liên hiệp Phụ 
                   "mttq": "Mặt trận Tổ quốc", "ubmttq": "Ủy ban MTTQ",
                   "lhpn": "Liên hiệp Phụ nữ"}
 _DROP = {"bch", "btv", "btt", "ban", "chấp", "hành", "thường", "vụ", "trực"}  # the organ, not the organisation
-_LOWER = {"tỉnh", "huyện", "xã", "thị", "trấn", "thành", "phố", "phường", "quận", "cấp"}
 
 
 class UnknownDocument(HoctapError):
@@ -96,27 +95,75 @@ def _family_key(meta: DocumentMeta, source: str) -> str:
     return f"tep {source}"
 
 
+# A body's name written in running text: its first word and the words that make it distinct
+# capitalised («Hội Nông dân», «Ban Chấp hành», «Chi hội»), never every word of a header line.
+_BODIES = {"hội nông dân": "Hội Nông dân", "hội liên hiệp phụ nữ": "Hội Liên hiệp Phụ nữ",
+           "hội cựu chiến binh": "Hội Cựu chiến binh", "đoàn thanh niên": "Đoàn Thanh niên",
+           "mặt trận tổ quốc": "Mặt trận Tổ quốc", "ủy ban nhân dân": "Ủy ban nhân dân",
+           "hội đồng nhân dân": "Hội đồng nhân dân", "ban chấp hành": "Ban Chấp hành",
+           "ban thường vụ": "Ban Thường vụ", "chi hội": "Chi hội", "chi hội nông dân": "Chi hội Nông dân",
+           "chi đoàn": "Chi đoàn",
+           "chi bộ": "Chi bộ", "đảng ủy": "Đảng ủy", "đảng bộ": "Đảng bộ"}
+# Names that stay capitalised wherever they stand, and bodies named after their level, which a
+# place name follows («Tỉnh ủy Thanh Hóa»).
+_NAMES = {"cộng sản": "Cộng sản", "hồ chí minh": "Hồ Chí Minh", "việt nam": "Việt Nam"}
+_LEVEL_BODIES = {f"{lv} {b}": f"{lv.capitalize()} {b}" for lv in ("tỉnh", "huyện", "thành")
+                 for b in ("ủy", "đoàn", "hội")}
+_PLACES = ("tổ dân phố", "khu phố", "thị xã", "thị trấn", "thành phố", "tỉnh", "huyện", "xã",
+           "phường", "quận", "thôn", "xóm", "bản", "làng", "ấp", "khối", "cấp")
+
+
+def _match(words: list[str], at: int, names: dict[str, str] | tuple[str, ...]) -> str | None:
+    """The longest entry of ``names`` that the words from ``at`` spell."""
+    for n in (5, 4, 3, 2, 1):
+        if " ".join(words[at:at + n]) in names:
+            return " ".join(words[at:at + n])
+    return None
+
+
 def issuer_name(issuer: str | None) -> str:
-    """``BCH HND TỈNH THANH HOÁ`` → ``Hội Nông dân tỉnh Thanh Hóa`` (organ letters dropped,
-    abbreviations spelt out, capitals turned into ordinary case, one tone placement)."""
-    if not issuer:
-        return ""
+    """``BCH HND TỈNH THANH HOÁ`` → ``Hội Nông dân tỉnh Thanh Hóa``; ``HỘI NÔNG DÂN XÃ HOẰNG
+    ĐẠO / CHI HỘI THÔN PHÚC LỘC`` → ``Hội Nông dân xã Hoằng Đạo, Chi hội thôn Phúc Lộc``:
+    organ words at either end dropped, abbreviations spelt out, and an all-caps header written
+    as Vietnamese writes a body's name — the first word, the words that make a body distinct
+    and place names capitalised, levels and places (``xã``, ``thôn``) in lower case, one tone
+    placement. A header naming two bodies (the parent above) gives both, parted by a comma."""
+    words = canonical(issuer or "").split()
+    while words and words[0] in _DROP:
+        words.pop(0)
+    while words and words[-1] in _DROP:  # "… tỉnh Thanh Hóa Ban Thường trực"
+        words.pop()
     out: list[str] = []
-    for word in canonical(issuer).split():
-        if word in _DROP and not out:
-            continue
-        if word in _ABBREVIATIONS:
-            out.append(_ABBREVIATIONS[word])
-        elif word in _LOWER:
-            out.append(word)
-        elif not re.search(r"[aeiouyà-ỹăâêôơư]", word):  # an acronym: TNCS, CCB
-            out.append(word.upper())
+    naming = False  # the words after a place word are its name
+    i = 0
+    while i < len(words):
+        word = words[i]
+        body = _match(words, i, _BODIES)
+        level_body = _match(words, i, _LEVEL_BODIES)
+        place = _match(words, i, _PLACES)
+        if body and (" " in body or not naming):
+            if naming and out:
+                out[-1] += ","  # a second body: "… xã Hoằng Đạo, Chi hội thôn Phúc Lộc"
+            out.append(_BODIES[body])
+            i, naming = i + len(body.split()), False
+        elif level_body:
+            out.append(_LEVEL_BODIES[level_body])
+            i, naming = i + len(level_body.split()), True
+        elif (name := _match(words, i, _NAMES)) is not None:
+            out.append(_NAMES[name])
+            i += len(name.split())
+        elif place:
+            out.append(place)
+            i, naming = i + len(place.split()), True
         else:
-            out.append(word[:1].upper() + word[1:])
-    while out and canonical(out[-1]).lower() in _DROP:  # "… tỉnh Thanh Hóa Ban Thường trực"
-        out.pop()
-    name = re.sub(r"\b(tỉnh|huyện|thành|quận) ủy\b", lambda m: f"{m.group(1)} ủy",
-                  " ".join(out), flags=re.I)
+            if word in _ABBREVIATIONS:
+                out.append(_ABBREVIATIONS[word])
+            elif not re.search(r"[aeiouyà-ỹăâêôơư]", word):  # an acronym: TNCS, CCB
+                out.append(word.upper())
+            else:
+                out.append(word[:1].upper() + word[1:] if naming or not out else word)
+            i += 1
+    name = " ".join(out)
     return name[:1].upper() + name[1:] if name else ""
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.quiz.items import citation_of
+from app.quiz.stems import section_label
 from ingest.facts import SEPARATOR
 from ingest.records import Passage
 
@@ -59,8 +60,8 @@ def section_ref(section: str | None) -> str:
 
 def where(p: Passage) -> str:
     """``Kế hoạch 985-KH/HNDT, mục III.2, trang 3`` (page only where the file has pages)."""
-    ref = section_ref(p.section)
-    out = f"{doc_label(p)}, {ref if ref == 'phần mở đầu' else 'mục ' + ref}"
+    ref = section_ref(p.section) if p.section else section_label(p)  # "điểm 3" of a notice
+    out = f"{doc_label(p)}, {'mục ' + ref if p.section else ref}"
     return f"{out}, trang {p.page}" if p.page else out
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from app.quiz.facts import Fact, level_of
-from app.quiz.terms import words
+from app.quiz.terms import analyse, words
 from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical
@@ -160,17 +160,23 @@ def doc_name(p: Passage) -> str:
     return f"tài liệu «{p.source}»"
 
 
+_ITEM = re.compile(r"^\s*(\d{1,2}|[a-zđ])[.)]\s")
+
+
 def section_label(p: Passage) -> str:
-    """The passage's heading path in sentence case (``phần mở đầu`` when it has none)."""
+    """The passage's heading path in sentence case; without one, ``điểm 3`` for a numbered
+    item of a document without headings (a short notice's «3. Báo cáo viên: …»), else
+    ``phần mở đầu``."""
     if not p.section:
-        return "phần mở đầu"
+        item = _ITEM.match(p.text)
+        return f"điểm {item.group(1)}" if item else "phần mở đầu"
     return SEPARATOR.join(sentence_case(s) for s in p.section.split(SEPARATOR))
 
 
 def context(p: Passage) -> str:
     """``Theo Kế hoạch 985-KH/HNDT, mục «…»``: names the document and the section."""
     label = section_label(p)
-    where = label if label == "phần mở đầu" else f"mục «{label}»"
+    where = label if not p.section else f"mục «{label}»"
     return f"Theo {doc_name(p)}, {where}"
 
 
@@ -322,11 +328,21 @@ _DOC_TYPE = re.compile(r"^(?:Kế hoạch|Nghị quyết|Chương trình|Quyết
 def real_claim(statement: str) -> bool:
     """A statement a reader can weigh as true or false: a sentence that starts with a capital
     (not a clause cut from its subject or condition: "đồng thời …", "sau khi …"), that is not
-    a lead-in ending at ":" nor a bare document title from a list."""
+    a lead-in ending at ":" nor a bare document title from a list, and that says something
+    of its subject (``predicate``)."""
     text = statement.strip().lstrip("… ").strip()
     if not text or not text[0].isupper() or text.rstrip().endswith(":"):
         return False
-    return not _DOC_TYPE.match(text)
+    return not _DOC_TYPE.match(text) and predicate(text)
+
+
+def predicate(text: str) -> bool:
+    """True when ``text`` says something of its subject: a labelled value («Địa điểm: Hội
+    trường …») or a verb (underthesea's tag ``V`` on a word, not on a figure). A bare noun
+    phrase from a list («Toàn thể 126 hội viên của chi hội» under «Thành phần») is no claim."""
+    if re.search(r"\w\s*:\s*\S", text):
+        return True
+    return any(tag == "V" and re.search(r"[^\W\d]", word) for word, tag in analyse(text))
 
 
 _FUNCTION = {"các", "và", "của", "những", "đã", "được", "có", "cho", "với", "ở", "tại", "nơi",
