@@ -361,3 +361,26 @@ def test_library_tables_on_a_wide_page(app_url: str, browser) -> None:
     assert missing["hidden"] <= 1, missing
     assert all(t["right"] <= 391 for t in tables(page, 390))
     page.close()
+
+
+def test_every_page_opens_at_its_own_url(app_url: str, browser) -> None:
+    """A user review found ``/hoi-dap`` (the chat's own URL) answered with Streamlit's English
+    «Page not found … Running the app's main page.» dialog over the input: Streamlit serves
+    the default page at ``/`` only. Every page's URL now opens it, without that dialog."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path, shows in (("/hoi-dap", "stChatInputTextArea"), ("/", "stChatInputTextArea"),
+                        ("/thu-vien", "stFileUploaderDropzone")):
+        page.goto(app_url + path)
+        page.get_by_test_id(shows).wait_for()
+        settle(page)
+        page.wait_for_timeout(300)
+        assert not page.get_by_text("Page not found").count(), path
+        assert not page.get_by_role("dialog").count(), path
+    for path in ("/on-tap", "/thu-hoach", "/theo-doi"):
+        page.goto(app_url + path)
+        page.get_by_test_id("stApp").wait_for()
+        settle(page)
+        page.wait_for_timeout(300)
+        assert not page.get_by_text("Page not found").count(), path
+        assert not page.get_by_role("dialog").count(), path
+    page.close()
