@@ -234,3 +234,22 @@ def test_failed_corpus_files_are_listed_and_an_upload_of_one_is_ingested(
     # removed from the folder: no longer listed
     (library.corpus_dir / "Ke hoach 2019 (Word cu).docx").unlink()
     assert failed_files(library) == []
+
+
+def test_an_upload_of_a_corpus_file_not_yet_indexed_is_ingested(library: Settings) -> None:
+    data = NEW_PLAN.encode()
+    (library.corpus_dir / "hoi-thi.txt").write_bytes(data)  # copied in, no ingest run yet
+    result = add_uploads(library, HashEmbedder(), [("hoi-thi.txt", data)])
+    assert (result.added, result.unchanged, result.failed) == (["hoi-thi.txt"], [], [])
+    assert load_records(library)["hoi-thi.txt"].meta.number == "12-KH/HNDT"
+    again = add_uploads(library, HashEmbedder(), [("hoi-thi.txt", data)])
+    assert again.unchanged == ["hoi-thi.txt"]  # now it is in the library
+
+
+def test_duplicate_documents_name_the_file_to_keep(built_index: Settings) -> None:
+    from app.library import duplicate_groups
+
+    groups = duplicate_groups(load_records(built_index))
+    assert len(groups) == 1 and groups[0].label == "Kế hoạch 985-KH/HNDT"
+    assert len(groups[0].extra) == 3 and groups[0].keep not in groups[0].extra
+    assert "nên giữ" in groups[0].hint() and groups[0].keep in groups[0].hint()
