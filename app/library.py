@@ -4,6 +4,8 @@
 - ``save_upload`` / ``add_uploads``: store uploaded files under ``corpus/`` with a safe name and
   ingest them, each failure reported by file name and reason, nothing else lost;
 - ``delete_document``: remove a file and (by re-ingesting) its passages;
+- ``failed_files``: corpus files the last ingest could not index, with the reason;
+- ``duplicate_groups``: the same document indexed from more than one file;
 - ``missing_documents``: documents the indexed texts refer to, by number or by name, that the
   library does not hold;
 - ``check_password``: the admin gate for upload and delete.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import re
 import time
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from ingest.embed.base import Embedder
 from ingest.errors import HoctapError, IndexLocked, IndexNotFound
+from ingest.failures import FailedFile, load_failures
 from ingest.settings import Settings
 from ingest.store import DocumentRecord, Store
 from ingest.text import canonical, collapse, normalize_code
@@ -89,6 +93,49 @@ def load_records(settings: Settings) -> dict[str, DocumentRecord]:
         return {}
 
 
+def failed_files(settings: Settings,
+                 records: Mapping[str, DocumentRecord] | None = None) -> list[FailedFile]:
+    """Corpus files the last ingest could not index, each with its reason: those still in the
+    corpus folder and still not indexed (a file removed or read since is not listed)."""
+    records = load_records(settings) if records is None else records
+    corpus = Path(settings.corpus_dir)
+    return [f for f in load_failures(Path(settings.index_dir))
+            if f.source not in records and (corpus / f.source).exists()]
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Files holding the same document (same type, number, issuer and date)."""
+
+    label: str  # e.g. "Kế hoạch 985-KH/HNDT"
+    keep: str  # the file to keep: the one cut into the most passages
+    extra: tuple[str, ...]  # the files to remove
+
+    def hint(self) -> str:
+        """The page's Vietnamese hint."""
+        return (f"{self.label} được nạp từ {len(self.extra) + 1} tệp; nên giữ «{self.keep}» "
+                f"và xóa {', '.join(f'«{e}»' for e in self.extra)} để câu trả lời không "
+                "trích dẫn trùng.")
+
+
+def duplicate_groups(records: Mapping[str, DocumentRecord]) -> list[DuplicateGroup]:
+    """Documents indexed from more than one file: same số hiệu, type, issuer and date."""
+    groups: dict[tuple[str, ...], list[DocumentRecord]] = {}
+    for r in records.values():
+        if r.meta.number:
+            key = (_code_key(r.meta.number), canonical(r.meta.doc_type or ""),
+                   canonical(r.meta.issuer or ""), r.meta.date or "")
+            groups.setdefault(key, []).append(r)
+    out = []
+    for group in groups.values():
+        if len(group) > 1:
+            ranked = sorted(group, key=lambda r: (-len(r.passages), r.source))
+            label = f"{ranked[0].meta.doc_type or 'Văn bản'} {ranked[0].meta.number}"
+            out.append(DuplicateGroup(label, ranked[0].source,
+                                      tuple(r.source for r in ranked[1:])))
+    return sorted(out, key=lambda g: g.label)
+
+
 # ---- upload ----------------------------------------------------------------------------------
 def safe_name(name: str) -> str:
     """A file name that stays inside ``corpus/``: last path part only, no control characters,
@@ -105,6 +152,13 @@ def safe_name(name: str) -> str:
     if not stem or stem in (".", ".."):
         raise UploadRejected(f"Tên tệp không hợp lệ: {name!r}")
     return f"{stem}.{ext.lower()}" if ext else stem
+
+
+def upload_ceiling_mb(settings: Settings) -> int:
+    """What Streamlit itself accepts per upload (MB): well above ``max_file_mb``, so a file a
+    little too large reaches ``check_upload`` and is refused with our Vietnamese reason rather
+    than Streamlit's English «File must be 50.0MB or smaller»."""
+    return max(1, math.ceil(settings.max_file_mb)) * 4
 
 
 def check_upload(name: str, size: int, settings: Settings) -> str:
@@ -217,19 +271,25 @@ def add_uploads(settings: Settings, embedder: Embedder, files: Iterable[tuple[st
     untouched by it."""
     result = UploadResult()
     saved: dict[str, str] = {}  # corpus-relative source → name as uploaded
+    present: dict[str, str] = {}  # already in the corpus folder but not indexed: ingest again
     corpus = Path(settings.corpus_dir).resolve()
+    indexed = load_records(settings)
     for name, data in files:
         try:
             path, is_new = save_upload(settings, name, data)
+            if not is_new and path.relative_to(corpus).as_posix() not in indexed:
+                _validate(path, settings)  # the file is in the folder, not in the library
         except UploadRejected as err:
             result.failed.append((name, str(err)))
             continue
         source = path.relative_to(corpus).as_posix()
         if is_new:
             saved[source] = name
+        elif source not in indexed:
+            present[source] = name
         else:
             result.unchanged.append(source)
-    if not saved and not result.unchanged:
+    if not saved and not present and not result.unchanged:
         return result
     try:
         report = run_ingest(settings, embedder, progress)
@@ -237,12 +297,19 @@ def add_uploads(settings: Settings, embedder: Embedder, files: Iterable[tuple[st
         for source, name in saved.items():
             (corpus / source).unlink(missing_ok=True)
             result.failed.append((name, str(err)))
+        for name in present.values():
+            result.failed.append((name, str(err)))
         return result
     result.report = report
     reasons = {f["file"]: f["reason"] for f in report.failed}
     for source, name in saved.items():
         if source in reasons:
             (corpus / source).unlink(missing_ok=True)  # keep the corpus ingestible
+            result.failed.append((name, reasons[source]))
+        else:
+            result.added.append(source)
+    for source, name in present.items():  # the user's own file: kept, even when it fails
+        if source in reasons:
             result.failed.append((name, reasons[source]))
         else:
             result.added.append(source)

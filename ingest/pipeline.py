@@ -4,7 +4,8 @@ Steps: check the corpus folder → take the lock → open the store (for ``--reb
 beside the live one) and check how it was built → compare each file's hash with its record →
 read, structure and cut changed files → embed the passages not stored yet → write them, then
 commit the document record → forget vanished files → sweep orphan vectors → save the vector
-index whole → (rebuild) switch.
+index whole → (rebuild) switch →
+store the list of files that failed (``ingest.failures``).
 
 A corpus folder that is missing, not a folder or unreadable is refused before anything changes;
 so is an empty one while the index holds documents, unless ``allow_empty`` says so.
@@ -21,6 +22,7 @@ from pathlib import Path
 from ingest.budget import cut_file_within
 from ingest.embed.base import Embedder
 from ingest.errors import CorpusEmpty, CorpusUnavailable, UnreadableDocument
+from ingest.failures import save_failures
 from ingest.lock import ingest_lock
 from ingest.readers import SUPPORTED
 from ingest.settings import Settings
@@ -173,6 +175,7 @@ def ingest(settings: Settings, embedder: Embedder, rebuild: bool = False,
         report.documents = len(records)
         report.metadata = {src: rec.meta.to_dict() for src, rec in sorted(records.items())}
         report.chunks = len(keep)
+        save_failures(Path(settings.index_dir), report.failed)  # 7. what is left unindexed, why
     report.seconds = time.perf_counter() - start
     return report
 

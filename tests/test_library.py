@@ -210,3 +210,46 @@ def test_repeated_wrong_admin_passwords_are_slowed_down(settings: Settings) -> N
     now[0] += 4.0
     assert guard.attempt(s, "đúng-rồi") == (True, 0.0)
     assert guard.attempt(s, "sai") == (False, 0.0)  # the count starts again
+
+
+OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600  # a .doc renamed .docx
+
+
+def test_failed_corpus_files_are_listed_and_an_upload_of_one_is_ingested(
+        library: Settings) -> None:
+    from app.library import failed_files, run_ingest
+
+    (library.corpus_dir / "Ke hoach 2019 (Word cu).docx").write_bytes(OLD_WORD)
+    report = run_ingest(library, HashEmbedder())
+    assert [f["file"] for f in report.failed] == ["Ke hoach 2019 (Word cu).docx"]
+    listed = failed_files(library)  # kept with the index: the CLI's run, seen by the web
+    assert [f.source for f in listed] == ["Ke hoach 2019 (Word cu).docx"]
+    assert listed[0].reason == report.failed[0]["reason"]
+    # the same file uploaded: not «already in the library», but read, and refused with why
+    result = add_uploads(library, HashEmbedder(), [("Ke hoach 2019 (Word cu).docx", OLD_WORD)])
+    assert result.unchanged == []
+    assert [name for name, _ in result.failed] == ["Ke hoach 2019 (Word cu).docx"]
+    assert result.failed[0][1]
+    assert (library.corpus_dir / "Ke hoach 2019 (Word cu).docx").exists()  # the user's own file
+    # removed from the folder: no longer listed
+    (library.corpus_dir / "Ke hoach 2019 (Word cu).docx").unlink()
+    assert failed_files(library) == []
+
+
+def test_an_upload_of_a_corpus_file_not_yet_indexed_is_ingested(library: Settings) -> None:
+    data = NEW_PLAN.encode()
+    (library.corpus_dir / "hoi-thi.txt").write_bytes(data)  # copied in, no ingest run yet
+    result = add_uploads(library, HashEmbedder(), [("hoi-thi.txt", data)])
+    assert (result.added, result.unchanged, result.failed) == (["hoi-thi.txt"], [], [])
+    assert load_records(library)["hoi-thi.txt"].meta.number == "12-KH/HNDT"
+    again = add_uploads(library, HashEmbedder(), [("hoi-thi.txt", data)])
+    assert again.unchanged == ["hoi-thi.txt"]  # now it is in the library
+
+
+def test_duplicate_documents_name_the_file_to_keep(built_index: Settings) -> None:
+    from app.library import duplicate_groups
+
+    groups = duplicate_groups(load_records(built_index))
+    assert len(groups) == 1 and groups[0].label == "Kế hoạch 985-KH/HNDT"
+    assert len(groups[0].extra) == 3 and groups[0].keep not in groups[0].extra
+    assert "nên giữ" in groups[0].hint() and groups[0].keep in groups[0].hint()

@@ -224,7 +224,9 @@ def test_delete_can_be_cancelled(app_env: Settings) -> None:
     lib = library()
     lib.button(key="delete_ask").click().run()
     lib.button(key="delete_no").click().run()
-    assert not lib.warning and len(lib.dataframe[0].value) == 4
+    # (the fixture's four copies of plan 985 keep the duplicate warning on)
+    assert not any("Xóa hẳn" in w for w in plain(lib.warning))
+    assert len(lib.dataframe[0].value) == 4
 
 
 def test_password_gate_for_upload_and_delete(app_env: Settings,
@@ -373,3 +375,62 @@ def test_an_ingest_by_another_process_is_seen_by_the_running_app(app_env: Settin
     ask(open_chat, "Hội thi nông dân sản xuất giỏi tổ chức ở huyện nào?")
     assert any("hội thi.txt" in c for c in plain(open_chat.caption))
     assert any("Nga Sơn" in m for m in markdowns(open_chat))
+
+
+def test_a_file_over_the_limit_reaches_our_check_and_is_refused_in_vietnamese(
+        app_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review found a 60 MB upload refused by Streamlit itself, in English («File must be
+    50.0MB or smaller»): Streamlit now accepts more, and the page says why, at once."""
+    from app.commands.web import command
+
+    monkeypatch.setenv("HOCTAP_MAX_FILE_MB", "0.001")
+    lib = library()
+    assert lib.get("file_uploader")[0].proto.max_upload_size_mb > 1  # above the 1 MB ceil
+    cmd = command(Settings(max_file_mb=50), 8700)
+    assert int(cmd[cmd.index("--server.maxUploadSize") + 1]) >= 100
+    lib.get("file_uploader")[0].upload("dài.txt", (NEW_PLAN * 5).encode(), "text/plain")
+    lib.run()
+    assert any(e.startswith("Không nạp được dài.txt: Tệp quá lớn") for e in plain(lib.error))
+
+
+def test_library_lists_failed_files_and_flags_duplicates(app_env: Settings) -> None:
+    """A review found files the CLI could not index missing from the library page, and the
+    same plan indexed from several files (.txt, .docx …) not flagged."""
+    from app.library import run_ingest
+    from ingest.embed.base import HashEmbedder
+
+    (app_env.corpus_dir / "Ke hoach 2019 (Word cu).docx").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    run_ingest(app_env, HashEmbedder())
+    lib = library()
+    failed = lib.dataframe[1].value
+    assert list(failed["Tệp"]) == ["Ke hoach 2019 (Word cu).docx"]
+    assert all(failed["Lý do"])
+    warnings = plain(lib.warning)
+    assert any("Kế hoạch 985-KH/HNDT" in w and "nên giữ" in w for w in warnings), warnings
+
+
+def test_a_missing_document_is_noted_once(app_env: Settings,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review found «Thư viện chưa có toàn văn …» three times in one answer: the notice
+    above it, the end of the answer text, the note below it. (The hash embedder finds no
+    answer to such a question, so one is made as ``extractive_answer`` makes it.)"""
+    from dataclasses import replace
+
+    from app.answer import extractive
+    from app.answer.missing import missing_note
+
+    real = extractive.extractive_answer
+
+    def with_missing(kb, question, k=5):
+        a = real(kb, question, k)
+        missing = ("Nghị quyết 19-NQ/TW",)
+        note = missing_note(missing)
+        return replace(a, answer=a.answer + f"\n({note})", missing_documents=missing, note=note)
+
+    monkeypatch.setattr(extractive, "extractive_answer", with_missing)
+    at = ask(chat(), "Hội Nông dân các huyện học tập nghị quyết hoàn thành trước ngày nào?")
+    shown = plain(at.info) + markdowns(at) + plain(at.caption) + plain(at.warning)
+    assert any("15/10/2020" in s for s in markdowns(at)), markdowns(at)
+    assert sum("19-NQ/TW" in s for s in shown) == 1, shown
+    assert any("19-NQ/TW" in s and "văn bản khác" in s for s in plain(at.info))

@@ -361,3 +361,50 @@ def test_library_tables_on_a_wide_page(app_url: str, browser) -> None:
     assert missing["hidden"] <= 1, missing
     assert all(t["right"] <= 391 for t in tables(page, 390))
     page.close()
+
+
+def test_every_page_opens_at_its_own_url(app_url: str, browser) -> None:
+    """A user review found ``/hoi-dap`` (the chat's own URL) answered with Streamlit's English
+    «Page not found … Running the app's main page.» dialog over the input: Streamlit serves
+    the default page at ``/`` only. Every page's URL now opens it, without that dialog."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path, shows in (("/hoi-dap", "stChatInputTextArea"), ("/", "stChatInputTextArea"),
+                        ("/thu-vien", "stFileUploaderDropzone")):
+        page.goto(app_url + path)
+        page.get_by_test_id(shows).wait_for()
+        settle(page)
+        page.wait_for_timeout(300)
+        assert not page.get_by_text("Page not found").count(), path
+        assert not page.get_by_role("dialog").count(), path
+    for path in ("/on-tap", "/thu-hoach", "/theo-doi"):
+        page.goto(app_url + path)
+        page.get_by_test_id("stApp").wait_for()
+        settle(page)
+        page.wait_for_timeout(300)
+        assert not page.get_by_text("Page not found").count(), path
+        assert not page.get_by_role("dialog").count(), path
+    page.close()
+
+
+def test_a_file_over_the_limit_is_refused_in_vietnamese(
+        built_index: Settings, tmp_path: Path, browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user review found a 60 MB file (limit 50 MB) refused by Streamlit's own check with
+    only «Error: File must be 50.0MB or smaller.»: here 2 MB against a 1 MB limit."""
+    need_chromium()
+    monkeypatch.setenv("HOCTAP_MAX_FILE_MB", "1")
+    served = serve(private_copy(built_index, tmp_path), tmp_path)
+    url = next(served)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url + "/thu-vien")
+        page.get_by_test_id("stFileUploaderDropzone").wait_for()
+        settle(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([
+            {"name": "lớn.txt", "mimeType": "text/plain", "buffer": b"x" * (2 << 20)}])
+        page.get_by_text("Không nạp được lớn.txt: Tệp quá lớn").wait_for(timeout=30_000)
+        settle(page)
+        assert "giới hạn là 1 MB" in page.get_by_test_id("stAlert").last.inner_text()
+        assert not page.get_by_text("File must be").count()
+        page.close()
+    finally:
+        served.close()

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from app.answer import Answer, Citation
-from app.answer.missing import missing_documents
+from app.answer.missing import missing_documents, missing_note
 from app.answer.sentences import answers_type, best_sentence, split_sentences
 from app.answer.support import MIN_COVERAGE, coverage, idf_function
 from app.answer.verify import (
@@ -419,7 +419,6 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
                          for i, h in enumerate(answering))
     note = None
     if missing:
-        note = ("Thư viện chưa có toàn văn " + ", ".join(missing)
-                + "; câu trả lời dựa trên văn bản khác có nhắc đến.")
+        note = missing_note(missing)
         text += f"\n({note})"
     return Answer(a.asked or question, True, text, tuple(cites), missing_documents=missing, note=note)

@@ -23,3 +23,9 @@ def missing_documents(info: QueryInfo, records: Iterable[DocumentRecord]) -> tup
     recs = list(records)
     return tuple(dict.fromkeys(ref.label() for ref in info.docs
                                if ref.number and not _held(ref, recs)))
+
+
+def missing_note(missing: Iterable[str]) -> str:
+    """The note an answer drawn from other documents carries (its text ends «(note)»)."""
+    return ("Thư viện chưa có toàn văn " + ", ".join(missing)
+            + "; câu trả lời dựa trên văn bản khác có nhắc đến.")

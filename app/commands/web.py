@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
@@ -38,11 +37,14 @@ def environment(settings: Settings, base: dict[str, str] | None = None) -> dict[
 
 
 def command(settings: Settings, port: int, address: str | None = None) -> list[str]:
-    """The ``streamlit run`` command line."""
+    """The ``streamlit run`` command line (uploads above ``max_file_mb`` still reach the app,
+    which refuses them with a Vietnamese reason: ``app.library.upload_ceiling_mb``)."""
+    from app.library import upload_ceiling_mb
+
     cmd = [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
            "--server.headless", "true", "--server.fileWatcherType", "none",
            "--browser.gatherUsageStats", "false",
-           "--server.maxUploadSize", str(max(1, math.ceil(settings.max_file_mb))),
+           "--server.maxUploadSize", str(upload_ceiling_mb(settings)),
            "--client.toolbarMode", "minimal"]
     if address:
         cmd += ["--server.address", address]

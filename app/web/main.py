@@ -18,9 +18,18 @@ st.set_page_config(page_title="Học tập Nghị quyết", page_icon=str(HERE /
 # «No results»); a style sheet alone takes no room on the page
 st.html(HERE / "vietnamese.css")
 
+CHAT = st.Page(HERE / "page_chat.py", title="Hỏi đáp", icon=":material/forum:", default=True)
+
+
+def _to_chat() -> None:
+    """``/hoi-dap``: Streamlit serves the default page at ``/`` only, and answered its own URL
+    with an English «Page not found» dialog; this hidden page sends it to the chat."""
+    st.switch_page(CHAT)
+
+
 pages = [
-    st.Page(HERE / "page_chat.py", title="Hỏi đáp", icon=":material/forum:", default=True,
-            url_path="hoi-dap"),
+    CHAT,
+    st.Page(_to_chat, title="Hỏi đáp", url_path="hoi-dap", visibility="hidden"),
     st.Page(HERE / "page_library.py", title="Thư viện tài liệu",
             icon=":material/library_books:", url_path="thu-vien"),
 ]

@@ -7,7 +7,14 @@ import streamlit as st
 
 from app.answer.extractive import LIKELY, NOT_FOUND
 from app.answer.followup import Turn, answer_document, understand
-from app.web.render import doc_label, escape_md, example_questions, highlight_md, neighbour_rows
+from app.web.render import (
+    answer_parts,
+    doc_label,
+    escape_md,
+    example_questions,
+    highlight_md,
+    neighbour_rows,
+)
 from app.web.resources import shared
 from ingest.errors import HoctapError, IndexNotFound
 
@@ -74,18 +81,17 @@ def _surrounding(kb, cit, passage_id: str | None) -> None:
 def _show_answer(kb, answer, index: int, recent: bool = True) -> None:
     """One assistant message: answer text with [n], notices, then the source cards (for
     older messages behind a toggle, so that reruns stay quick in a long chat)."""
-    if answer.missing_documents:
-        st.info("Câu hỏi nhắc đến tài liệu chưa có trong thư viện: "
-                + escape_md("; ".join(answer.missing_documents))
-                + ". Hãy bổ sung ở trang Thư viện tài liệu.")
+    notice, text, note = answer_parts(answer)  # the missing documents said once
+    if notice:
+        st.info(escape_md(notice))
     if answer.found:
-        st.markdown(escape_md(answer.answer))
-        if answer.note:
-            st.caption(escape_md(answer.note))
+        st.markdown(escape_md(text))
+        if note:
+            st.caption(escape_md(note))
         label = "Nguồn trích dẫn"
     else:  # likely: the first suggestion may hold the answer
         st.warning((LIKELY if answer.likely else NOT_FOUND)
-                   + (" " + escape_md(answer.note) if answer.note else ""))
+                   + (" " + escape_md(note) if note else ""))
         label = ("Gợi ý: đoạn [1] có thể chứa câu trả lời (chưa phải câu trả lời)"
                  if answer.likely else "Gợi ý: những đoạn gần nhất (không phải câu trả lời)")
     if not answer.citations:

@@ -5,18 +5,21 @@ upload and delete do when ``HOCTAP_ADMIN_PASSWORD`` is set.
 """
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from app.library import (
     UPLOAD_TYPES,
+    UploadRejected,
     add_uploads,
+    check_upload,
     delete_document,
     document_rows,
+    duplicate_groups,
+    failed_files,
     load_records,
     missing_documents,
     password_required,
+    upload_ceiling_mb,
 )
 from app.web import flash
 from app.web.render import escape_md
@@ -29,6 +32,7 @@ ROW_HEIGHT = 84
 DOCUMENT_WIDTHS = {"Loại": 80, "Số hiệu": 110, "Tiêu đề": 380, "Cơ quan ban hành": 140,
                    "Ngày ban hành": 105, "Số trang": 75, "Số đoạn": 70, "Thêm lúc": 100,
                    "Tệp": 180}
+FAILED_WIDTHS = {"Tệp": 300, "Lý do": 520}
 MISSING_WIDTHS = {"Văn bản": 380, "Số lần nhắc": 95, "Nhắc trong": 300}
 ADMIN = "library_admin"
 FLASH = "library_flash"
@@ -82,8 +86,13 @@ def _upload_section(settings) -> None:
     files = st.file_uploader(
         f"Chọn tệp PDF, DOCX hoặc TXT (nhiều tệp cùng lúc, tối đa {limit:g} MB mỗi tệp)",
         type=[t.lstrip(".") for t in UPLOAD_TYPES], accept_multiple_files=True,
-        key=f"uploader-{round_no}", max_upload_size=max(1, math.ceil(limit)),
+        key=f"uploader-{round_no}", max_upload_size=upload_ceiling_mb(settings),
     )
+    for f in files or ():  # a wrong type or size, said at once and in Vietnamese
+        try:
+            check_upload(f.name, f.size, settings)
+        except UploadRejected as err:
+            st.error(f"Không nạp được {escape_md(f.name)}: {escape_md(str(err))}")
     if not files or not st.button("Nạp vào thư viện", type="primary", key="do_upload"):
         return
     bar = st.progress(0.0, text="Đang kiểm tra và lưu tệp…")
@@ -147,6 +156,16 @@ if rows:
     _table([r.to_display() for r in rows], DOCUMENT_WIDTHS, "documents_table")
 else:
     st.info("Chưa có tài liệu nào trong thư viện.")
+for group in duplicate_groups(records):
+    st.warning("Tài liệu trùng: " + escape_md(group.hint()), icon=":material/content_copy:")
+
+failed = failed_files(settings, records)
+if failed:
+    st.subheader(f"Tệp chưa nạp được ({len(failed)})")
+    st.caption("Các tệp dưới đây nằm trong thư mục tài liệu nhưng lần nạp gần nhất không đọc "
+               "được; hãy sửa hoặc thay tệp rồi tải lên lại.")
+    _table([{"Tệp": f.source, "Lý do": f.reason} for f in failed], FAILED_WIDTHS,
+           "failed_table")
 
 st.subheader("Tài liệu được nhắc đến nhưng chưa có")
 missing = missing_documents(records)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from app.answer import Answer
+from app.answer.missing import missing_note
 from ingest.facts import SEPARATOR
 from ingest.records import Passage
 from ingest.text import canonical
@@ -109,3 +111,18 @@ def neighbour_rows(passages: Sequence[Passage], cited_id: str) -> list[tuple[boo
         where = " · ".join(x for x in (p.section, f"trang {p.page}" if p.page else None) if x)
         rows.append((p.id == cited_id, where, p.text))
     return rows
+
+
+def answer_parts(answer: Answer) -> tuple[str | None, str, str | None]:
+    """(notice of the documents the question names but the library lacks, answer text, note)
+    for the chat: the missing documents said once, in the notice, not again as the note and
+    at the end of the text (where the CLI's plain text keeps it)."""
+    if not answer.missing_documents:
+        return None, answer.answer, answer.note
+    note = missing_note(answer.missing_documents)
+    text = answer.answer.removesuffix(f"\n({note})")
+    notice = ("Câu hỏi nhắc đến tài liệu chưa có trong thư viện: "
+              + "; ".join(answer.missing_documents)
+              + ("; câu trả lời dựa trên văn bản khác có nhắc đến" if answer.found else "")
+              + ". Hãy bổ sung ở trang Thư viện tài liệu.")
+    return notice, text, None if answer.note == note else answer.note
