@@ -1,7 +1,8 @@
 """The files the last ingest could not index, kept beside the index (``failed.json``).
 
-Both the CLI and the library page read them: a file left unindexed (scanned PDF, password,
-old Word format) is listed with its reason until a later ingest reads it or it is removed.
+The library page reads them (the CLI prints each failure at every ingest, since failed files
+are read again each time): a file left unindexed (scanned PDF, password, old Word format) is
+listed with its reason until a later ingest reads it or it is removed.
 The file is replaced whole (temporary name, then rename), so a crash leaves the old list.
 """
 from __future__ import annotations
