@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.answer.reader import calm_openmp
 from ingest.embed.base import HashEmbedder
 from ingest.settings import Settings
 
@@ -23,6 +24,10 @@ FIXTURES = ("ke-hoach-985-KH-HNDT.docx", "ke-hoach-985-KH-HNDT.pdf",
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The suite reads many questions and trains small readers with torch beside other work (the
+# other test process, a browser, an app server): OpenMP's threads should sleep soon while they
+# wait, as in ``hoctap eval`` (set before torch loads; the answers are the same).
+calm_openmp()
 
 
 def make_settings(base: Path, **overrides: object) -> Settings:
