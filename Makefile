@@ -9,9 +9,12 @@ STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 run: install ingest app  ## install, index corpus/, start the app on http://localhost:8501
 
+# Two test processes (pytest-xdist), each running whole files, the files of real-model tests
+# first (tests/conftest.py): the e5 floors take minutes and run beside the rest
 test: install-test system-deps  ## install everything, lint, run the whole test suite
 	$(BIN)/ruff check app ingest tests bench
-	bash .ci/with-postgres bash .ci/with-chroma-server $(BIN)/python -m pytest -q
+	bash .ci/with-postgres bash .ci/with-chroma-server $(BIN)/python -m pytest -q \
+	  -n 2 --dist loadfile --no-loadscope-reorder
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

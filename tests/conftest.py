@@ -2,6 +2,9 @@
 
 Set ``HOCTAP_TEST_CHROMA_URL`` (``make test`` does, after starting ``chroma run``) to run the
 store-backed tests against a real Chroma server as well as the embedded store.
+
+``make test`` runs the suite in two processes (``pytest -n 2 --dist loadfile``, pytest-xdist):
+each test file runs whole in one of them, so a file's module fixtures are built once.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from app.answer.reader import calm_openmp
 from ingest.embed.base import HashEmbedder
 from ingest.settings import Settings
 
@@ -23,6 +27,20 @@ FIXTURES = ("ke-hoach-985-KH-HNDT.docx", "ke-hoach-985-KH-HNDT.pdf",
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The suite reads many questions and trains small readers with torch beside other work (the
+# other test process, a browser, an app server): OpenMP's threads should sleep soon while they
+# wait, as in ``hoctap eval`` (set before torch loads; the answers are the same).
+calm_openmp()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of a real model (``slow``; the e5 floors alone take minutes) run first.
+
+    With ``-n 2 --dist loadfile`` the files are handed out in this order, so the longest work
+    starts at once beside the rest instead of ending the run on one process; otherwise only
+    the order changes (within a file, its slow tests come first)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def make_settings(base: Path, **overrides: object) -> Settings:

