@@ -277,12 +277,12 @@ def add_uploads(settings: Settings, embedder: Embedder, files: Iterable[tuple[st
     for name, data in files:
         try:
             path, is_new = save_upload(settings, name, data)
-            if not is_new and path.relative_to(corpus).as_posix() not in indexed:
+            source = path.relative_to(corpus).as_posix()
+            if not is_new and source not in indexed:
                 _validate(path, settings)  # the file is in the folder, not in the library
         except UploadRejected as err:
             result.failed.append((name, str(err)))
             continue
-        source = path.relative_to(corpus).as_posix()
         if is_new:
             saved[source] = name
         elif source not in indexed:

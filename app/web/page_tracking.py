@@ -180,9 +180,9 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
     base = next((r for r in existing if editing and r.id == editing[0]), None)
     if existing:
         _table([{"Số": r.id, "Ngày": f"{r.data.held_on:%d/%m/%Y}",
-                   "Hình thức": FORMS[r.data.form], "Tham gia": r.data.participants,
-                   "Thu hoạch": f"{r.data.thu_hoach_written}/{r.data.thu_hoach_required}",
-                   "Người sửa cuối": r.updated_by, "Phiên bản": r.version} for r in existing])
+                 "Hình thức": FORMS[r.data.form], "Tham gia": r.data.participants,
+                 "Thu hoạch": f"{r.data.thu_hoach_written}/{r.data.thu_hoach_required}",
+                 "Người sửa cuối": r.updated_by, "Phiên bản": r.version} for r in existing])
         pick_id = st.selectbox("Sửa báo cáo", [None] + [r.id for r in existing],
                                format_func=lambda i: "— thêm buổi mới —" if i is None
                                else f"báo cáo số {i}", key=f"t_pick_{unit_code}",
@@ -197,8 +197,8 @@ def _report_form(db: Database, actor: access.Actor, cid: int, unit_code: str) ->
     if base is not None:
         with st.expander("Lịch sử thay đổi của báo cáo này", key="t_trail_view"):
             _table([{"Lúc (giờ Việt Nam)": f"{vietnam_time(a.at):%H:%M %d/%m/%Y}",
-                       "Người": a.actor, "Việc": ACTION_NAMES.get(a.action, a.action)}
-                      for a in rp.audit_trail(db, base.id)])
+                     "Người": a.actor, "Việc": ACTION_NAMES.get(a.action, a.action)}
+                    for a in rp.audit_trail(db, base.id)])
     d = base.data if base else None
     # the fields' keys name the report and version they show: Streamlit keeps a keyed widget's
     # value across runs, so under one key a report picked later showed the previous values
