@@ -29,6 +29,7 @@ from app.answer.verify import (
     embedder_kind,
     features,
     load_verifier,
+    own_number,
 )
 from app.search.query import QueryInfo
 from ingest.facts import LIST_LEAD, last_heading
@@ -160,7 +161,8 @@ def _choose(hits: list[Hit], question: str, info: QueryInfo, idf, held: bool  # 
 
     top = hits[:5]
     covs = [cov(h) for h in top]
-    merit = [c + (0.3 if answers_type(h.passage.text, info.qtype) else 0.0) - 0.1 * i
+    merit = [c + (0.3 if answers_type(h.passage.text, info.qtype, info, own_number(h)) else 0.0)
+             - 0.1 * i
              for i, (c, h) in enumerate(zip(covs, top, strict=True))]
     return max(range(len(merit)), key=lambda i: merit[i]), max(covs)
 
@@ -177,7 +179,7 @@ def _other_document(kb: KnowledgeBase, hits: list[Hit], chosen: Hit, question: s
     for h in hits[:5]:
         q = h.passage
         if (q.meta.number != p.meta.number and q.kind == p.kind and kb.levels_of(q.id) == level
-                and answers_type(q.text, info.qtype)
+                and answers_type(q.text, info.qtype, info, own_number(h))
                 and coverage(question, _full_text(q), idf) >= MIN_COVERAGE):
             return h
     return None
@@ -268,7 +270,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     docs = document_coverage(question, pool, idf)
     for i, h in enumerate(pool):
         sentence = best_sentence(h.passage.text, info, idf, h.passage.section or "",
-                                 document_text(h))
+                                 document_text(h), own_number(h))
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
         feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
@@ -411,7 +413,7 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
         ordered = answering + [h for h in hits if h.passage.id not in ids]
         sentences = [best.sentence if h is chosen
                      else best_sentence(h.passage.text, info, idf, h.passage.section or "",
-                                        document_text(h))
+                                        document_text(h), own_number(h))
                      for h in answering]
         cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)
                  for i, h in enumerate(ordered)]

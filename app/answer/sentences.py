@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from app.search.query import QueryInfo
-from ingest.facts import DAY_MONTH, expand_abbreviations, question_values, sought_values
+from ingest.facts import (
+    DAY_MONTH,
+    date_owners,
+    expand_abbreviations,
+    question_values,
+    sought_values,
+)
 from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
 
 _SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
@@ -63,9 +69,29 @@ def content_tokens(question: str, accents: bool = False) -> list[str]:
     return list(_content(question, accents))
 
 
-def _type_bonus(qtype: str | None) -> Callable[[str], float]:
+def date_fits(text: str, info: QueryInfo, own: str | None = None) -> bool:
+    """Whether ``text`` states a date of the kind the question asks for (``date_owners``): a
+    date of a document the question names (``own``: the number of the text's own document,
+    whose place-and-date line it is); when the question asks when a document was issued and
+    names none, a place-and-date line; otherwise a date of something the text speaks of (a
+    meeting, a deadline), not a document's issue date."""
+    named = {ref.number for ref in info.docs if ref.number}
+    header = "header" in info.kinds
+    for _, owner in date_owners(text):
+        whose = own if owner == "" else owner
+        if whose is not None and whose in named:
+            return True
+        if header and not named and owner == "":
+            return True
+        if not header and owner is None:
+            return True
+    return False
+
+
+def _type_bonus(info: QueryInfo, own: str | None) -> Callable[[str], float]:
+    qtype = info.qtype
     if qtype == "date":
-        return lambda s: 2.0 if DATE.search(s) else 0.0
+        return lambda s: 2.0 if date_fits(s, info, own) else 0.0
     if qtype == "year":
         return lambda s: 2.0 if YEAR.search(s) else 0.0
     if qtype == "duration":
@@ -103,7 +129,7 @@ def shared_values(asked: Iterable[str], text: str) -> int:
 
 
 def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
-                  context: str = "", names: str = "") -> str:
+                  context: str = "", names: str = "", own: str | None = None) -> str:
     """The clause of ``text`` that best answers the question (verbatim): the IDF-weighted share
     of the question's words it holds, plus ``TYPE_SHARE`` when it holds the kind of fact asked
     for (a date, a number …) and ``VALUE_SHARE`` for the values the question states.
@@ -115,7 +141,9 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     clause answers it: they do not count either, unless nothing else is left. When the heading
     holds every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp tỉnh"), what the
     question asks decides first (the kind of fact, the values it states), and its words only
-    between clauses that tie on that. A date typed without its year matches the full date."""
+    between clauses that tie on that. A date typed without its year matches the full date; a
+    date is of the kind asked for as ``date_fits`` says (``own``: the number of the passage's
+    document)."""
     sentences = split_sentences(text)
     if not sentences:
         return text
@@ -128,7 +156,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     if names:
         q = (q - token_set(names, accents)) or q
     total = idf_mass(q, idf) or 1.0
-    bonus = _type_bonus(info.qtype)
+    bonus = _type_bonus(info, own)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
               - question_values(context))
 
@@ -143,10 +171,13 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     return max(enumerate(sentences), key=lambda e: score(*e))[1]
 
 
-def answers_type(text: str, qtype: str | None) -> bool:
-    """Whether a passage holds the kind of fact the question asks for."""
+def answers_type(text: str, qtype: str | None, info: QueryInfo | None = None,
+                 own: str | None = None) -> bool:
+    """Whether a passage holds the kind of fact the question asks for (a date: as
+    ``date_fits`` says, when ``info`` is given; ``own``: the number of the passage's
+    document)."""
     if qtype == "date":
-        return bool(DATE.search(text))
+        return date_fits(text, info, own) if info is not None else bool(DATE.search(text))
     if qtype == "year":
         return bool(YEAR.search(text))
     if qtype == "duration":

@@ -42,6 +42,7 @@ from app.answer.sentences import (
     YEAR,
     answers_type,
     content_tokens,
+    date_fits,
     idf_mass,
     question_values,
     shared_values,
@@ -78,7 +79,7 @@ FEATURES = (
     "cov_rest", "cov_rest_context", "missing_rest",
     "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
     "missing_known", "unknown_share", "year_conflict", "now_conflict", "target_conflict",
-    "level_conflict",
+    "level_conflict", "date_other",
 )
 
 
@@ -315,6 +316,11 @@ def _inverse_rank(values: Sequence[float], i: int) -> float:
     return 1.0 / (1 + sum(v > values[i] for v in values))
 
 
+def own_number(hit: Hit) -> str | None:
+    """The number head of a passage's document ("42" of "42-KH/HND"), if it has one."""
+    return number_head(hit.passage.meta.number)
+
+
 def document_text(hit: Hit) -> str:
     """What names a passage's document: type, number, title, issuer, place."""
     m = hit.passage.meta
@@ -349,6 +355,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     typed = info.qtype in TYPED
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
+    own = own_number(hit)
     head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
     context = f"{last_heading(p.section)} {sentence}" if p.section else sentence
     rest = _rest(question, hit, kb, accents)
@@ -371,8 +378,10 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "missing_key": _missing_key(question, full_text, idf),
         "heading": head,
         "typed_q": 1.0 if typed else 0.0,
-        "type_passage": 1.0 if typed and answers_type(p.text, info.qtype) else 0.0,
-        "type_sentence": 1.0 if typed and pat is not None and pat.search(sentence) else 0.0,
+        "type_passage": 1.0 if typed and answers_type(p.text, info.qtype, info, own) else 0.0,
+        "type_sentence": 1.0 if typed and (date_fits(sentence, info, own) if info.qtype == "date"
+                                           else pat is not None and bool(pat.search(sentence)))
+        else 0.0,
         "type_near": type_near(sentence, info, content) if typed else 0.0,
         "unit_match": unit_match(sentence, info),
         "kind_wanted": 1.0 if info.kinds else 0.0,
@@ -402,4 +411,6 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "now_conflict": now,
         "target_conflict": target,
         "level_conflict": level_conflict(info, context),
+        "date_other": 1.0 if info.qtype == "date" and DATE.search(sentence)
+        and not date_fits(sentence, info, own) else 0.0,
     }
