@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from app.answer import fit
-from app.answer.sentences import best_sentence, same_value
+from app.answer.sentences import best_sentence, date_fits, same_value
 from app.answer.verify import (
     FEATURES,
     MODEL_PATH,
@@ -63,6 +63,31 @@ def test_the_clause_with_the_question_words_beats_one_with_only_the_fact_kind() 
             "- Tỷ lệ đô thị hóa đạt 40%.\n- Tỷ lệ che phủ rừng đạt 52% trở lên.")
     q = analyse("Đến năm 2030 tỷ lệ che phủ rừng phải đạt bao nhiêu?")
     assert "52%" in best_sentence(text, q, lambda t: 1.0)
+
+
+NOTICE = ("Thực hiện Kế hoạch số 42-KH/HND ngày 10/10/2022 của Ban Thường vụ Hội Nông dân "
+          "huyện, Ban Thường vụ thông báo tổ chức Hội nghị như sau:\n"
+          "1. Thời gian: 01 buổi, bắt đầu từ 7 giờ 30 phút, ngày 25/11/2022 (thứ Sáu).")
+
+
+def test_an_event_date_is_not_a_document_s_issue_date() -> None:
+    event = analyse("Theo Thông báo 15-TB/HND, hội nghị tổ chức ngày nào?")
+    names = "Thông báo 15-TB/HND Về việc tổ chức Hội nghị học tập Nghị quyết số 19-NQ/TW"
+    assert "25/11/2022" in best_sentence(NOTICE, event, lambda t: 1.0, names=names, own="15")
+    assert not date_fits("Hoằng Hóa, ngày 15 tháng 11 năm 2022", event, own="15")
+    assert not date_fits(NOTICE.splitlines()[0], event, own="15")  # plan 42's date
+    # asked when a document was issued: its own place-and-date line, or its number's date
+    issued = analyse("Thông báo 15-TB/HND ban hành ngày nào?")
+    assert date_fits("Hoằng Hóa, ngày 15 tháng 11 năm 2022", issued, own="15")
+    assert not date_fits("Hoằng Hóa, ngày 10 tháng 10 năm 2022", issued, own="42")
+    assert not date_fits(NOTICE.splitlines()[1], issued, own="15")
+    cited = analyse("Nghị quyết 19 ban hành ngày nào?")
+    assert date_fits("Học tập Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Hội nghị", cited)
+    assert not date_fits("Thực hiện Kế hoạch số 120-KH/HNDT ngày 20/9/2022 về học tập, quán "
+                         "triệt Nghị quyết số 19-NQ/TW", cited)
+    # a plan's own date asked with no number named: its place-and-date line
+    assert date_fits("Thanh Hóa, ngày 04 tháng 9 năm 2020",
+                     analyse("Kế hoạch được ban hành ngày nào?"))
 
 
 def test_heading_words_do_not_choose_the_clause() -> None:

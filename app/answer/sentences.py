@@ -139,9 +139,10 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     same for values the context states. Words of ``names`` (what names the passage's document:
     its type, number, title, issuer) say which document the question is about, not which
     clause answers it: they do not count either, unless nothing else is left. When the heading
-    holds every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp tỉnh"), what the
-    question asks decides first (the kind of fact, the values it states), and its words only
-    between clauses that tie on that. A date typed without its year matches the full date; a
+    and the names hold every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp
+    tỉnh"; "Theo Thông báo 15, hội nghị tổ chức ngày nào?" in the notice «Về việc tổ chức Hội
+    nghị …»), what the question asks decides first (the kind of fact, the values it states),
+    and its words only between clauses that tie on that. A date typed without its year matches the full date; a
     date is of the kind asked for as ``date_fits`` says (``own``: the number of the passage's
     document)."""
     sentences = split_sentences(text)
@@ -149,12 +150,13 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         return text
     accents = has_diacritics(info.text)
     q = set(content_tokens(info.text, accents))
-    shared = False  # whether the heading holds every word of the question
+    shared = False  # whether the heading and the document's names hold every word of it
     if context:
         rest = q - token_set(context, accents)
         q, shared = rest or q, not rest
     if names:
-        q = (q - token_set(names, accents)) or q
+        rest = q - token_set(names, accents)
+        q, shared = rest or q, shared or not rest
     total = idf_mass(q, idf) or 1.0
     bonus = _type_bonus(info, own)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
