@@ -70,20 +70,18 @@ def content_tokens(question: str, accents: bool = False) -> list[str]:
 
 
 def date_fits(text: str, info: QueryInfo, own: str | None = None) -> bool:
-    """Whether ``text`` states a date of the kind the question asks for (``date_owners``): a
-    date of a document the question names (``own``: the number of the text's own document,
-    whose place-and-date line it is); when the question asks when a document was issued and
-    names none, a place-and-date line; otherwise a date of something the text speaks of (a
-    meeting, a deadline), not a document's issue date."""
+    """Whether ``text`` states a date of the kind the question asks for (``date_owners``).
+    Asked when a document was issued (``header`` in the parse's kinds): the date of a document
+    the question names (``own``: the number of the text's own document, whose place-and-date
+    line it is), or a place-and-date line when it names none. Asked any other date: the date of
+    something the text speaks of (a meeting, a deadline), never a document's issue date."""
     named = {ref.number for ref in info.docs if ref.number}
     header = "header" in info.kinds
     for _, owner in date_owners(text):
-        whose = own if owner == "" else owner
-        if whose is not None and whose in named:
-            return True
-        if header and not named and owner == "":
-            return True
-        if not header and owner is None:
+        if not header:
+            if owner is None:
+                return True
+        elif (own if owner == "" else owner) in named or (not named and owner == ""):
             return True
     return False
 
