@@ -161,8 +161,7 @@ def _choose(hits: list[Hit], question: str, info: QueryInfo, idf, held: bool  # 
 
     top = hits[:5]
     covs = [cov(h) for h in top]
-    merit = [c + (0.3 if answers_type(h.passage.text, info.qtype, info, own_number(h)) else 0.0)
-             - 0.1 * i
+    merit = [c + (0.3 if answers_type(h.passage.text, info.qtype) else 0.0) - 0.1 * i
              for i, (c, h) in enumerate(zip(covs, top, strict=True))]
     return max(range(len(merit)), key=lambda i: merit[i]), max(covs)
 
@@ -179,7 +178,7 @@ def _other_document(kb: KnowledgeBase, hits: list[Hit], chosen: Hit, question: s
     for h in hits[:5]:
         q = h.passage
         if (q.meta.number != p.meta.number and q.kind == p.kind and kb.levels_of(q.id) == level
-                and answers_type(q.text, info.qtype, info, own_number(h))
+                and answers_type(q.text, info.qtype)
                 and coverage(question, _full_text(q), idf) >= MIN_COVERAGE):
             return h
     return None

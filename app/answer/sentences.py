@@ -69,27 +69,36 @@ def content_tokens(question: str, accents: bool = False) -> list[str]:
     return list(_content(question, accents))
 
 
-def date_fits(text: str, info: QueryInfo, own: str | None = None) -> bool:
-    """Whether ``text`` states a date of the kind the question asks for (``date_owners``).
-    Asked when a document was issued (``header`` in the parse's kinds): the date of a document
-    the question names (``own``: the number of the text's own document, whose place-and-date
-    line it is), or a place-and-date line when it names none. Asked any other date: the date of
-    something the text speaks of (a meeting, a deadline), never a document's issue date."""
+def date_roles(text: str, info: QueryInfo, own: str | None = None) -> tuple[bool, bool]:
+    """Whose dates ``text`` states (``date_owners``): whether it states dates and every one is
+    a document's issue date (a place-and-date line, a date after a document's number); and
+    whether one is the issue date of a document the question names (``own``: the number of
+    the text's own document, whose place-and-date line it is). Soft signals for the verifier
+    and the clause choice, never a test on their own: a question may ask when a document was
+    issued in words the parse does not mark ("… ra đời ngày nào?")."""
+    owners = [owner for _, owner in date_owners(text)]
     named = {ref.number for ref in info.docs if ref.number}
+    issue_only = bool(owners) and all(o is not None for o in owners)
+    return issue_only, any(o is not None and (own if o == "" else o) in named for o in owners)
+
+
+def _role_fit(info: QueryInfo, own: str | None) -> Callable[[str], float]:
+    """For a date question, 1 for a clause whose dates are of the role asked for: an issue date
+    when the question asks when a document was issued (``header`` in the parse's kinds), else
+    a date that is not an issue date; 0 otherwise (and for every other question)."""
+    if info.qtype != "date":
+        return lambda s: 0.0
     header = "header" in info.kinds
-    for _, owner in date_owners(text):
-        if not header:
-            if owner is None:
-                return True
-        elif (own if owner == "" else owner) in named or (not named and owner == ""):
-            return True
-    return False
+
+    def fit(s: str) -> float:
+        owners = [owner for _, owner in date_owners(s)]
+        return 1.0 if any((o is not None) == header for o in owners) else 0.0
+    return fit
 
 
-def _type_bonus(info: QueryInfo, own: str | None) -> Callable[[str], float]:
-    qtype = info.qtype
+def _type_bonus(qtype: str | None) -> Callable[[str], float]:
     if qtype == "date":
-        return lambda s: 2.0 if date_fits(s, info, own) else 0.0
+        return lambda s: 2.0 if DATE.search(s) else 0.0
     if qtype == "year":
         return lambda s: 2.0 if YEAR.search(s) else 0.0
     if qtype == "duration":
@@ -156,7 +165,8 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         rest = q - token_set(names, accents)
         q, shared = rest or q, shared or not rest
     total = idf_mass(q, idf) or 1.0
-    bonus = _type_bonus(info, own)
+    bonus = _type_bonus(info.qtype)
+    role = _role_fit(info, own)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
               - question_values(context))
 
@@ -165,19 +175,16 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         kind = TYPE_SHARE if bonus(s) else 0.0
         value = VALUE_SHARE * shared_values(values, s) / len(values) if values else 0.0
         if shared:
-            return (kind + value, words, -i)
-        return (words + kind - 0.001 * i + value,)
+            return (kind + value, role(s), words, -i)
+        return (words + kind + value, role(s), -i)
 
     return max(enumerate(sentences), key=lambda e: score(*e))[1]
 
 
-def answers_type(text: str, qtype: str | None, info: QueryInfo | None = None,
-                 own: str | None = None) -> bool:
-    """Whether a passage holds the kind of fact the question asks for (a date: as
-    ``date_fits`` says, when ``info`` is given; ``own``: the number of the passage's
-    document)."""
+def answers_type(text: str, qtype: str | None) -> bool:
+    """Whether a passage holds the kind of fact the question asks for."""
     if qtype == "date":
-        return date_fits(text, info, own) if info is not None else bool(DATE.search(text))
+        return bool(DATE.search(text))
     if qtype == "year":
         return bool(YEAR.search(text))
     if qtype == "duration":

@@ -42,7 +42,7 @@ from app.answer.sentences import (
     YEAR,
     answers_type,
     content_tokens,
-    date_fits,
+    date_roles,
     idf_mass,
     question_values,
     shared_values,
@@ -79,7 +79,7 @@ FEATURES = (
     "cov_rest", "cov_rest_context", "missing_rest",
     "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
     "missing_known", "unknown_share", "year_conflict", "now_conflict", "target_conflict",
-    "level_conflict", "date_other",
+    "level_conflict", "date_issue", "date_issue_asked", "date_named",
 )
 
 
@@ -355,7 +355,8 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     typed = info.qtype in TYPED
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
-    own = own_number(hit)
+    issue_only, named_date = (date_roles(sentence, info, own_number(hit))
+                              if info.qtype == "date" else (False, False))
     head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
     context = f"{last_heading(p.section)} {sentence}" if p.section else sentence
     rest = _rest(question, hit, kb, accents)
@@ -378,10 +379,8 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "missing_key": _missing_key(question, full_text, idf),
         "heading": head,
         "typed_q": 1.0 if typed else 0.0,
-        "type_passage": 1.0 if typed and answers_type(p.text, info.qtype, info, own) else 0.0,
-        "type_sentence": 1.0 if typed and (date_fits(sentence, info, own) if info.qtype == "date"
-                                           else pat is not None and bool(pat.search(sentence)))
-        else 0.0,
+        "type_passage": 1.0 if typed and answers_type(p.text, info.qtype) else 0.0,
+        "type_sentence": 1.0 if typed and pat is not None and pat.search(sentence) else 0.0,
         "type_near": type_near(sentence, info, content) if typed else 0.0,
         "unit_match": unit_match(sentence, info),
         "kind_wanted": 1.0 if info.kinds else 0.0,
@@ -411,6 +410,7 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "now_conflict": now,
         "target_conflict": target,
         "level_conflict": level_conflict(info, context),
-        "date_other": 1.0 if info.qtype == "date" and DATE.search(sentence)
-        and not date_fits(sentence, info, own) else 0.0,
+        "date_issue": 1.0 if issue_only else 0.0,
+        "date_issue_asked": 1.0 if issue_only and "header" in info.kinds else 0.0,
+        "date_named": 1.0 if named_date else 0.0,
     }
