@@ -29,7 +29,6 @@ from app.answer.verify import (
     embedder_kind,
     features,
     load_verifier,
-    own_number,
 )
 from app.search.query import QueryInfo
 from ingest.facts import LIST_LEAD, last_heading
@@ -269,7 +268,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     docs = document_coverage(question, pool, idf)
     for i, h in enumerate(pool):
         sentence = best_sentence(h.passage.text, info, idf, h.passage.section or "",
-                                 document_text(h), own_number(h))
+                                 document_text(h))
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
         feats = features(kb, question, info, pool, i, sentence, idf, held, absent,
@@ -412,7 +411,7 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
         ordered = answering + [h for h in hits if h.passage.id not in ids]
         sentences = [best.sentence if h is chosen
                      else best_sentence(h.passage.text, info, idf, h.passage.section or "",
-                                        document_text(h), own_number(h))
+                                        document_text(h))
                      for h in answering]
         cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)
                  for i, h in enumerate(ordered)]

@@ -69,20 +69,7 @@ def content_tokens(question: str, accents: bool = False) -> list[str]:
     return list(_content(question, accents))
 
 
-def date_roles(text: str, info: QueryInfo, own: str | None = None) -> tuple[bool, bool]:
-    """Whose dates ``text`` states (``date_owners``): whether it states dates and every one is
-    a document's issue date (a place-and-date line, a date after a document's number); and
-    whether one is the issue date of a document the question names (``own``: the number of
-    the text's own document, whose place-and-date line it is). Soft signals for the verifier
-    and the clause choice, never a test on their own: a question may ask when a document was
-    issued in words the parse does not mark ("… ra đời ngày nào?")."""
-    owners = [owner for _, owner in date_owners(text)]
-    named = {ref.number for ref in info.docs if ref.number}
-    issue_only = bool(owners) and all(o is not None for o in owners)
-    return issue_only, any(o is not None and (own if o == "" else o) in named for o in owners)
-
-
-def _role_fit(info: QueryInfo, own: str | None) -> Callable[[str], float]:
+def _role_fit(info: QueryInfo) -> Callable[[str], float]:
     """For a date question, 1 for a clause whose dates are of the role asked for: an issue date
     when the question asks when a document was issued (``header`` in the parse's kinds), else
     a date that is not an issue date; 0 otherwise (and for every other question)."""
@@ -136,7 +123,7 @@ def shared_values(asked: Iterable[str], text: str) -> int:
 
 
 def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
-                  context: str = "", names: str = "", own: str | None = None) -> str:
+                  context: str = "", names: str = "") -> str:
     """The clause of ``text`` that best answers the question (verbatim): the IDF-weighted share
     of the question's words it holds, plus ``TYPE_SHARE`` when it holds the kind of fact asked
     for (a date, a number …) and ``VALUE_SHARE`` for the values the question states.
@@ -149,9 +136,9 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     and the names hold every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp
     tỉnh"; "Theo Thông báo 15, hội nghị tổ chức ngày nào?" in the notice «Về việc tổ chức Hội
     nghị …»), what the question asks decides first (the kind of fact, the values it states),
-    and its words only between clauses that tie on that. A date typed without its year matches the full date; a
-    date is of the kind asked for as ``date_fits`` says (``own``: the number of the passage's
-    document)."""
+    and its words only between clauses that tie on that. Clauses that tie are told apart by
+    whose dates they state (``_role_fit``), then by position. A date typed without its year
+    matches the full date."""
     sentences = split_sentences(text)
     if not sentences:
         return text
@@ -166,7 +153,7 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         q, shared = rest or q, shared or not rest
     total = idf_mass(q, idf) or 1.0
     bonus = _type_bonus(info.qtype)
-    role = _role_fit(info, own)
+    role = _role_fit(info)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
               - question_values(context))
 

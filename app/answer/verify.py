@@ -42,7 +42,6 @@ from app.answer.sentences import (
     YEAR,
     answers_type,
     content_tokens,
-    date_roles,
     idf_mass,
     question_values,
     shared_values,
@@ -79,7 +78,7 @@ FEATURES = (
     "cov_rest", "cov_rest_context", "missing_rest",
     "lex_rank", "dense_rank", "type_near_context", "values_q", "values_match",
     "missing_known", "unknown_share", "year_conflict", "now_conflict", "target_conflict",
-    "level_conflict", "date_issue", "date_issue_asked", "date_named",
+    "level_conflict",
 )
 
 
@@ -316,11 +315,6 @@ def _inverse_rank(values: Sequence[float], i: int) -> float:
     return 1.0 / (1 + sum(v > values[i] for v in values))
 
 
-def own_number(hit: Hit) -> str | None:
-    """The number head of a passage's document ("42" of "42-KH/HND"), if it has one."""
-    return number_head(hit.passage.meta.number)
-
-
 def document_text(hit: Hit) -> str:
     """What names a passage's document: type, number, title, issuer, place."""
     m = hit.passage.meta
@@ -355,8 +349,6 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     typed = info.qtype in TYPED
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
-    issue_only, named_date = (date_roles(sentence, info, own_number(hit))
-                              if info.qtype == "date" else (False, False))
     head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
     context = f"{last_heading(p.section)} {sentence}" if p.section else sentence
     rest = _rest(question, hit, kb, accents)
@@ -410,7 +402,4 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
         "now_conflict": now,
         "target_conflict": target,
         "level_conflict": level_conflict(info, context),
-        "date_issue": 1.0 if issue_only else 0.0,
-        "date_issue_asked": 1.0 if issue_only and "header" in info.kinds else 0.0,
-        "date_named": 1.0 if named_date else 0.0,
     }
