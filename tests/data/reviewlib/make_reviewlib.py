@@ -58,8 +58,11 @@ def make_42():
     t.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     t.cell(1, 1).text = "Độc lập - Tự do - Hạnh phúc"
     t.cell(2, 1).text = "Hoằng Hóa, ngày 10 tháng 10 năm 2022"
-    p = d.add_paragraph("KẾ HOẠCH"); p.alignment = WD_ALIGN_PARAGRAPH.CENTER; p.runs[0].bold = True
-    p = d.add_paragraph("Học tập, quán triệt và triển khai thực hiện Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII về nông nghiệp, nông dân, nông thôn đến năm 2030, tầm nhìn đến năm 2045"); p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = d.add_paragraph("KẾ HOẠCH")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.runs[0].bold = True
+    p = d.add_paragraph("Học tập, quán triệt và triển khai thực hiện Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII về nông nghiệp, nông dân, nông thôn đến năm 2030, tầm nhìn đến năm 2045")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paras = [
         "Thực hiện Kế hoạch số 120-KH/HNDT ngày 20/9/2022 của Ban Thường vụ Hội Nông dân tỉnh về học tập, quán triệt Nghị quyết số 19-NQ/TW, Ban Thường vụ Hội Nông dân huyện Hoằng Hóa xây dựng kế hoạch tổ chức học tập, quán triệt và triển khai thực hiện Nghị quyết trong các cấp Hội như sau:",
         "I. MỤC ĐÍCH, YÊU CẦU",
@@ -159,16 +162,16 @@ def make_27():
         "1. Chi hội thôn Phúc Lộc và chi hội thôn Đạo Sơn tổ chức sinh hoạt trước ngày 10/01/2023.",
         "2. Các chi hội còn lại hoàn thành trước ngày 20/01/2023.",
     ]
-    for l in lines1:
-        pdf.multi_cell(0, 7, l, new_x="LMARGIN", new_y="NEXT")
+    for line in lines1:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.add_page()
     lines2 = ["III. TỔ CHỨC THỰC HIỆN",
         "1. Đồng chí Phó Chủ tịch Hội Nông dân xã Lê Thị Mai trực tiếp dự và hướng dẫn sinh hoạt tại các chi hội.",
         "2. Chi hội trưởng báo cáo số hội viên tham gia về Hội Nông dân xã trước ngày 25/01/2023.",
         "3. Hội Nông dân xã tổng hợp, báo cáo kết quả về Hội Nông dân huyện trước ngày 05/02/2023.", "",
         "TM. BAN CHẤP HÀNH", "CHỦ TỊCH", "", "Hoàng Văn Bình"]
-    for l in lines2:
-        pdf.multi_cell(0, 7, l, new_x="LMARGIN", new_y="NEXT")
+    for line in lines2:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.output(os.path.join(HERE, F27))
 
 

@@ -1,14 +1,16 @@
 """Rebuild ke-hoach-08-KH-HND-xa-Tan-Lap-GIA-LAP.docx (fictional test document)."""
 import os
 import unicodedata
+
 from docx import Document
-from docx.shared import Pt
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "ke-hoach-08-KH-HND-xa-Tan-Lap-GIA-LAP.docx")
 
-N = lambda s: unicodedata.normalize("NFC", s)
+def N(s: str) -> str:  # noqa: N802
+    return unicodedata.normalize("NFC", s)
 
 LEFT = [
     "HỘI NÔNG DÂN HUYỆN YÊN TRƯỜNG",
@@ -75,7 +77,7 @@ def main():
     st.font.size = Pt(13)
     doc.add_paragraph(N("TÀI LIỆU KIỂM THỬ — văn bản hư cấu, không phải văn bản thật."))
     table = doc.add_table(rows=1, cols=2)
-    for cell, lines in zip(table.rows[0].cells, (LEFT, RIGHT)):
+    for cell, lines in zip(table.rows[0].cells, (LEFT, RIGHT), strict=True):
         cell.text = ""
         first = True
         for line in lines:
