@@ -24,7 +24,6 @@ from app.answer.verify import (
     READER,
     Candidate,
     Verifier,
-    context_heading,
     document_coverage,
     document_text,
     embedder_kind,
@@ -268,7 +267,7 @@ def analyse_candidates(kb: KnowledgeBase, question: str, k: int = 5) -> Analysis
     candidates = []
     docs = document_coverage(question, pool, idf)
     for i, h in enumerate(pool):
-        sentence = best_sentence(h.passage.text, info, idf, context_heading(h.passage),
+        sentence = best_sentence(h.passage.text, info, idf, h.passage.section or "",
                                  document_text(h))
         absent = any((num := re.search(r"\d+", m)) and not kb.mentions_number(
             h.passage.source, num.group(0)) for m in missing)
@@ -349,7 +348,7 @@ def reader_text(analysis: Analysis, c: Candidate) -> str:
     """What the reader reads for candidate ``c`` (``reader.pair_text``)."""
     from app.answer.reader import pair_text
 
-    return pair_text(analysis.info.text, context_heading(c.hit.passage), c.sentence)
+    return pair_text(analysis.info.text, c.hit.passage.section or "", c.sentence)
 
 
 def read_first(probabilities: Sequence[float], n: int) -> list[int]:
@@ -411,7 +410,7 @@ def answer_from(kb: KnowledgeBase, a: Analysis, best: Candidate, k: int = 5) -> 
         ids = {h.passage.id for h in answering}
         ordered = answering + [h for h in hits if h.passage.id not in ids]
         sentences = [best.sentence if h is chosen
-                     else best_sentence(h.passage.text, info, idf, context_heading(h.passage),
+                     else best_sentence(h.passage.text, info, idf, h.passage.section or "",
                                         document_text(h))
                      for h in answering]
         cites = [citation(i + 1, h, sentences[i] if i < len(answering) else None)

@@ -61,7 +61,6 @@ from ingest.text import has_diacritics, strip_accents
 
 if TYPE_CHECKING:
     from app.knowledge import Hit, KnowledgeBase
-    from ingest.records import Passage
 
 MODEL_PATH = Path(__file__).with_name("verifier.json")
 CANDIDATES = 8  # passages looked at per question
@@ -316,15 +315,6 @@ def _inverse_rank(values: Sequence[float], i: int) -> float:
     return 1.0 / (1 + sum(v > values[i] for v in values))
 
 
-def context_heading(p: Passage) -> str:
-    """The heading path a passage's clauses are read under: its section's; for body text under
-    no heading (a short notice's numbered points, an opening paragraph), the document's subject
-    («Về việc tổ chức Hội nghị … cấp huyện»), which is what that text speaks of."""
-    if p.section or p.kind != "body":
-        return p.section or ""
-    return p.meta.title or ""
-
-
 def document_text(hit: Hit) -> str:
     """What names a passage's document: type, number, title, issuer, place."""
     m = hit.passage.meta
@@ -359,16 +349,15 @@ def features(kb: KnowledgeBase, question: str, info: QueryInfo, hits: Sequence[H
     typed = info.qtype in TYPED
     pat = _TYPE_SENTENCE.get(info.qtype or "")
     this, cited = _named(info, hit, kb)
-    section = context_heading(p)
-    head = float(heading_match(info, [heading_words(section)])[0]) if section else 0.0
-    context = f"{last_heading(section)} {sentence}" if section else sentence
+    head = float(heading_match(info, [heading_words(p.section)])[0]) if p.section else 0.0
+    context = f"{last_heading(p.section)} {sentence}" if p.section else sentence
     rest = _rest(question, hit, kb, accents)
-    body = f"{section} {p.text}"
+    body = f"{p.section or ''} {p.text}"
     top_idf = max((idf(t) for t in content_tokens(question, accents)), default=1.0)
     has_values, matched = values_match(question, context)
     known = known_function(kb.bm25)
     rest_known = frozenset(t for t in rest if known(t))
-    years, now, target = time_frame(question, f"{section}\n{sentence}")
+    years, now, target = time_frame(question, f"{p.section or ''}\n{sentence}")
     return {
         "rule_pick": 1.0 if rule_pick else 0.0,
         "bias_rank1": 1.0 if rank == 0 else 0.0,
