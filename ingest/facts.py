@@ -152,44 +152,6 @@ DOC_TYPES = {
 TYPE_CODES = {"nq": "Nghị quyết", "kh": "Kế hoạch", "ct": "Chỉ thị", "qđ": "Quyết định",
               "qd": "Quyết định", "kl": "Kết luận", "hd": "Hướng dẫn", "tb": "Thông báo",
               "bc": "Báo cáo", "ctr": "Chương trình", "nđ": "Nghị định", "nd": "Nghị định"}
-# ---- whose date a date is ----------------------------------------------------------------
-# A document's place-and-date line ("Hoằng Hóa, ngày 15 tháng 11 năm 2022": capitalised place
-# words at the start of a line or after a column gap, then the date spelled out) and a date
-# written right after a document's number ("Kế hoạch số 42-KH/HND ngày 10/10/2022", "Nghị quyết
-# 19 ngày 16/6/2022") are the dates those documents were issued; any other date is one of what
-# the text speaks of (a meeting, a deadline, a report).
-_PLACE_WORD = rf"(?:[{_UPPER}][\wà-ỹđ]*\.?)"
-_DATELINE = re.compile(rf"(?:^|(?<=\S   ))\s*{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,4}},\s*"
-                       r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.M)
-_CODE = r"-[A-ZĐ][\w/Đđ-]*"
-_NUMBERED_DATE = re.compile(
-    r"(?:\b(?:" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\s+(?:số\s+)?"
-    rf"(\d{{1,4}})(?:{_CODE})?|(?<![\w/])(\d{{1,4}}){_CODE})\s*,?\s+(ngày\s+"
-    r"(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))", re.I)
-
-
-def date_owners(text: str) -> list[tuple[str, str | None]]:
-    """Each date ``text`` states (``DATE``), in order, with whose date it is: ``""`` for the
-    place-and-date line of the text's own document, a document's number head ("42") for a
-    date written right after that number, ``None`` for the date of something the text speaks
-    of (a meeting, a deadline)."""
-    owned: list[tuple[int, int, str]] = []
-    for m in _DATELINE.finditer(text):
-        owned.append((m.start(), m.end(), ""))
-    for m in _NUMBERED_DATE.finditer(text):
-        owned.append((m.start(3), m.end(3), (m.group(1) or m.group(2)).lstrip("0") or "0"))
-    out = []
-    for m in DATE.finditer(text):
-        owner = next((o for a, b, o in owned if a <= m.start() < b), None)
-        out.append((m.group(0), owner))
-    return out
-
-
-def event_date(text: str) -> bool:
-    """Whether ``text`` states a date that is not a document's issue date (``date_owners``)."""
-    return any(owner is None for _, owner in date_owners(text))
-
-
 # Levels of an organisation → how sections and questions name them (accented, canonical).
 # The name of one body ("Hội Nông dân huyện Đông Sơn") is not a level: it names an issuer.
 LEVELS = {

@@ -10,7 +10,6 @@ from ingest.facts import (
     NUMBER,
     YEAR,
     answer_types,
-    date_owners,
     expand_abbreviations,
     frame_years,
     has_cue,
@@ -284,24 +283,3 @@ def test_last_heading_is_the_section_paths_last_heading_or_nothing() -> None:
     assert last_heading("II. NỘI DUNG › 3. Tài liệu học tập") == "3. Tài liệu học tập"
     assert last_heading("I. MỤC ĐÍCH") == "I. MỤC ĐÍCH"
     assert last_heading("") == "" and last_heading(None) == ""
-
-
-@pytest.mark.parametrize(("text", "owners"), [
-    # a document's place-and-date line, alone or after the number in a two-column header
-    ("Hoằng Hóa, ngày 15 tháng 11 năm 2022", [""]),
-    ("Số 985-KH/HNDT                  Thanh Hóa, ngày 04 tháng 9 năm 2020", [""]),
-    ("TP. Thanh Hóa, ngày 5 tháng 8 năm 2020", [""]),
-    # a date right after a document's number or its type and number is that document's
-    ("Thực hiện Kế hoạch số 42-KH/HND ngày 10/10/2022 của Ban Thường vụ", ["42"]),
-    ("Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Hội nghị", ["19"]),
-    ("Kế hoạch số 120-KH/HNDT, ngày 20 tháng 9 năm 2022", ["120"]),
-    ("thực hiện Nghị quyết 58 ngày 5/8/2020", ["58"]),
-    # near misses: the date of what the text speaks of
-    ("1. Thời gian: 01 buổi, bắt đầu từ 7 giờ 30 phút, ngày 25/11/2022 (thứ Sáu).", [None]),
-    ("Thời gian, ngày 25 tháng 11 năm 2022", [None]),  # a lower-case word is no place
-    ("tổ chức 02 buổi, ngày 25/11/2022", [None]),  # a number without a code is no document
-    ("- Thời gian: ½ ngày, hoàn thành trước ngày 15/9/2020.", [None]),
-    ("hoàn thành trước ngày 15/9/2020; Kế hoạch 985-KH/HNDT ngày 4/9/2020", [None, "985"]),
-])
-def test_date_owners_tell_issue_dates_from_event_dates(text: str, owners: list) -> None:
-    assert [o for _, o in date_owners(text)] == owners

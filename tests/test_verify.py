@@ -65,20 +65,6 @@ def test_the_clause_with_the_question_words_beats_one_with_only_the_fact_kind() 
     assert "52%" in best_sentence(text, q, lambda t: 1.0)
 
 
-NOTICE = ("Thực hiện Kế hoạch số 42-KH/HND ngày 10/10/2022 của Ban Thường vụ Hội Nông dân "
-          "huyện, Ban Thường vụ thông báo tổ chức Hội nghị như sau:\n"
-          "1. Thời gian: 01 buổi, bắt đầu từ 7 giờ 30 phút, ngày 25/11/2022 (thứ Sáu).")
-
-
-def test_an_event_date_is_not_a_document_s_issue_date() -> None:
-    event = analyse("Theo Thông báo 15-TB/HND, hội nghị tổ chức ngày nào?")
-    names = "Thông báo 15-TB/HND Về việc tổ chức Hội nghị học tập Nghị quyết số 19-NQ/TW"
-    # the names hold every word of the question: the kind asked, then whose date, decide
-    assert "25/11/2022" in best_sentence(NOTICE, event, lambda t: 1.0, names=names)
-    issued = analyse("Thông báo 15-TB/HND ban hành ngày nào?")
-    assert "10/10/2022" in best_sentence(NOTICE, issued, lambda t: 1.0, names=names)
-
-
 def test_heading_words_do_not_choose_the_clause() -> None:
     # "cấp tỉnh" is in the heading, so both clauses share it; the duration decides
     text = ("- Thành phần: Ban Chấp hành, các báo cáo viên cấp tỉnh.\n"

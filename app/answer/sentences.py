@@ -11,13 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from app.search.query import QueryInfo
-from ingest.facts import (
-    DAY_MONTH,
-    date_owners,
-    expand_abbreviations,
-    question_values,
-    sought_values,
-)
+from ingest.facts import DAY_MONTH, expand_abbreviations, question_values, sought_values
 from ingest.text import canonical, has_diacritics, search_tokens, strip_accents
 
 _SPLIT = re.compile(r"\n+|(?<=[.;!?])\s+(?=[-–+A-ZĐÀ-Ỹ“\"(\d])")
@@ -67,20 +61,6 @@ def content_tokens(question: str, accents: bool = False) -> list[str]:
     """Syllables of the question minus the question frame, accent-stripped unless ``accents``
     (then in canonical form: ``giá`` stays apart from the ``gia`` of ``tham gia``)."""
     return list(_content(question, accents))
-
-
-def _role_fit(info: QueryInfo) -> Callable[[str], float]:
-    """For a date question, 1 for a clause whose dates are of the role asked for: an issue date
-    when the question asks when a document was issued (``header`` in the parse's kinds), else
-    a date that is not an issue date; 0 otherwise (and for every other question)."""
-    if info.qtype != "date":
-        return lambda s: 0.0
-    header = "header" in info.kinds
-
-    def fit(s: str) -> float:
-        owners = [owner for _, owner in date_owners(s)]
-        return 1.0 if any((o is not None) == header for o in owners) else 0.0
-    return fit
 
 
 def _type_bonus(qtype: str | None) -> Callable[[str], float]:
@@ -133,27 +113,22 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
     same for values the context states. Words of ``names`` (what names the passage's document:
     its type, number, title, issuer) say which document the question is about, not which
     clause answers it: they do not count either, unless nothing else is left. When the heading
-    and the names hold every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp
-    tỉnh"; "Theo Thông báo 15, hội nghị tổ chức ngày nào?" in the notice «Về việc tổ chức Hội
-    nghị …»), what the question asks decides first (the kind of fact, the values it states),
-    and its words only between clauses that tie on that. Clauses that tie are told apart by
-    whose dates they state (``_role_fit``), then by position. A date typed without its year
-    matches the full date."""
+    holds every word of the question ("Cấp tỉnh học bao lâu?" under "1. Cấp tỉnh"), what the
+    question asks decides first (the kind of fact, the values it states), and its words only
+    between clauses that tie on that. A date typed without its year matches the full date."""
     sentences = split_sentences(text)
     if not sentences:
         return text
     accents = has_diacritics(info.text)
     q = set(content_tokens(info.text, accents))
-    shared = False  # whether the heading and the document's names hold every word of it
+    shared = False  # whether the heading holds every word of the question
     if context:
         rest = q - token_set(context, accents)
         q, shared = rest or q, not rest
     if names:
-        rest = q - token_set(names, accents)
-        q, shared = rest or q, shared or not rest
+        q = (q - token_set(names, accents)) or q
     total = idf_mass(q, idf) or 1.0
     bonus = _type_bonus(info.qtype)
-    role = _role_fit(info)
     values = (sought_values(info.text, (ref.number for ref in info.docs if ref.number))
               - question_values(context))
 
@@ -162,8 +137,8 @@ def best_sentence(text: str, info: QueryInfo, idf: Callable[[str], float],
         kind = TYPE_SHARE if bonus(s) else 0.0
         value = VALUE_SHARE * shared_values(values, s) / len(values) if values else 0.0
         if shared:
-            return (kind + value, role(s), words, -i)
-        return (words + kind + value, role(s), -i)
+            return (kind + value, words, -i)
+        return (words + kind - 0.001 * i + value,)
 
     return max(enumerate(sentences), key=lambda e: score(*e))[1]
 
