@@ -15,7 +15,9 @@ questions are written, never one question):
 - ``TARGET_CUES``, ``CURRENT_CUES``, ``NOW_CUES``, ``frame_years`` and ``time_frame``: the time
   a question or a clause speaks of (a target year, the present state), and whether they differ;
 - ``SEPARATOR`` (`` › ``, between headings of a section path) and ``HEADING_LABEL`` (the typed
-  numbering ``I.``, ``1.``, ``a)`` of a heading).
+  numbering ``I.``, ``1.``, ``a)`` of a heading);
+- ``BODY_OPENERS``, ``BODY_OPENER``, ``GLUED_OPENER`` and ``PREAMBLE_END``: how the body of a
+  document begins right after its subject line (``Thực hiện Kế hoạch số …``, ``… như sau:``).
 
 Cue lists are written with diacritics; ``plain`` gives their accent-free form, and matching
 uses the accented form when the question has diacritics (so ``ký`` is not ``kỳ``).
@@ -148,6 +150,17 @@ DOC_TYPES = {
     "nghị định": "Nghị định", "thông tư": "Thông tư", "luật": "Luật", "đề án": "Đề án",
     "công văn": "Công văn",
 }
+# Words that open the body of an administrative document (its preamble, its first paragraph)
+# right after the subject (trích yếu): "Căn cứ Luật …", "Thực hiện Kế hoạch số …", "Nhằm …".
+# Capitalised, as a sentence begins: a subject that wraps goes on in lower case ("… và triển
+# khai thực hiện Nghị quyết"), so only a line (or a glued tail) that starts with one is body.
+BODY_OPENERS = ("Căn cứ", "Thực hiện", "Triển khai", "Thi hành", "Nhằm", "Để", "Với",
+                "Trên cơ sở", "Theo đề nghị", "Xét đề nghị", "Tại Hội nghị")
+_OPENERS = "|".join(BODY_OPENERS) + r"|Ngày \d{1,2}"  # "Ngày 05/8/2020, Bộ Chính trị …"
+BODY_OPENER = re.compile(rf"(?:{_OPENERS})\b")  # at a line's start (``match``)
+GLUED_OPENER = re.compile(rf"\s(?=(?:{_OPENERS})\b)")  # inside a line a reader glued
+# The sentence that closes a preamble and leads into the numbered body: "… kế hoạch như sau:"
+PREAMBLE_END = re.compile(r"\bnhư sau\s*:\s*$")
 # Type codes inside document numbers (58-NQ/TW) → the type as documents print it.
 TYPE_CODES = {"nq": "Nghị quyết", "kh": "Kế hoạch", "ct": "Chỉ thị", "qđ": "Quyết định",
               "qd": "Quyết định", "kl": "Kết luận", "hd": "Hướng dẫn", "tb": "Thông báo",

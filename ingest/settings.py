@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-PIPELINE_VERSION = "4"  # bump when passages or index text change: a rebuild is then required
+PIPELINE_VERSION = "5"  # bump when passages or index text change: a rebuild is then required
 
 _ROOT = Path(__file__).resolve().parent.parent
 

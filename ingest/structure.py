@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.facts import organisations
+from ingest.facts import BODY_OPENER, GLUED_OPENER, PREAMBLE_END, organisations
 from ingest.records import Block, DocumentMeta
 from ingest.text import collapse, normalize_code
 
@@ -38,7 +38,6 @@ _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?: [A-ZĐÀ-Ỹ][a-zđà-�
 _CAPS_NAME = re.compile(r"^[A-ZĐÀ-Ỹ]+(?: [A-ZĐÀ-Ỹ]+){1,4}$")
 _ROLE_WORDS = ("T/M", "TM.", "KT.", "K/T", "CHỦ TỊCH", "BÍ THƯ", "PHÓ", "TRƯỞNG", "THƯỜNG",
                "GIÁM ĐỐC", "BAN ", "TỈNH", "HỘI", "ỦY BAN", "UỶ BAN")
-_OPENER = re.compile(r"\s(?=(?:Căn cứ|Thực hiện|Với|Để|Nhằm|Trên cơ sở|Ngày \d)\b)")
 _COLUMNS = re.compile(r"\s{3,}")
 _PAGE_NUMBER = re.compile(r"(?:[-–]\s*)?\d{1,3}(?:\s*[-–])?|Trang\s+\d{1,3}", re.IGNORECASE)
 
@@ -91,9 +90,14 @@ def _is_motto(text: str) -> bool:
     return any(up.startswith(m) for m in _MOTTOS) or "TỰ DO" in up and "HẠNH PHÚC" in up
 
 
+_SECTION = re.compile(r"^(?:[IVX]+\.|Phần\s|Chương\s|Điều\s+\d)")  # a section's heading
+_SENTENCE_END = re.compile(r"[.;:!?](?=\s)")
+SUBJECT_MAX = 300  # characters: the longest subject (trích yếu) a glued line is cut after
+
+
 def _is_body_start(line: Line) -> bool:
     t = line.text
-    return len(t) > 220 or bool(re.match(r"^(?:[IVX]+\.|Phần\s|Chương\s|Điều\s+\d)", t))
+    return len(t) > 220 or bool(_SECTION.match(t))
 
 
 # A numbered or bulleted item ("1. Các xã …", "a) …", "- …"): a subject (trích yếu) never
@@ -151,28 +155,73 @@ def split_zones(lines: list[Line]) -> Zones:
         rest = lines
     else:
         header = lines[:type_at]
-        j = type_at + 1
-        title = [lines[type_at]]
-        while j < len(lines) and j - type_at <= 4 and not _is_body_start(lines[j]):
-            if j > type_at + 1 and (len(lines[j].text) > 160 or _LIST_ITEM.match(lines[j].text)):
-                break  # a long paragraph, or a numbered or bulleted item: the body has begun
-            title.append(lines[j])
-            j += 1
-        rest = lines[j:]
-        if rest and len(rest[0].text) > 160 and rest[0].text[:1].islower():
-            # a PDF reader may glue the subject's last line to the first body paragraph
-            cut = _OPENER.search(rest[0].text, 10)
-            if cut and cut.start() < 160:
-                first = rest[0]
-                title.append(Line(first.text[:cut.start()].strip(), first.page, first.bold))
-                rest = [Line(first.text[cut.start():].strip(), first.page, first.bold),
-                        *rest[1:]]
+        title, rest = _read_title(lines, type_at)
     end = next((i for i, ln in enumerate(rest) if re.match(r"^Nơi nhận\b", ln.text, re.I)), None)
     body = rest if end is None else rest[:end]
     closing = [] if end is None else rest[end:]
     recipients, signature = _split_closing(closing)
     meta = read_meta(header, title, signature)
     return Zones(header, title, body, recipients, signature, meta)
+
+
+def _read_title(lines: list[Line], type_at: int) -> tuple[list[Line], list[Line]]:
+    """The type line and the subject lines under it (the title), and the lines after them.
+
+    The subject runs over at most four lines and stops where the body begins: a section
+    heading, a long paragraph, a numbered item, or a sentence that opens the body (``Thực
+    hiện Kế hoạch số …``, ``… như sau:``). A reader may glue the body's first sentence to
+    a subject line (a PDF's lines joined into one paragraph): the line is cut there."""
+    title = [lines[type_at]]
+    j = type_at + 1
+    while j < len(lines) and j - type_at <= 4 and not _SECTION.match(lines[j].text):
+        if j > type_at + 1 and _opens_body(lines[j].text):
+            break
+        glued = _cut_glued_body(lines[j])
+        if glued:
+            return [*title, glued[0]], [glued[1], *lines[j + 1:]]
+        if _is_body_start(lines[j]):
+            break
+        title.append(lines[j])
+        j += 1
+    rest = lines[j:]
+    if rest and len(rest[0].text) > 160 and rest[0].text[:1].islower():
+        # the subject's last line glued to the first body paragraph ("… năm 2045 Với sự …")
+        cut = GLUED_OPENER.search(rest[0].text, 10)
+        if cut and cut.start() < 160:
+            head, tail = _split_line(rest[0], cut.start())
+            return [*title, head], [tail, *rest[1:]]
+    return title, rest
+
+
+def _opens_body(text: str) -> bool:
+    """A line after the first subject line that cannot go on with the subject: a long
+    paragraph, a numbered or bulleted item, or a sentence that opens the body."""
+    return (len(text) > 160 or bool(_LIST_ITEM.match(text)) or bool(BODY_OPENER.match(text))
+            or bool(PREAMBLE_END.search(text)))
+
+
+def _cut_glued_body(line: Line) -> tuple[Line, Line] | None:
+    """A subject line with the body's first sentence glued on → (subject, body), else ``None``.
+
+    The cut is at a capitalised body opener inside the line whose tail reads as a sentence of
+    the body: it ends as a sentence does, or runs long; a subject never ends with ``.`` or
+    ``:``, so "… chào mừng Ngày 8/3" stays whole."""
+    text = line.text
+    end = _SENTENCE_END.search(text)  # the subject holds no sentence end: the cut is before it
+    limit = min(end.start() if end else len(text), SUBJECT_MAX)
+    cuts = [m.start() for m in GLUED_OPENER.finditer(text, 10) if m.start() < limit]
+    if not cuts:
+        return None
+    tail = text[cuts[-1]:].strip()  # the last opener: "… chào mừng Ngày 8/3 Thực hiện …"
+    if not (tail.endswith((".", ":", ";", "!", "?")) or len(tail) > 160):
+        return None
+    return _split_line(line, cuts[-1])
+
+
+def _split_line(line: Line, at: int) -> tuple[Line, Line]:
+    """A line cut in two at ``at`` (both halves keep its page and boldness)."""
+    return (Line(line.text[:at].strip(), line.page, line.bold),
+            Line(line.text[at:].strip(), line.page, line.bold))
 
 
 def _split_closing(closing: list[Line]) -> tuple[list[Line], list[Line]]:

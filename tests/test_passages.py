@@ -5,12 +5,23 @@ import json
 import statistics
 from pathlib import Path
 
+import pytest
+from booklet import FONT
+
 from ingest.passages import make_passages
+from ingest.readers import read_document
 from ingest.records import Block
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "corpus").glob("*985*.txt"))
 GOLDEN = ROOT / "tests" / "data" / "seed-passages.json"
+HEADER = ["HỘI NÔNG DÂN HUYỆN HOẰNG HÓA", "BCH HỘI NÔNG DÂN XÃ HOẰNG ĐẠO", "Số 27-KH/HND",
+          "Hoằng Đạo, ngày 05 tháng 12 năm 2022", "KẾ HOẠCH"]
+SUBJECT = "Tổ chức sinh hoạt chi hội học tập Nghị quyết số 19-NQ/TW"
+PREAMBLE = ["Thực hiện Kế hoạch số 42-KH/HND ngày 10/10/2022 của Ban Thường vụ Hội Nông dân "
+            "huyện Hoằng Hóa,",
+            "Ban Chấp hành Hội Nông dân xã Hoằng Đạo xây dựng kế hoạch như sau:"]
+BODY = ["I. MỤC ĐÍCH, YÊU CẦU", "1. 100% chi hội tổ chức sinh hoạt chuyên đề về Nghị quyết."]
 
 
 def seed_blocks() -> list[Block]:
@@ -160,3 +171,61 @@ def test_issuer_spanning_lines_and_youth_union_motto() -> None:
                   "***") == "BAN CHẤP HÀNH ĐOÀN TỈNH THANH HÓA"
     assert issuer("TỈNH ỦY THANH HÓA        ĐẢNG CỘNG SẢN VIỆT NAM",
                   "BAN TUYÊN GIÁO") == "TỈNH ỦY THANH HÓA BAN TUYÊN GIÁO"
+
+
+def write_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF (DejaVu Sans), one text line per entry, as a layout program sets them."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_font("DejaVu", size=10)
+    pdf.add_page()
+    for i, line in enumerate(lines):
+        pdf.text(15, 20 + 7 * i, line)
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_title_stops_where_the_body_begins(tmp_path: Path) -> None:
+    """User review: the PDF reader joins the subject line and the preamble under it into one
+    paragraph ("… 19-NQ/TW Thực hiện Kế hoạch số 42-KH/HND … như sau:"); the title is the
+    subject alone, and the preamble is the body's first passage."""
+    pdf = write_pdf(tmp_path / "ke-hoach-27.pdf", [*HEADER, SUBJECT, *PREAMBLE, *BODY])
+    meta, passages = make_passages("ke-hoach-27.pdf", read_document(pdf, 10**7).blocks)
+    assert meta.title == SUBJECT
+    body = [p.text for p in passages if p.kind == "body"]
+    assert body[0].startswith("Thực hiện Kế hoạch số 42-KH/HND") and "như sau:" in body[0]
+    assert "Thực hiện" not in "\n".join(p.text for p in passages if p.kind == "header")
+
+
+@pytest.mark.parametrize("preamble", [
+    PREAMBLE,  # a line that opens the body ("Thực hiện …")
+    PREAMBLE[1:],  # a line that closes the preamble ("… như sau:")
+    ["Căn cứ Điều lệ Hội Nông dân Việt Nam;", "Căn cứ Kế hoạch số 42-KH/HND;"],
+    ["Nhằm giúp hội viên nắm vững Nghị quyết, Hội Nông dân xã xây dựng kế hoạch."],
+])
+def test_a_text_title_stops_at_a_sentence_that_opens_the_body(preamble: list[str]) -> None:
+    meta, passages = make_passages("kh.txt", [Block(x) for x in
+                                              [*HEADER, SUBJECT, *preamble, *BODY]])
+    assert meta.title == SUBJECT
+    assert any(preamble[0] in p.text for p in passages if p.kind == "body")
+
+
+@pytest.mark.parametrize("subject", [
+    # wrapped over lines, and holding "triển khai thực hiện", "ngày …" in lower case
+    ["Học tập, quán triệt và triển khai thực hiện Nghị quyết số 19-NQ/TW ngày 16/6/2022",
+     "của Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII về nông nghiệp,",
+     "nông dân, nông thôn đến năm 2030, tầm nhìn đến năm 2045"],
+    ["Thực hiện Nghị quyết số 19-NQ/TW tại các chi hội"],  # a subject may begin with one
+    ["Tổ chức các hoạt động chào mừng Ngày 8/3 Để tôn vinh hội viên phụ nữ"],  # no sentence
+])
+def test_a_title_that_merely_holds_an_opening_word_is_kept(subject: list[str],
+                                                            tmp_path: Path) -> None:
+    """Near misses: an opening word inside the subject, in lower case or with no body sentence
+    after it, and a subject that itself begins with one, keep the whole title."""
+    whole = " ".join(subject)
+    lines = [*HEADER, *subject, *PREAMBLE, *BODY]
+    assert make_passages("kh.txt", [Block(x) for x in lines])[0].title == whole
+    pdf = write_pdf(tmp_path / "kh.pdf", lines)
+    assert make_passages("kh.pdf", read_document(pdf, 10**7).blocks)[0].title == whole
