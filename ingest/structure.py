@@ -93,6 +93,7 @@ def _is_motto(text: str) -> bool:
 _SECTION = re.compile(r"^(?:[IVX]+\.|Phần\s|Chương\s|Điều\s+\d)")  # a section's heading
 _SENTENCE_END = re.compile(r"[.;:!?](?=\s)")
 SUBJECT_MAX = 300  # characters: the longest subject (trích yếu) a glued line is cut after
+LONG_LINE = 160  # characters: a line this long after the first subject line is a paragraph
 
 
 def _is_body_start(line: Line) -> bool:
@@ -156,7 +157,7 @@ def split_zones(lines: list[Line]) -> Zones:
     else:
         header = lines[:type_at]
         title, rest = _read_title(lines, type_at)
-    end = next((i for i, ln in enumerate(rest) if re.match(r"^Nơi nhận\b", ln.text, re.I)), None)
+    end = next((i for i, ln in enumerate(rest) if _CLOSING.match(ln.text)), None)
     body = rest if end is None else rest[:end]
     closing = [] if end is None else rest[end:]
     recipients, signature = _split_closing(closing)
@@ -184,10 +185,10 @@ def _read_title(lines: list[Line], type_at: int) -> tuple[list[Line], list[Line]
         title.append(lines[j])
         j += 1
     rest = lines[j:]
-    if rest and len(rest[0].text) > 160 and rest[0].text[:1].islower():
+    if rest and len(rest[0].text) > LONG_LINE and rest[0].text[:1].islower():
         # the subject's last line glued to the first body paragraph ("… năm 2045 Với sự …")
         cut = GLUED_OPENER.search(rest[0].text, 10)
-        if cut and cut.start() < 160:
+        if cut and cut.start() < LONG_LINE:
             head, tail = _split_line(rest[0], cut.start())
             return [*title, head], [tail, *rest[1:]]
     return title, rest
@@ -196,8 +197,8 @@ def _read_title(lines: list[Line], type_at: int) -> tuple[list[Line], list[Line]
 def _opens_body(text: str) -> bool:
     """A line after the first subject line that cannot go on with the subject: a long
     paragraph, a numbered or bulleted item, or a sentence that opens the body."""
-    return (len(text) > 160 or bool(_LIST_ITEM.match(text)) or bool(BODY_OPENER.match(text))
-            or bool(PREAMBLE_END.search(text)))
+    return (len(text) > LONG_LINE or bool(_LIST_ITEM.match(text))
+            or bool(BODY_OPENER.match(text)) or bool(PREAMBLE_END.search(text)))
 
 
 def _cut_glued_body(line: Line) -> tuple[Line, Line] | None:
@@ -213,7 +214,7 @@ def _cut_glued_body(line: Line) -> tuple[Line, Line] | None:
     if not cuts:
         return None
     tail = text[cuts[-1]:].strip()  # the last opener: "… chào mừng Ngày 8/3 Thực hiện …"
-    if not (tail.endswith((".", ":", ";", "!", "?")) or len(tail) > 160):
+    if not (tail.endswith((".", ":", ";", "!", "?")) or len(tail) > LONG_LINE):
         return None
     return _split_line(line, cuts[-1])
 

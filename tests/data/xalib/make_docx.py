@@ -9,7 +9,7 @@ from docx.shared import Pt
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "ke-hoach-08-KH-HND-xa-Tan-Lap-GIA-LAP.docx")
 
-def N(s: str) -> str:  # noqa: N802
+def N(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 LEFT = [
